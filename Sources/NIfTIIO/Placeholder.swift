@@ -1,0 +1,1 @@
+// NIfTIIO: placeholder until the module lands.

@@ -1,0 +1,1 @@
+// PNGIO: placeholder until the module lands.

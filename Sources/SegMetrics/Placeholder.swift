@@ -1,0 +1,1 @@
+// SegMetrics: placeholder until the module lands.

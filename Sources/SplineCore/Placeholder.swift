@@ -1,0 +1,1 @@
+// SplineCore: placeholder until the module lands.
