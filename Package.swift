@@ -44,6 +44,11 @@ let package = Package(
         .target(name: "NIfTIIO", dependencies: ["CZlib", "FileSupport"], swiftSettings: swiftCPU),
         .target(name: "SegMetrics", swiftSettings: swiftCPU),
 
+        // Benchmarks print numbers; they are not tests (timings are not asserted).
+        .executableTarget(
+            name: "splineseg-bench", dependencies: ["SplineCore"], path: "Benchmarks/splineseg-bench",
+            swiftSettings: swiftCPU),
+
         .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"], swiftSettings: swiftCPU),
         .testTarget(name: "SplineCoreTests", dependencies: ["SplineCore"], swiftSettings: swiftCPU),
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"], swiftSettings: swiftCPU),
