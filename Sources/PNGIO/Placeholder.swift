@@ -1,1 +1,0 @@
-// PNGIO: placeholder until the module lands.
