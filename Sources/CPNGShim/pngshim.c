@@ -41,7 +41,8 @@ static void on_error(png_structp png, png_const_charp text) {
     if (n >= sizeof ctx->message) n = sizeof ctx->message - 1;
     memcpy(ctx->message, t, n);
     ctx->message[n] = 0;
-    if (strstr(t, "unknown critical chunk") != NULL) ctx->unsupported = 1;
+    // libpng says "unknown" or "unhandled critical chunk" depending on the version.
+    if (strstr(t, "critical chunk") != NULL) ctx->unsupported = 1;
     png_longjmp(png, 1);
 }
 
