@@ -1,8 +1,9 @@
 // libpng wrapped so that its longjmp never crosses into Swift (see pngshim.h).
 //
-// Every piece of state that changes after setjmp lives in a context struct
-// reached through a pointer, so it is in memory (not a register) when libpng
-// longjmps back, and cleanup after an error sees the current values.
+// Every piece of state that changes after setjmp lives in heap-allocated
+// structs reached through pointers that never change after setjmp: C leaves
+// non-volatile locals modified between setjmp and longjmp indeterminate, heap
+// objects are not affected, so cleanup after an error sees the current values.
 #include "pngshim.h"
 
 #include <png.h>
@@ -83,25 +84,23 @@ pngshim_status pngshim_decode(const uint8_t *bytes, size_t length, const pngshim
         return PNGSHIM_ERR_ARGUMENT;
     }
     memset(out, 0, sizeof *out);
-    shim_ctx ctx_storage;
-    memset(&ctx_storage, 0, sizeof ctx_storage);
-    shim_ctx *ctx = &ctx_storage;
+    shim_ctx *const ctx = (shim_ctx *)calloc(1, sizeof(shim_ctx));
+    decode_state *const st = (decode_state *)calloc(1, sizeof(decode_state));
+    volatile pngshim_status status = PNGSHIM_OK;
+    if (ctx == NULL || st == NULL) {
+        copy_msg(msg, msg_cap, "out of memory creating the PNG reader");
+        status = PNGSHIM_ERR_NO_MEMORY;
+        goto done;
+    }
     ctx->bytes = bytes;
     ctx->length = length;
-    decode_state st_storage = {0};
-    decode_state *st = &st_storage;
-    pngshim_status status = PNGSHIM_OK;
 
     st->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, ctx, on_error, on_warning);
-    if (st->png == NULL) {
+    if (st->png != NULL) st->info = png_create_info_struct(st->png);
+    if (st->png == NULL || st->info == NULL) {
         copy_msg(msg, msg_cap, "out of memory creating the PNG reader");
-        return PNGSHIM_ERR_NO_MEMORY;
-    }
-    st->info = png_create_info_struct(st->png);
-    if (st->info == NULL) {
-        png_destroy_read_struct(&st->png, NULL, NULL);
-        copy_msg(msg, msg_cap, "out of memory creating the PNG reader");
-        return PNGSHIM_ERR_NO_MEMORY;
+        status = PNGSHIM_ERR_NO_MEMORY;
+        goto done;
     }
 
     if (setjmp(png_jmpbuf(st->png))) {
@@ -181,9 +180,13 @@ pngshim_status pngshim_decode(const uint8_t *bytes, size_t length, const pngshim
     out->bit_depth = out_depth;
 
 done:
-    free(st->rows);
-    free(st->data);
-    png_destroy_read_struct(&st->png, &st->info, NULL);
+    if (st != NULL) {
+        free(st->rows);
+        free(st->data);
+        if (st->png != NULL) png_destroy_read_struct(&st->png, &st->info, NULL);
+    }
+    free(st);
+    free(ctx);
     return status;
 }
 
@@ -240,23 +243,20 @@ pngshim_status pngshim_encode(const uint8_t *pixels, size_t pixels_size, uint32_
         return PNGSHIM_ERR_ARGUMENT;
     }
 
-    shim_ctx ctx_storage;
-    memset(&ctx_storage, 0, sizeof ctx_storage);
-    shim_ctx *ctx = &ctx_storage;
-    encode_state st_storage = {0};
-    encode_state *st = &st_storage;
-    pngshim_status status = PNGSHIM_OK;
-
-    st->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, ctx, on_error, on_warning);
-    if (st->png == NULL) {
+    shim_ctx *const ctx = (shim_ctx *)calloc(1, sizeof(shim_ctx));
+    encode_state *const st = (encode_state *)calloc(1, sizeof(encode_state));
+    volatile pngshim_status status = PNGSHIM_OK;
+    if (ctx == NULL || st == NULL) {
         copy_msg(msg, msg_cap, "out of memory creating the PNG writer");
-        return PNGSHIM_ERR_NO_MEMORY;
+        status = PNGSHIM_ERR_NO_MEMORY;
+        goto done;
     }
-    st->info = png_create_info_struct(st->png);
-    if (st->info == NULL) {
-        png_destroy_write_struct(&st->png, NULL);
+    st->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, ctx, on_error, on_warning);
+    if (st->png != NULL) st->info = png_create_info_struct(st->png);
+    if (st->png == NULL || st->info == NULL) {
         copy_msg(msg, msg_cap, "out of memory creating the PNG writer");
-        return PNGSHIM_ERR_NO_MEMORY;
+        status = PNGSHIM_ERR_NO_MEMORY;
+        goto done;
     }
     if (setjmp(png_jmpbuf(st->png))) {
         status = ctx->out_of_memory ? PNGSHIM_ERR_NO_MEMORY : PNGSHIM_ERR_ARGUMENT;
@@ -279,8 +279,10 @@ pngshim_status pngshim_encode(const uint8_t *pixels, size_t pixels_size, uint32_
     ctx->out = NULL;
 
 done:
-    free(ctx->out);
-    png_destroy_write_struct(&st->png, &st->info);
+    if (ctx != NULL) free(ctx->out);
+    if (st != NULL && st->png != NULL) png_destroy_write_struct(&st->png, &st->info);
+    free(st);
+    free(ctx);
     return status;
 }
 

@@ -47,9 +47,11 @@ func decodeRaw(_ bytes: [UInt8], name: String, limits: PNGLimits) throws(PNGErro
     }
     let channels = Int(image.channels)
     let bytesPerSample = Int(image.bit_depth) / 8
-    let count = width * height * channels  // bounded by maxPixels * 4, checked above
-    guard image.size == count * bytesPerSample else {
-        throw PNGError(name: name, kind: .unsupported(detail: "libpng returned \(image.size) bytes, expected \(count * bytesPerSample)"))
+    // The shim already allocated image.size bytes, so these products fit; check anyway.
+    let (count, o1) = (width * height).multipliedReportingOverflow(by: channels)
+    let (byteCount, o2) = count.multipliedReportingOverflow(by: bytesPerSample)
+    guard !o1, !o2, image.size == byteCount else {
+        throw PNGError(name: name, kind: .unsupported(detail: "libpng returned \(image.size) bytes for a \(width)x\(height)x\(channels) image"))
     }
     let src = UnsafeBufferPointer(start: data, count: image.size)
     let samples = [UInt16](unsafeUninitializedCapacity: count) { out, initialized in
@@ -73,6 +75,9 @@ func decodeRaw(_ bytes: [UInt8], name: String, limits: PNGLimits) throws(PNGErro
 /// 0.299 R + 0.587 G + 0.114 B computed on the stored values (no gamma
 /// handling). Alpha is dropped, not composited over any background, and tRNS is
 /// ignored. The result keeps the source scale (maxValue 255 or 65535).
+/// The whole file must be valid up to IEND (CRCs of later chunks are checked,
+/// a missing IEND is `.truncated`). Size limits are checked on IHDR before any
+/// pixel memory is allocated.
 public func decodePNG(_ bytes: [UInt8], name: String, limits: PNGLimits = .default) throws(PNGError) -> GrayImage {
     let raw = try decodeRaw(bytes, name: name, limits: limits)
     let n = raw.width * raw.height
