@@ -1,1 +1,0 @@
-// NIfTIIO: placeholder until the module lands.

@@ -1,1 +1,0 @@
-// SegMetrics: placeholder until the module lands.
