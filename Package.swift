@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "PNGIO", targets: ["PNGIO"]),
         .library(name: "NIfTIIO", targets: ["NIfTIIO"]),
         .library(name: "SegMetrics", targets: ["SegMetrics"]),
+        .library(name: "SplineKernels", targets: ["SplineKernels"]),
     ],
     targets: [
         // System libraries (Debian: libpng-dev, zlib1g-dev).
@@ -43,16 +44,22 @@ let package = Package(
         .target(name: "PNGIO", dependencies: ["CPNGShim", "FileSupport"], swiftSettings: swiftCPU),
         .target(name: "NIfTIIO", dependencies: ["CZlib", "FileSupport"], swiftSettings: swiftCPU),
         .target(name: "SegMetrics", swiftSettings: swiftCPU),
+        // Fast fixed-shape CNN kernels (SIMD, NCHWc8) with plain reference twins.
+        .target(name: "SplineKernels", swiftSettings: swiftCPU),
 
         // Benchmarks print numbers; they are not tests (timings are not asserted).
         .executableTarget(
             name: "splineseg-bench", dependencies: ["SplineCore"], path: "Benchmarks/splineseg-bench",
+            swiftSettings: swiftCPU),
+        .executableTarget(
+            name: "kernel-bench", dependencies: ["SplineKernels"], path: "Benchmarks/kernel-bench",
             swiftSettings: swiftCPU),
 
         .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"], swiftSettings: swiftCPU),
         .testTarget(name: "SplineCoreTests", dependencies: ["SplineCore"], swiftSettings: swiftCPU),
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"], swiftSettings: swiftCPU),
         .testTarget(name: "NIfTIIOTests", dependencies: ["NIfTIIO"], swiftSettings: swiftCPU),
+        .testTarget(name: "SplineKernelsTests", dependencies: ["SplineKernels"], swiftSettings: swiftCPU),
         .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "NIfTIIO"], swiftSettings: swiftCPU),
     ]
 )

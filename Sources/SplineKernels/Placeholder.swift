@@ -1,0 +1,1 @@
+// SplineKernels: placeholder until the module lands.
