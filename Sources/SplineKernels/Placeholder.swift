@@ -1,1 +1,0 @@
-// SplineKernels: placeholder until the module lands.
