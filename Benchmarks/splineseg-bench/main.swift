@@ -63,6 +63,12 @@ for c in cases {
     print("\nI=\(c.i) O=\(c.o) p=\(c.p)  (\(repeats) repeats, microseconds)")
     print("  memory-bound write of I*I floats at \(fmt(bandwidth / 1e9)) GB/s: \(fmt(memBound)) us")
     print("  direct write of an I*I float buffer (cache-resident): median \(fmt(cached.median)) min \(fmt(cached.min)) max \(fmt(cached.max))")
+    // Pass 1 alone (O x W scratch) is about an evaluation with a single output row.
+    let oneRow = try Collocation(points: 1, coefficients: c.o, degree: c.p)
+    let pass1 = time(repeats: repeats) {
+        try! spline.evaluate(into: out, rows: oneRow, columns: u, scratch: scratch, threads: 1)
+    }
+    print("  of which pass 1 (columns, O x W scratch), 1 thread: median \(fmt(pass1.median)) min \(fmt(pass1.min))")
     for threads in [1, 2] {
         let t = time(repeats: repeats) {
             try! spline.evaluate(into: out, rows: u, columns: u, scratch: scratch, threads: threads)

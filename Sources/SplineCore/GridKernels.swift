@@ -86,7 +86,42 @@ private func columnPassBody(
     _ taps: Int, _ c: UnsafePointer<Float>, _ o: Int, _ first: UnsafePointer<Int>,
     _ weights: UnsafePointer<Float>, _ t: UnsafeMutablePointer<Float>, _ w: Int, _ range: Range<Int>
 ) {
-    for k in range {
+    var k = range.lowerBound
+    // Four rows at a time as SIMD4 lanes (lane r = row k+r). Within a run of columns j that share
+    // first[j] (a knot span, about W/(O-p) columns) the p+1 coefficient vectors stay in
+    // registers, so each output costs one weight broadcast per tap and one lane store.
+    if taps <= 4 {
+        withUnsafeTemporaryAllocation(of: SIMD4<Float>.self, capacity: 4) { cvBuf in
+            let cv = cvBuf.baseAddress!
+            while k &+ 4 <= range.upperBound {
+                let c0 = c + k &* o, out0 = t + k &* w
+                var j = 0
+                while j < w {
+                    let f = first[j]
+                    for q in 0..<taps {
+                        let s0 = c0 + (f &+ q)
+                        cv[q] = SIMD4(s0[0], s0[o], s0[2 &* o], s0[3 &* o])
+                    }
+                    repeat {
+                        let wp = weights + j &* taps
+                        var acc = cv[0] * SIMD4(repeating: wp[0])
+                        var q = 1
+                        while q < taps {
+                            acc = acc.addingProduct(cv[q], SIMD4(repeating: wp[q]))
+                            q &+= 1
+                        }
+                        out0[j] = acc[0]
+                        out0[w &+ j] = acc[1]
+                        out0[2 &* w &+ j] = acc[2]
+                        out0[3 &* w &+ j] = acc[3]
+                        j &+= 1
+                    } while j < w && first[j] == f
+                }
+                k &+= 4
+            }
+        }
+    }
+    while k < range.upperBound {  // same operations per element as above
         let crow = c + k &* o
         let out = t + k &* w
         var wp = weights
@@ -101,6 +136,7 @@ private func columnPassBody(
             out[j] = acc
             wp += taps
         }
+        k &+= 1
     }
 }
 
