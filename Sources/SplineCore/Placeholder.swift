@@ -1,1 +1,0 @@
-// SplineCore: placeholder until the module lands.
