@@ -21,11 +21,17 @@ let cCPU: [CSetting] = []
 let package = Package(
     name: "SplineSeg",
     products: [
+        .library(name: "SplineSeg", targets: ["SplineSeg"]),
+        .executable(name: "splineseg", targets: ["splineseg"]),
         .library(name: "SplineCore", targets: ["SplineCore"]),
         .library(name: "PNGIO", targets: ["PNGIO"]),
         .library(name: "NIfTIIO", targets: ["NIfTIIO"]),
         .library(name: "SegMetrics", targets: ["SegMetrics"]),
         .library(name: "SplineKernels", targets: ["SplineKernels"]),
+    ],
+    dependencies: [
+        // Command line parsing, help text and typed validation errors for `splineseg`.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
         // System libraries (Debian: libpng-dev, zlib1g-dev).
@@ -44,6 +50,17 @@ let package = Package(
         .target(name: "PNGIO", dependencies: ["CPNGShim", "FileSupport"], swiftSettings: swiftCPU),
         .target(name: "NIfTIIO", dependencies: ["CZlib", "FileSupport"], swiftSettings: swiftCPU),
         .target(name: "SegMetrics", swiftSettings: swiftCPU),
+        // The embeddable library: model spec + weights loading, preprocessing, inference, segmentation.
+        .target(
+            name: "SplineSeg", dependencies: ["SplineCore", "SplineKernels", "FileSupport"],
+            swiftSettings: swiftCPU),
+        .executableTarget(
+            name: "splineseg",
+            dependencies: [
+                "SplineSeg", "PNGIO", "NIfTIIO", "SegMetrics", "FileSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftCPU),
         // Fast fixed-shape CNN kernels (SIMD, NCHWc8) with plain reference twins.
         .target(name: "SplineKernels", swiftSettings: swiftCPU),
 
@@ -60,6 +77,8 @@ let package = Package(
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"], swiftSettings: swiftCPU),
         .testTarget(name: "NIfTIIOTests", dependencies: ["NIfTIIO"], swiftSettings: swiftCPU),
         .testTarget(name: "SplineKernelsTests", dependencies: ["SplineKernels"], swiftSettings: swiftCPU),
+        .testTarget(name: "SplineSegTests", dependencies: ["SplineSeg", "SplineCore"], swiftSettings: swiftCPU),
+        .testTarget(name: "CLITests", dependencies: ["splineseg"], swiftSettings: swiftCPU),
         .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "NIfTIIO"], swiftSettings: swiftCPU),
     ]
 )

@@ -1,0 +1,1 @@
+// SplineSeg: placeholder until the module lands.

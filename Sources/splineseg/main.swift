@@ -1,0 +1,2 @@
+// placeholder until the command line tool lands
+print("splineseg: not yet")
