@@ -193,6 +193,17 @@ final class BadInputTests: XCTestCase {
             b.putF32LE(vo, at: 108)
             XCTAssertTrue(isBadHeader(decodeError(b)), "vox_offset \(vo)")
         }
+        // Offsets at and beyond Int's range, with limits that do not stop them first.
+        let unlimited = NIfTILimits(maxVoxels: .max, maxBytes: .max)
+        for vo: Float in [9.3e18, 1e30, Float(Int.max)] {
+            var b = try valid()
+            b.putF32LE(vo, at: 108)
+            XCTAssertTrue(isBadHeader(decodeError(b, limits: unlimited)), "vox_offset \(vo)")
+        }
+        var far = try valid()
+        far.putF32LE(1e12, at: 108)
+        XCTAssertTrue(isTruncated(decodeError(far, limits: unlimited)))
+        XCTAssertTrue(isTooLarge(decodeError(far)))
         // A whole offset past the end of the file: truncated.
         var b = try valid()
         b.putF32LE(1000, at: 108)
