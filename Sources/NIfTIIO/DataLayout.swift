@@ -42,10 +42,9 @@ struct DataLayout {
         }
         // vox_offset is a float in the file; it must be a whole byte offset past the header and flag.
         let vo = h.voxOffset
-        guard vo.isFinite, vo >= Float(nifti1MinimumOffset), vo <= Float(limits.maxBytes), vo == vo.rounded() else {
+        guard let offset = Int(exactly: vo), offset >= nifti1MinimumOffset else {
             throw NIfTIError(name: name, kind: .badHeader(reason: "vox_offset is \(vo); a single-file NIfTI-1 needs a whole number >= 352"))
         }
-        let offset = Int(vo)
         let (bytes, o1) = count.multipliedReportingOverflow(by: type.byteCount)
         let (total, o2) = bytes.addingReportingOverflow(offset)
         guard !o1, !o2, total <= limits.maxBytes else {

@@ -104,6 +104,14 @@ struct GzipInflater {
         var probe: UInt8 = 0
         let extra = try withUnsafeMutableBytes(of: &probe) { (b) throws(NIfTIError) -> Int in try read(into: b) }
         if extra > 0 {
+            // More output than announced: a bomb, or a corrupted stream. Inflate a bounded amount
+            // further (1 MiB, into a reused scratch buffer) so corruption is reported as such when
+            // zlib detects it soon; otherwise refuse as too large.
+            var scratch = [UInt8](repeating: 0, count: 1 << 16)
+            for _ in 0..<16 {
+                let n = try withMutableBytes(&scratch) { (b) throws(NIfTIError) -> Int in try read(into: b) }
+                if n < scratch.count { break }
+            }
             throw NIfTIError(name: name, kind: .tooLarge(
                 what: "the decompressed stream (more than the \(expectedTotal) bytes its header announces; possible decompression bomb)",
                 limit: expectedTotal))
