@@ -71,9 +71,8 @@ def discover(data: str | os.PathLike) -> list[Case]:
 def read_case(case: Case):
     """-> image (H, W, K) float64, mask (H, W, K) bool, spacing (dy, dx, dz) in mm."""
     if case.image.name.endswith(".png"):
-        from matplotlib import image as mpimg  # PNG reader without extra dependencies
-        img = _png_gray(mpimg.imread(case.image), case.image)
-        msk = _png_gray(mpimg.imread(case.mask), case.mask)
+        img = _png_gray(case.image)
+        msk = _png_gray(case.mask)
         img, msk = img[:, :, None], (msk > 0)[:, :, None]
         spacing = (1.0, 1.0, 1.0)
     else:
@@ -94,12 +93,13 @@ def read_case(case: Case):
     return img, msk, spacing
 
 
-def _png_gray(a: np.ndarray, path: Path) -> np.ndarray:
-    # matplotlib returns float in [0, 1] for 8-bit PNGs; back to 0..255 gray.
+def _png_gray(path: Path) -> np.ndarray:
+    """PNG -> (H, W) float64 gray values as stored (8- or 16-bit); colour: mean of R, G, B."""
+    from PIL import Image
+    with Image.open(path) as im:
+        a = np.asarray(im)
     if a.ndim == 3:
-        a = a[..., :3].mean(axis=2)
-    if a.dtype.kind == "f":
-        a = np.round(a * 255.0)
+        a = a[..., :3].astype(np.float64).mean(axis=2)
     return a.astype(np.float64)
 
 
