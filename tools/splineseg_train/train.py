@@ -125,9 +125,12 @@ def train_epoch(model, opt, loss_fn, train_vols, index, u, epoch, args, aug_cfg)
         loss = loss_fn(z, y)
         if not torch.isfinite(loss):
             names = [f"{train_vols[v]['name']}[{k}]" for v, k in sel]
+            last = Path(args.run) / "last.pt"
+            where = (f"the last good checkpoint is {last}" if last.exists()
+                     else "no checkpoint was written yet")
             raise SystemExit(f"error: loss became {loss.item()} at epoch {epoch}, batch {b} "
-                             f"(slices {names[:4]}...). The last good checkpoint is "
-                             f"{args.run}/last.pt; lower --lr or check these slices.")
+                             f"(slices {names[:4]}...); {where}. Lower --lr or check these "
+                             f"slices.")
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
