@@ -4,16 +4,34 @@
 struct NetworkBuilder {
     static let bnEpsilon = 1e-5
 
-    private let tensors: SafeTensors
+    /// Returns the named tensor after checking it has `shape` (safetensors, or a recorder).
+    typealias Fetch = (_ name: String, _ shape: [Int]) throws(ModelError) -> [Float]
+    private let fetch: Fetch
     private var steps: [Network.Step] = []
     /// Register of the latest output and its channel count.
     private var current = 0
     private var channels = 1
 
-    init(tensors: SafeTensors) { self.tensors = tensors }
+    private init(fetch: @escaping Fetch) { self.fetch = fetch }
 
     static func build(spec: ModelSpec, tensors: SafeTensors) throws(ModelError) -> Network {
-        var b = NetworkBuilder(tensors: tensors)
+        try build(spec: spec) { (name, shape) throws(ModelError) in try checkedWeight(tensors, name, shape) }
+    }
+
+    /// The tensors (name, shape) the spec's architecture reads, in PyTorch state_dict order
+    /// (without BatchNorm's num_batches_tracked). The spec must be valid.
+    static func manifest(spec: ModelSpec) -> [(name: String, shape: [Int])] {
+        final class Box { var list: [(name: String, shape: [Int])] = [] }
+        let box = Box()
+        _ = try? build(spec: spec) { (name, shape) throws(ModelError) in
+            box.list.append((name, shape))
+            return [Float](repeating: 1, count: shape.reduce(1, *))
+        }
+        return box.list
+    }
+
+    private static func build(spec: ModelSpec, fetch: @escaping Fetch) throws(ModelError) -> Network {
+        var b = NetworkBuilder(fetch: fetch)
         switch spec.architecture {
         case "vgg-implicit1": try b.vgg(blocks: 3, head: 16)
         case "vgg-implicit2": try b.vgg(blocks: 4, head: 32)
@@ -119,8 +137,12 @@ struct NetworkBuilder {
         current = out
     }
 
-    /// The named F32 tensor, checked for presence, shape and finiteness.
     private func weight(_ name: String, _ shape: [Int]) throws(ModelError) -> [Float] {
+        try fetch(name, shape)
+    }
+
+    /// The named F32 tensor, checked for presence, shape and finiteness.
+    private static func checkedWeight(_ tensors: SafeTensors, _ name: String, _ shape: [Int]) throws(ModelError) -> [Float] {
         guard let e = tensors.entries[name] else { throw ModelError.missingTensor(name: name, expectedShape: shape) }
         guard e.shape == shape else { throw ModelError.tensorShape(name: name, expected: shape, got: e.shape) }
         guard let v = tensors.floats(name) else {
