@@ -22,35 +22,40 @@ enum SHA256 {
         while tail.count % 64 != 56 { tail.append(0) }
         let bits = UInt64(n) &* 8
         for s in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bits >> UInt64(s))) }
-        var w = [UInt32](repeating: 0, count: 64)
-        func block(_ b: UnsafePointer<UInt8>) {
-            for t in 0..<16 {
-                w[t] = UInt32(b[4 * t]) << 24 | UInt32(b[4 * t + 1]) << 16 | UInt32(b[4 * t + 2]) << 8 | UInt32(b[4 * t + 3])
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { wbuf in
+            let w = wbuf.baseAddress!
+            k.withUnsafeBufferPointer { kb in
+                let k = kb.baseAddress!
+                func block(_ b: UnsafePointer<UInt8>) {
+                    for t in 0..<16 {
+                        w[t] = UInt32(b[4 &* t]) << 24 | UInt32(b[4 &* t &+ 1]) << 16 | UInt32(b[4 &* t &+ 2]) << 8 | UInt32(b[4 &* t &+ 3])
+                    }
+                    for t in 16..<64 {
+                        let s0 = rotr(w[t &- 15], 7) ^ rotr(w[t &- 15], 18) ^ (w[t &- 15] >> 3)
+                        let s1 = rotr(w[t &- 2], 17) ^ rotr(w[t &- 2], 19) ^ (w[t &- 2] >> 10)
+                        w[t] = w[t &- 16] &+ s0 &+ w[t &- 7] &+ s1
+                    }
+                    var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
+                    for t in 0..<64 {
+                        let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
+                        let ch = (e & f) ^ (~e & g)
+                        let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
+                        let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
+                        let maj = (a & b) ^ (a & c) ^ (b & c)
+                        let t2 = s0 &+ maj
+                        hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
+                    }
+                    h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
+                }
+                bytes.withUnsafeBufferPointer { p in
+                    var off = 0
+                    while off + 64 <= n { block(p.baseAddress! + off); off += 64 }
+                }
+                tail.withUnsafeBufferPointer { p in
+                    var off = 0
+                    while off < p.count { block(p.baseAddress! + off); off += 64 }
+                }
             }
-            for t in 16..<64 {
-                let s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3)
-                let s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10)
-                w[t] = w[t - 16] &+ s0 &+ w[t - 7] &+ s1
-            }
-            var a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7]
-            for t in 0..<64 {
-                let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
-                let ch = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ ch &+ k[t] &+ w[t]
-                let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
-                let maj = (a & b) ^ (a & c) ^ (b & c)
-                let t2 = s0 &+ maj
-                hh = g; g = f; f = e; e = d &+ t1; d = c; c = b; b = a; a = t1 &+ t2
-            }
-            h[0] &+= a; h[1] &+= b; h[2] &+= c; h[3] &+= d; h[4] &+= e; h[5] &+= f; h[6] &+= g; h[7] &+= hh
-        }
-        bytes.withUnsafeBufferPointer { p in
-            var off = 0
-            while off + 64 <= n { block(p.baseAddress! + off); off += 64 }
-        }
-        tail.withUnsafeBufferPointer { p in
-            var off = 0
-            while off < p.count { block(p.baseAddress! + off); off += 64 }
         }
         var out = [UInt8]()
         out.reserveCapacity(32)
@@ -67,5 +72,5 @@ enum SHA256 {
     }
 
     @inline(__always)
-    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
+    private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 &- n)) }
 }
