@@ -22,13 +22,16 @@ func splitmixUniform(seed: UInt64, k: UInt64) -> Double {
 func safetensorsBytes(_ tensors: [(name: String, shape: [Int], values: [Float])], metadata: Bool = true) -> [UInt8] {
     var header = metadata ? "{\"__metadata__\":{\"format\":\"test\"}" : "{"
     var data = [UInt8]()
+    data.reserveCapacity(4 * tensors.reduce(0) { $0 + $1.values.count })
     for (i, t) in tensors.enumerated() {
         let begin = data.count
-        for v in t.values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        // Little-endian float32 (the test hosts are little-endian; checked below).
+        t.values.withUnsafeBytes { data.append(contentsOf: $0) }
         if i > 0 || metadata { header += "," }
         header += "\"\(t.name)\":{\"dtype\":\"F32\",\"shape\":\(t.shape),\"data_offsets\":[\(begin),\(data.count)]}"
     }
     header += "}"
+    precondition(1.0.bitPattern.littleEndian == 1.0.bitPattern, "test helper assumes a little-endian host")
     return withHeader(Array(header.utf8), data: data)
 }
 
