@@ -46,6 +46,22 @@ final class BadInputTests: XCTestCase {
         assertModelError("not a JSON object") { () throws(ModelError) in try loadResigned(withHeader(Array("[1,2]".utf8), data: [])) }
     }
 
+    /// Hostile JSON: deep nesting, huge or fractional numbers, wrong types.
+    func testHostileHeaders() {
+        let deep = "{\"x\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        assertModelError("weights (safetensors)") { () throws(ModelError) in try loadResigned(withHeader(Array(deep.utf8), data: [])) }
+        for h in ["{\"x\":{\"dtype\":\"F32\",\"shape\":[1e999],\"data_offsets\":[0,4]}}",
+                  "{\"x\":{\"dtype\":\"F32\",\"shape\":[1.5],\"data_offsets\":[0,4]}}",
+                  "{\"x\":{\"dtype\":\"F32\",\"shape\":\"1\",\"data_offsets\":[0,4]}}",
+                  "{\"x\":{\"dtype\":7,\"shape\":[1],\"data_offsets\":[0,4]}}",
+                  "{\"x\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4,8]}}",
+                  "{\"x\":[]}", "\u{0}\u{0}"] {
+            assertModelError("weights (safetensors)") { () throws(ModelError) in
+                try loadResigned(withHeader(Array(h.utf8), data: [0, 0, 0, 0]))
+            }
+        }
+    }
+
     func testOffsetsOutOfRange() {
         let h = "{\"head.bias\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4000000]}}"
         assertModelError("run past") { () throws(ModelError) in try loadResigned(withHeader(Array(h.utf8), data: [0, 0, 0, 0])) }
@@ -153,6 +169,12 @@ final class BadInputTests: XCTestCase {
         assertModelError("field 'input' has the wrong type") { () throws(ModelError) in
             _ = try ModelSpec.decode(json: Array("{\"format\": \"x\", \"name\": \"x\", \"architecture\": \"x\", \"input\": \"8\"}".utf8))
         }
+    }
+
+    func testHostileSpecJSON() {
+        let deep = "{\"training\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        assertModelError("model spec") { () throws(ModelError) in _ = try ModelSpec.decode(json: Array(deep.utf8)) }
+        assertModelError("model spec") { () throws(ModelError) in _ = try ModelSpec.decode(json: [0xFF, 0xFE, 0x00]) }
     }
 
     func testMissingFiles() {
