@@ -10,32 +10,37 @@ struct Preprocessor: Sendable {
     let params: ModelSpec.Preprocessing.Parameters
 
     /// `pixels` must be finite, count = width * height >= 1 (checked by the caller).
+    /// The S x S padded square is never materialised: square row q is native row q - top (zero
+    /// outside), so memory stays O(I * W) however elongated the slice.
     func networkInput(_ pixels: [Float], width w: Int, height h: Int) -> [Float] {
         let x = normalized(pixels)
         let i = params.input
-        let (rows, cols, img): (Int, Int, [Double])
+        // Axis lengths before the resize and where the native slice sits on them.
+        var (rows, cols, top, left) = (h, w, 0, 0)
         if params.geometry == "pad-square" {
             let g = SquareGeometry(height: h, width: w)
-            var sq = [Double](repeating: 0, count: g.side * g.side)  // pad value 0
-            for r in 0..<h {
-                for c in 0..<w { sq[(r + g.top) * g.side + c + g.left] = x[r * w + c] }
-            }
-            (rows, cols, img) = (g.side, g.side, sq)
-        } else {
-            (rows, cols, img) = (h, w, x)
+            (rows, cols, top, left) = (g.side, g.side, g.top, g.left)
         }
-        // Rows first: (rows x cols) -> (I x cols), then columns: -> (I x I).
+        // Rows first: (rows x W native columns) -> (I x W), then columns: -> (I x I).
         let rs = ResizeTaps(from: rows, to: i), cs = ResizeTaps(from: cols, to: i)
-        var tmp = [Double](repeating: 0, count: i * cols)
+        var tmp = [Double](repeating: 0, count: i * w)
         for o in 0..<i {
             let (a, b, t) = rs.taps[o]
-            for c in 0..<cols { tmp[o * cols + c] = (1 - t) * img[a * cols + c] + t * img[b * cols + c] }
+            let ra = a - top, rb = b - top
+            let inA = ra >= 0 && ra < h, inB = rb >= 0 && rb < h
+            for c in 0..<w {
+                let va = inA ? x[ra * w + c] : 0, vb = inB ? x[rb * w + c] : 0
+                tmp[o * w + c] = (1 - t) * va + t * vb
+            }
         }
         var out = [Float](repeating: 0, count: i * i)
-        for r in 0..<i {
-            for o in 0..<i {
-                let (a, b, t) = cs.taps[o]
-                out[r * i + o] = Float((1 - t) * tmp[r * cols + a] + t * tmp[r * cols + b])
+        for o in 0..<i {
+            let (a, b, t) = cs.taps[o]
+            let ca = a - left, cb = b - left
+            let inA = ca >= 0 && ca < w, inB = cb >= 0 && cb < w
+            for r in 0..<i {
+                let va = inA ? tmp[r * w + ca] : 0, vb = inB ? tmp[r * w + cb] : 0
+                out[r * i + o] = Float((1 - t) * va + t * vb)
             }
         }
         return out

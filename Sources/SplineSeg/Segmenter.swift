@@ -5,7 +5,7 @@ import SplineCore
 public final class Segmenter {
     /// Largest image accepted: pixel count and side.
     public static let maxPixels = 1 << 26
-    public static let maxSide = 1 << 16
+    public static let maxSide = 1 << 14
 
     public let model: SplineSegModel
     /// Threads used by the network's convolutions and the grid evaluation (results are bitwise

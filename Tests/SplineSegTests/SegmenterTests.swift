@@ -151,6 +151,25 @@ final class SegmenterTests: XCTestCase {
         XCTAssertEqual(Double(seg.values[1]), seg.spline.value(atParameterX: e / 2, y: 0), accuracy: 1e-5)
     }
 
+    /// Elongated slices: the padded square (5000 x 5000 here) is never materialised, and the
+    /// single native row sits at square row top = 2499.
+    func testElongatedImage() throws {
+        let w = 5000
+        let pixels = (0..<w).map { Float($0 % 97) }
+        let s = try Segmenter(model: Self.model)
+        let seg = try s.segment(pixels: pixels, width: w, height: 1)
+        XCTAssertEqual(seg.values.count, w)
+        let e = Double(Self.model.spec.coefficients - Self.model.spec.degree)
+        let scale = seg.coefficients.map { abs(Double($0)) }.max()!
+        for c in [0, 1234, w - 1] {
+            let f = seg.spline.value(atParameterX: e * Double(c) / Double(w - 1), y: e * 2499 / Double(w - 1))
+            XCTAssertEqual(Double(seg.values[c]), f, accuracy: 1e-5 * scale)
+        }
+        // The input is the padded square resized: rows far from the slice are pad (0).
+        let x = try s.preprocess(pixels: pixels, width: w, height: 1)
+        XCTAssert(x[0..<16].allSatisfy { $0 == 0 })
+    }
+
     /// A constant image: std = 0 -> std_floor, input all zeros; a 1 x 1 image works.
     func testDegenerateImages() throws {
         let s = try Segmenter(model: Self.model)
