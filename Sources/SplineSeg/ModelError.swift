@@ -1,7 +1,8 @@
 /// Why a model (spec JSON + safetensors weights) could not be loaded. Every case says what was
 /// wrong and what to do; loading never traps on a malformed or hostile file.
 public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
-    /// The spec or weights file could not be read (missing, unreadable, too large).
+    /// The spec or weights file at `path` could not be read (missing, unreadable, too large);
+    /// `reason` is the whole message, path included.
     case file(path: String, reason: String)
     /// The spec is not valid JSON or lacks / mistypes a field.
     case specSyntax(String)
@@ -20,8 +21,8 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
 
     public var description: String {
         switch self {
-        case .file(let path, let reason):
-            return "\(path): \(reason)"
+        case .file(_, let reason):
+            return reason
         case .specSyntax(let m):
             return "model spec: \(m); re-export it with tools/export.py"
         case .specInvalid(let m):

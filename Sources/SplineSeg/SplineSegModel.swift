@@ -26,7 +26,7 @@ public struct SplineSegModel: Sendable {
         let weightsPath = dir + (spec.weights ?? stem + ".safetensors")
         let weights: [UInt8]
         do { weights = try readFile(weightsPath, maxBytes: maxWeightsBytes) } catch {
-            throw ModelError.file(path: weightsPath, reason: "cannot read the model weights named by \(specPath): \(error)")
+            throw ModelError.file(path: weightsPath, reason: "cannot read the weights named by the spec \(specPath): \(error)")
         }
         return try load(spec: spec, safetensors: weights)
     }
