@@ -1,1 +1,0 @@
-// SplineSeg: placeholder until the module lands.
