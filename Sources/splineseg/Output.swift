@@ -98,3 +98,25 @@ func withBytes<R>(_ bytes: [UInt8], _ body: (UnsafeRawBufferPointer) throws(CLIE
 func terminate(_ code: Int32) -> Never {
     exit(code)
 }
+
+/// Fails early (exit 5) when `path`'s directory does not exist or is not writable, so a long
+/// run does not end in an unwritable output.
+func checkOutputFile(_ path: String) throws(CLIError) {
+    var isDir: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDir), isDir.boolValue {
+        throw .output("\(path): is a directory; give a file name for the output")
+    }
+    let dir = (path as NSString).deletingLastPathComponent
+    try checkOutputDirectory(dir.isEmpty ? "." : dir)
+}
+
+/// Fails early (exit 5) unless `dir` is an existing writable directory.
+func checkOutputDirectory(_ dir: String) throws(CLIError) {
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+        throw .output("\(dir): no such directory; create it first")
+    }
+    guard access(dir, W_OK) == 0 else {
+        throw .output("\(dir): directory is not writable; check its permissions")
+    }
+}
