@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SplineSeg
 
 /// `splineseg models`: what models are available.
 struct ModelsCommand: ParsableCommand {
@@ -18,6 +20,22 @@ struct ModelsCommand: ParsableCommand {
     var dir: String = "weights"
 
     func run() throws {
-        throw CLIError.model("\(dir): listing models needs the SplineSeg runtime, which this build does not include yet")
+        guard isDirectory(dir) else {
+            throw CLIError.inputMissing("\(dir): no such directory; pass --dir with the folder holding the model specs")
+        }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [])
+            .filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted(by: naturalLess)
+        if names.isEmpty { throw CLIError.inputMissing("\(dir): no *.json model specs here") }
+        var lines = ["name  architecture  I  O  p  status"]
+        for name in names {
+            let path = joinPath(dir, name)
+            do {
+                let spec = try SplineSegModel.load(specPath: path).spec
+                lines.append("\(spec.name)  \(spec.architecture)  \(spec.input)  \(spec.coefficients)  \(spec.degree)  ok  (--model \(path))")
+            } catch {
+                lines.append("\(name)  -  -  -  -  error: \(error.description)")
+            }
+        }
+        try emit(lines.joined(separator: "\n") + "\n", to: nil)
     }
 }
