@@ -36,6 +36,7 @@ struct SplineSegCLI: ParsableCommand {
         ])
 
     static func main() {
+        ignoreSIGPIPE()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -64,7 +64,6 @@ struct StreamCommand: ParsableCommand {
     }
 
     func run() throws {
-        ignoreSIGPIPE()
         let name = input ?? "stdin"
         let fd: Int32
         if let input {
@@ -82,12 +81,8 @@ struct StreamCommand: ParsableCommand {
         }
         let segmenter = try loadFrameSegmenter(modelPath: model, threads: threadOptions.threads)
         let pipeline = StreamPipeline(queueCapacity: queue, policy: block ? .block : .dropOldest, format: outputFormat)
-        do {
-            let (stats, dropped, bad) = try pipeline.run(reader: reader, segmenter: segmenter, write: writeStdout)
-            printError(stats.summary(dropped: dropped, bad: bad))
-        } catch {
-            throw error
-        }
+        let (stats, dropped, bad) = try pipeline.run(reader: reader, segmenter: segmenter, write: writeStdout)
+        printError(stats.summary(dropped: dropped, bad: bad))
     }
 
     private func validateStream<S: ByteSource>(_ start: FrameReader<S>) throws(CLIError) {
