@@ -1,0 +1,180 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where stream bytes come from: a descriptor (stdin, a FIFO, a file) or memory (tests, fuzzing).
+protocol ByteSource: SendableMetatype {
+    /// Reads up to `buffer.count` bytes; 0 means end of input.
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(CLIError) -> Int
+}
+
+struct DescriptorSource: ByteSource {
+    let fd: Int32
+    let name: String
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(CLIError) -> Int {
+        while true {
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw .inputMissing("\(name): read failed (\(String(cString: strerror(errno)))); check the input")
+        }
+    }
+}
+
+struct MemorySource: ByteSource {
+    let bytes: [UInt8]
+    var offset = 0
+    /// Largest chunk per read, to exercise short reads as a pipe delivers them.
+    var chunk = Int.max
+
+    init(_ bytes: [UInt8], chunk: Int = Int.max) {
+        self.bytes = bytes
+        self.chunk = chunk
+    }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(CLIError) -> Int {
+        let n = min(buffer.count, bytes.count - offset, chunk)
+        if n > 0 {
+            bytes.withUnsafeBytes { src in
+                buffer.baseAddress!.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+            }
+        }
+        offset += n
+        return n
+    }
+}
+
+/// Splits a byte stream into decoded frames (see StreamProtocol.swift).
+///
+/// Malformed input: by default the first malformed frame is a `.streamProtocol` error naming the
+/// frame's position and byte offset. With `skipBad`, a frame whose header is valid but whose
+/// payload is not (corrupt PNG, non-finite pixel) is skipped; after a bad header the reader
+/// drops bytes until the next "SSF1"/"SSP1" magic; a truncated last frame is dropped. Each such
+/// event adds 1 to `badFrames`.
+struct FrameReader<Source: ByteSource> {
+    var source: Source
+    let name: String
+    let limits: StreamLimits
+    let skipBad: Bool
+    private(set) var badFrames = 0
+    /// Frames seen so far, good and bad: the id of a PNG frame, and the position in messages.
+    private(set) var frameIndex = 0
+    private(set) var bytesRead = 0
+    private var header: [UInt8] = []
+    private var payload: [UInt8] = []
+
+    init(source: Source, name: String, limits: StreamLimits = StreamLimits(), skipBad: Bool = false) {
+        self.source = source
+        self.name = name
+        self.limits = limits
+        self.skipBad = skipBad
+        header.reserveCapacity(rawHeaderBytes)
+    }
+
+    /// The next good frame, decoded into `pixels`, or nil at the end of input.
+    mutating func next(into pixels: inout [Float]) throws(CLIError) -> (id: UInt64, width: Int, height: Int)? {
+        var resyncing = false
+        while true {
+            let frameStart = bytesRead - header.count
+            let step = header.withUnsafeBytes { parseFrameHeader($0, limits: limits) }
+            switch step {
+            case .needMore(let n):
+                try fillHeader(to: n)
+                if header.count < n {  // end of input
+                    if header.isEmpty { return nil }
+                    let message = "truncated frame header (\(header.count) of \(n) bytes) at the end of the input"
+                    if resyncing || skipBad {
+                        if !resyncing { badFrames += 1 }
+                        return nil
+                    }
+                    throw problem(message, at: frameStart)
+                }
+            case .malformed(let message):
+                guard skipBad else { throw problem(message, at: frameStart) }
+                if !resyncing {
+                    badFrames += 1
+                    frameIndex += 1
+                    resyncing = true
+                }
+                dropToNextMagic()
+            case .header(let h):
+                if payload.count < h.payloadBytes {
+                    payload = [UInt8](repeating: 0, count: h.payloadBytes)  // grows to the largest frame, then reused
+                }
+                let got = try readExactly(h.payloadBytes)
+                header.removeAll(keepingCapacity: true)
+                let index = frameIndex
+                frameIndex += 1
+                guard got == h.payloadBytes else {
+                    if skipBad {
+                        badFrames += 1
+                        return nil
+                    }
+                    throw problem("truncated frame: payload has \(got) of \(h.payloadBytes) bytes at the end of the input", at: frameStart, index: index)
+                }
+                let result = payload.withUnsafeBytes { p in
+                    decodeFramePayload(h, UnsafeRawBufferPointer(rebasing: p[0..<h.payloadBytes]),
+                                       name: "frame \(index)", limits: limits, into: &pixels)
+                }
+                switch result {
+                case .success(let size):
+                    return (h.id ?? UInt64(index), size.width, size.height)
+                case .failure(let e):
+                    guard skipBad else { throw problem(e.message, at: frameStart, index: index) }
+                    badFrames += 1
+                    resyncing = false
+                }
+            }
+        }
+    }
+
+    private func problem(_ message: String, at offset: Int, index: Int? = nil) -> CLIError {
+        .stream("\(name): frame \(index ?? frameIndex) at byte \(offset): \(message); check that the sender follows the protocol in docs/cli.md, or pass --skip-bad to skip bad frames")
+    }
+
+    /// After a bad header: drop its first byte, then everything up to a possible magic start.
+    private mutating func dropToNextMagic() {
+        header.removeFirst()
+        while !header.isEmpty && !isMagicPrefix(header) { header.removeFirst() }
+    }
+
+    private func isMagicPrefix(_ b: [UInt8]) -> Bool {
+        let n = min(b.count, 4)
+        return b.prefix(n).elementsEqual(rawMagic.prefix(n)) || b.prefix(n).elementsEqual(pngMagic.prefix(n))
+    }
+
+    /// Appends bytes to `header` until it holds `count`, or the input ends.
+    private mutating func fillHeader(to count: Int) throws(CLIError) {
+        var chunk = (UInt64(0), UInt64(0), UInt64(0))  // 24 bytes: a whole raw header
+        while header.count < count {
+            let want = min(count - header.count, 24)
+            let n = try withUnsafeMutableBytes(of: &chunk) { (p) throws(CLIError) -> Int in
+                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: p[0..<want]))
+            }
+            if n == 0 { return }
+            bytesRead += n
+            withUnsafeBytes(of: &chunk) { header.append(contentsOf: $0[0..<n]) }
+        }
+    }
+
+    /// Reads `count` bytes into the start of `payload`; returns how many arrived before the end.
+    private mutating func readExactly(_ count: Int) throws(CLIError) -> Int {
+        var have = 0
+        var src = source
+        defer { source = src }
+        while have < count {
+            let n = try payload.withUnsafeMutableBytes { p in
+                Result { () throws(CLIError) -> Int in
+                    try src.read(into: UnsafeMutableRawBufferPointer(rebasing: p[have..<count]))
+                }
+            }.get()
+            if n == 0 { break }
+            have += n
+        }
+        bytesRead += have
+        return have
+    }
+}

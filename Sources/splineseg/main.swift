@@ -1,2 +1,0 @@
-// placeholder until the command line tool lands
-print("splineseg: not yet")

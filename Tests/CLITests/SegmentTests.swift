@@ -1,0 +1,115 @@
+import Foundation
+import XCTest
+
+/// segment, segment-volume, models and bench through the real binary (tiny untrained model:
+/// the masks mean nothing, the plumbing is what is tested).
+final class SegmentTests: XCTestCase {
+    func testOneImageAllOutputs() throws {
+        let dir = try makeTempDir(self)
+        let model = try copyTinyModel(to: dir)
+        let image = dir + "/slice.png"
+        try Data(grayPNG(width: 12, height: 9, pixels: (0..<108).map { UInt8($0 * 2) })).write(to: URL(fileURLWithPath: image))
+        let r = try runCLI([
+            "segment", "--model", model, image, "-o", dir + "/m.png", "--overlay", dir + "/o.png", "--svg", dir + "/c.svg",
+            "--geojson", dir + "/c.geojson", "--coefficients", dir + "/c.npy", "--json", "--spacing", "0.5",
+        ])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "")
+        let summary = try JSONSerialization.jsonObject(with: r.stdout) as! [String: Any]
+        XCTAssertEqual(summary["width"] as? Int, 12)
+        let px = summary["area_px"] as! Int
+        XCTAssertEqual(summary["area_mm2"] as! Double, Double(px) * 0.25, accuracy: 1e-9)
+        let mask = try Data(contentsOf: URL(fileURLWithPath: dir + "/m.png"))
+        XCTAssertEqual(Array(mask.prefix(4)), [0x89, 0x50, 0x4E, 0x47])
+        XCTAssertEqual(mask[16..<24].map { $0 }, [0, 0, 0, 12, 0, 0, 0, 9], "mask at the image's own size")
+        let npy = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/c.npy")))
+        XCTAssertEqual(npy.count, 128 + 16 * 4)  // header padded to 128, 4 x 4 f32
+        XCTAssertTrue(String(decoding: npy[10..<128], as: UTF8.self).contains("'shape': (4, 4)"))
+        XCTAssertTrue(try String(contentsOfFile: dir + "/c.svg", encoding: .utf8).hasPrefix("<svg"))
+        let geo = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/c.geojson"))) as! [String: Any]
+        XCTAssertEqual(geo["type"] as? String, "FeatureCollection")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/o.png"))
+
+        // --scale 2: (2(H-1)+1) x (2(W-1)+1) mask.
+        XCTAssertEqual(try runCLI(["segment", "--model", model, image, "-o", dir + "/s.png", "--scale", "2"]).status, 0)
+        let scaled = try Data(contentsOf: URL(fileURLWithPath: dir + "/s.png"))
+        XCTAssertEqual(scaled[16..<24].map { $0 }, [0, 0, 0, 23, 0, 0, 0, 17])
+    }
+
+    func testDirectoryInputWritesOneMaskPerImage() throws {
+        let dir = try makeTempDir(self)
+        let model = try copyTinyModel(to: dir)
+        try FileManager.default.createDirectory(atPath: dir + "/in", withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: false)
+        for name in ["a", "b"] {
+            try Data(grayPNG(width: 6, height: 6, pixels: [UInt8](repeating: 9, count: 36))).write(to: URL(fileURLWithPath: "\(dir)/in/\(name).png"))
+        }
+        let r = try runCLI(["segment", "--model", model, dir + "/in", "-o", dir + "/out", "--coefficients", dir + "/out"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(listing(dir + "/out"), ["a.ssc", "a_mask.png", "b.ssc", "b_mask.png"])
+        let ssc = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/out/a.ssc")))
+        XCTAssertEqual(Array(ssc[0..<16]), Array("SSC1".utf8) + [4, 0, 0, 0, 4, 0, 0, 0, 1, 0, 0, 0])
+        XCTAssertEqual(ssc.count, 16 + 64)
+    }
+
+    func testBadInputsOneLineDocumentedCodeNoPartialFile() throws {
+        let dir = try makeTempDir(self)
+        let model = try copyTinyModel(to: dir)
+        let out = dir + "/out"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: false)
+        let good = dir + "/g.png"
+        try Data(grayPNG(width: 4, height: 4, pixels: [UInt8](repeating: 1, count: 16))).write(to: URL(fileURLWithPath: good))
+        let corrupt = dir + "/corrupt.png"
+        try Data(grayPNG(width: 4, height: 4, pixels: [UInt8](repeating: 1, count: 16)).prefix(40)).write(to: URL(fileURLWithPath: corrupt))
+        let colour = dir + "/rgb.png"
+        try Data(grayPNG(width: 2, height: 2, pixels: [UInt8](repeating: 7, count: 12), channels: 3)).write(to: URL(fileURLWithPath: colour))
+
+        assertFails(try runCLI(["segment", "--model", model, dir + "/missing.png", "-o", out + "/m.png"]), code: 3, mentioning: "missing.png: no such file")
+        assertFails(try runCLI(["segment", "--model", model, corrupt, "-o", out + "/m.png"]), code: 4, mentioning: "corrupt.png")
+        assertFails(try runCLI(["segment", "--model", model, colour, "-o", out + "/m.png"]), code: 4, mentioning: "convert it to grayscale")
+        assertFails(try runCLI(["segment", "--model", model, good, "-o", dir + "/nodir/m.png"]), code: 5, mentioning: "nodir: no such directory")
+        assertFails(try runCLI(["segment", good, "-o", out + "/m.png"]), code: 6, mentioning: "no built-in model")
+        assertFails(try runCLI(["segment", "--model", dir + "/nope.json", good, "-o", out + "/m.png"]), code: 6, mentioning: "no such model spec")
+        try Data("{\"format\": \"splineseg-model/1\"}".utf8).write(to: URL(fileURLWithPath: dir + "/broken.json"))
+        assertFails(try runCLI(["segment", "--model", dir + "/broken.json", good, "-o", out + "/m.png"]), code: 6, mentioning: "broken.json")
+        try FileManager.default.createDirectory(atPath: dir + "/emptydir", withIntermediateDirectories: false)
+        assertFails(try runCLI(["segment", "--model", model, dir + "/emptydir", "-o", out]), code: 3, mentioning: "no .png images")
+        XCTAssertEqual(listing(out), [], "no output, not even a temporary, after failures")
+    }
+
+    func testSegmentVolumeKeepsGeometryAndReportsVolume() throws {
+        let dir = try makeTempDir(self)
+        let model = try copyTinyModel(to: dir)
+        let input = repositoryRoot.appendingPathComponent("Tests/Fixtures/nifti/syn_16_little.nii").path
+        let out = dir + "/mask.nii.gz"
+        let r = try runCLI(["segment-volume", "--model", model, input, "-o", out, "--progress", "--largest-component"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdoutText.contains(" mL"), r.stdoutText)
+        XCTAssertTrue(r.stderr.contains("slices/s"), "forced progress bar: \(r.stderr)")
+        // The mask reads back through evaluate (same shape and spacing as the input's own grid).
+        let check = try runCLI(["evaluate", out, out, "--format", "csv"])
+        XCTAssertEqual(check.status, 0, check.stderr)
+
+        let quiet = try runCLI(["segment-volume", "--model", model, input, "-o", dir + "/q.nii"])
+        XCTAssertFalse(quiet.stderr.contains("slices/s"), "no progress bar when stderr is not a terminal")
+
+        try Data("garbage".utf8).write(to: URL(fileURLWithPath: dir + "/bad.nii"))
+        assertFails(try runCLI(["segment-volume", "--model", model, dir + "/bad.nii", "-o", dir + "/x.nii"]), code: 4, mentioning: "bad.nii")
+        assertFails(try runCLI(["segment-volume", "--model", model, dir + "/none.nii", "-o", dir + "/x.nii"]), code: 3, mentioning: "none.nii")
+        assertFails(try runCLI(["segment-volume", "--model", model, input, "-o", dir + "/nodir/x.nii"]), code: 5, mentioning: "nodir")
+        assertFails(try runCLI(["segment-volume", "--model", model, input, "-o", dir + "/x.png"]), code: 2, mentioning: ".nii or .nii.gz")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/x.nii"))
+    }
+
+    func testModelsAndBench() throws {
+        let dir = try makeTempDir(self)
+        _ = try copyTinyModel(to: dir)
+        let m = try runCLI(["models", "--dir", dir])
+        XCTAssertEqual(m.status, 0, m.stderr)
+        XCTAssertTrue(m.stdoutText.contains("tiny-unet  unet-implicit  16  4  1  ok"), m.stdoutText)
+        assertFails(try runCLI(["models", "--dir", dir + "/none"]), code: 3, mentioning: "no such directory")
+        let b = try runCLI(["bench", "--model", dir + "/tiny-unet.json", "--iterations", "3", "--warmup", "1"])
+        XCTAssertEqual(b.status, 0, b.stderr)
+        XCTAssertTrue(b.stdoutText.contains("slices/s"), b.stdoutText)
+    }
+}

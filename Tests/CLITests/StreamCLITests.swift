@@ -1,0 +1,72 @@
+import Foundation
+import XCTest
+
+/// `splineseg stream` through the real binary with the real segmenter (tiny untrained model).
+final class StreamCLITests: XCTestCase {
+    func testScriptedFeedNDJSONWithRealSegmenter() throws {
+        let dir = try makeTempDir(self)
+        let model = try copyTinyModel(to: dir)
+        var feed = [UInt8]()
+        for i in 0..<6 { feed += rawFrame(width: 20 + i, height: 12, id: UInt64(100 + i)) }
+        feed += pngFrame(grayPNG(width: 9, height: 7, pixels: (0..<63).map { UInt8($0 * 4) }))
+        let r = try runCLI(["stream", "--model", model, "--output-format", "ndjson", "--block"], stdin: Data(feed))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdoutText.split(separator: "\n")
+        XCTAssertEqual(lines.count, 7)
+        for (i, line) in lines.enumerated() {
+            let obj = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            XCTAssertEqual(obj["frame"] as? Int, i < 6 ? 100 + i : 6)
+            XCTAssertEqual(obj["width"] as? Int, i < 6 ? 20 + i : 9)
+            XCTAssertNotNil(obj["latency_ms"] as? Double)
+            XCTAssertNotNil(obj["contours"] as? [Any])
+            XCTAssertNotNil(obj["area_px"] as? Int)
+        }
+        XCTAssertEqual(r.stderrLines.count, 1)
+        XCTAssertTrue(r.stderr.contains("7 frames segmented, 0 dropped"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("p99"), r.stderr)
+    }
+
+    func testBinaryRecordsMatchFrameSizes() throws {
+        let dir = try makeTempDir(self)
+        let model = try copyTinyModel(to: dir)
+        let feed = rawFrame(width: 5, height: 4, id: 1) + rawFrame(width: 3, height: 3, type: 2, id: 2)
+        let r = try runCLI(["stream", "--model", model, "--block"], stdin: Data(feed))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let b = [UInt8](r.stdout)
+        XCTAssertEqual(Array(b[0..<4]), Array("SSR1".utf8))
+        XCTAssertEqual(b[16], 5)  // width of the first record
+        let mask = b[24..<44]
+        XCTAssertTrue(mask.allSatisfy { $0 <= 1 })
+    }
+
+    func testMalformedFrameExitsSevenAfterGoodFrames() throws {
+        let dir = try makeTempDir(self)
+        let model = try copyTinyModel(to: dir)
+        let feed = rawFrame(width: 4, height: 4, id: 1) + rawFrame(width: 4, height: 4, type: 7, id: 2)
+        let r = try runCLI(["stream", "--model", model, "--output-format", "ndjson", "--block"], stdin: Data(feed))
+        assertFails(r, code: 7, mentioning: "stdin: frame 1 at byte 40: unknown pixel type 7")
+        XCTAssertEqual(r.stdoutText.split(separator: "\n").count, 1, "the good frame before it is delivered")
+    }
+
+    func testValidateOnlyAndSkipBadWithoutModel() throws {
+        let good = rawFrame(width: 2, height: 2, id: 1)
+        let feed = good + Array("garbage!".utf8) + good + Array(good.prefix(10))
+        let strict = try runCLI(["stream", "--validate-only"], stdin: Data(feed))
+        assertFails(strict, code: 7, mentioning: "bad magic 'garb'")
+        let lenient = try runCLI(["stream", "--validate-only", "--skip-bad"], stdin: Data(feed))
+        XCTAssertEqual(lenient.status, 0, lenient.stderr)
+        XCTAssertEqual(lenient.stdoutText, "{\"frame\":1,\"width\":2,\"height\":2}\n{\"frame\":1,\"width\":2,\"height\":2}\n")
+        XCTAssertTrue(lenient.stderr.contains("2 frames valid, 2 bad skipped"), lenient.stderr)
+    }
+
+    func testInputFIFOPathAndErrors() throws {
+        let dir = try makeTempDir(self)
+        let file = dir + "/frames.bin"
+        try Data(rawFrame(width: 2, height: 2, id: 3)).write(to: URL(fileURLWithPath: file))
+        let r = try runCLI(["stream", "--validate-only", "--input", file])
+        XCTAssertEqual(r.stdoutText, "{\"frame\":3,\"width\":2,\"height\":2}\n")
+        assertFails(try runCLI(["stream", "--validate-only", "--input", dir + "/none"]), code: 3, mentioning: "none: cannot open")
+        assertFails(try runCLI(["stream"], stdin: Data()), code: 6, mentioning: "no built-in model")
+        assertFails(try runCLI(["stream", "--model", dir + "/unknown.json"], stdin: Data()), code: 6, mentioning: "no such model spec")
+    }
+}
