@@ -1,1 +1,149 @@
-print("kernel-bench: placeholder")
+// kernel-bench: GFLOP/s of the SplineKernels conv kernels vs the machine's measured
+// FMA peak, 1 and 2 threads. Run: swift run -c release kernel-bench [repeats]
+// Peak is re-measured before every kernel row because clocks drift (turbo, other
+// processes); each % is against the peak of the same thread count measured just before.
+// Shapes are runtime values here; the generated model code passes literals.
+
+import Dispatch
+import Foundation
+import SplineKernels
+
+let repeats = max(10, Int(CommandLine.arguments.dropFirst().first ?? "") ?? 11)
+
+func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+func stats(_ xs: [Double]) -> (median: Double, min: Double, max: Double) {
+    let s = xs.sorted()
+    return (s[s.count / 2], s.first!, s.last!)
+}
+
+/// Register-only FMA loop: 12 independent SIMD8 accumulators (enough to cover the
+/// 4-cycle FMA latency on 2 pipes), 16 FLOP per FMA. Returns GFLOP/s of one thread.
+@inline(never)
+func fmaLoop(_ iters: Int, _ seed: Float) -> (Double, Float) {
+    let a = SIMD8<Float>(repeating: seed), b = SIMD8<Float>(repeating: 0.999_99)
+    var c0 = a, c1 = a + 1, c2 = a + 2, c3 = a + 3, c4 = a + 4, c5 = a + 5
+    var c6 = a + 6, c7 = a + 7, c8 = a + 8, c9 = a + 9, c10 = a + 10, c11 = a + 11
+    let t0 = now()
+    for _ in 0..<iters {
+        c0 = c0.addingProduct(a, b); c1 = c1.addingProduct(a, b); c2 = c2.addingProduct(a, b)
+        c3 = c3.addingProduct(a, b); c4 = c4.addingProduct(a, b); c5 = c5.addingProduct(a, b)
+        c6 = c6.addingProduct(a, b); c7 = c7.addingProduct(a, b); c8 = c8.addingProduct(a, b)
+        c9 = c9.addingProduct(a, b); c10 = c10.addingProduct(a, b); c11 = c11.addingProduct(a, b)
+    }
+    let dt = now() - t0
+    let sum = c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11
+    return (Double(iters) * 12 * 16 / dt * 1e-9, sum.sum())
+}
+
+final class Sink: @unchecked Sendable { var value: Float = 0 }
+let sink = Sink()
+
+/// Median peak GFLOP/s over 5 runs with `threads` threads (sum over threads).
+func peak(threads: Int) -> Double {
+    var runs: [Double] = []
+    for _ in 0..<5 {
+        nonisolated(unsafe) let results = UnsafeMutableBufferPointer<Double>.allocate(capacity: threads)
+        defer { results.deallocate() }
+        DispatchQueue.concurrentPerform(iterations: threads) { t in
+            let (g, s) = fmaLoop(20_000_000, Float(t) * 1e-3)
+            results[t] = g
+            if s == 42 { sink.value = s }
+        }
+        runs.append(results.reduce(0, +))
+    }
+    return stats(runs).median
+}
+
+struct Random {
+    var state: UInt64
+    mutating func next() -> Float {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) * 1e-6
+    }
+}
+
+func randomArray(_ n: Int, _ rng: inout Random) -> [Float] { (0..<n).map { _ in rng.next() } }
+
+/// Runs `body(rows)` on `threads` threads, output rows split evenly; returns seconds per call.
+func time(rows: Int, threads: Int, _ body: @Sendable (Range<Int>) -> Void) -> [Double] {
+    body(0..<rows)  // warm-up
+    var ts: [Double] = []
+    for _ in 0..<repeats {
+        let t0 = now()
+        if threads == 1 {
+            body(0..<rows)
+        } else {
+            DispatchQueue.concurrentPerform(iterations: threads) { i in body(rowRange(rows: rows, part: i, of: threads)) }
+        }
+        ts.append(now() - t0)
+    }
+    return ts
+}
+
+enum Op { case conv3x3, conv3x3c1, conv1x1, convt2x2 }
+
+func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
+    var rng = Random(state: 12345)
+    let taps = op == .conv1x1 ? 1 : op == .convt2x2 ? 4 : 9
+    let packed: PackedConv
+    switch op {
+    case .conv3x3: packed = try! packConv3x3(weights: randomArray(k * c * 9, &rng), bias: randomArray(k, &rng), outChannels: k, channels: c)
+    case .conv3x3c1: packed = try! packConv3x3C1(weights: randomArray(k * 9, &rng), bias: randomArray(k, &rng), outChannels: k)
+    case .conv1x1: packed = try! packConv1x1(weights: randomArray(k * c, &rng), bias: randomArray(k, &rng), outChannels: k, channels: c)
+    case .convt2x2: packed = try! packConvTranspose2x2(weights: randomArray(k * c * 4, &rng), bias: randomArray(k, &rng), channels: c, outChannels: k)
+    }
+    let inShape = ActShape(channels: c, height: h, width: w)
+    let outShape = op == .convt2x2 ? ActShape(channels: k, height: 2 * h, width: 2 * w) : ActShape(channels: k, height: h, width: w)
+    let input = packNCHWc8(randomArray(c * h * w, &rng), inShape)
+    var output = [Float](repeating: 0, count: outShape.count)
+    let flop = 2.0 * Double(k * c * taps * h * w)
+    for threads in [1, 2] {
+        let pk = peak(threads: threads)
+        let ts = input.withUnsafeBufferPointer { ip in
+            packed.weights.withUnsafeBufferPointer { wp in
+                packed.bias.withUnsafeBufferPointer { bp in
+                    output.withUnsafeMutableBufferPointer { op2 in
+                        nonisolated(unsafe) let i = ip.baseAddress!, wt = wp.baseAddress!, b = bp.baseAddress!, o = op2.baseAddress!
+                        return time(rows: h, threads: threads) { rows in
+                            switch op {
+                            case .conv3x3:
+                                f32_conv3x3_direct_c8_6x16_relu_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
+                            case .conv3x3c1:
+                                f32_conv3x3c1_direct_c8_6x16_relu_avx2(i, o, weights: wt, bias: b, outChannels: k, height: h, width: w, rows: rows)
+                            case .conv1x1:
+                                f32_conv1x1_gemm_c8_6x16_tanh_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
+                            case .convt2x2:
+                                f32_convt2x2s2_gemm_c8_6x16_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let s = stats(ts)
+        let g = flop / s.median * 1e-9
+        print(
+            String(
+                format: "%-44@ %dT  %7.2f ms (min %7.2f max %7.2f)  %6.1f GFLOP/s  %5.1f%% of %5.1f peak",
+                "\(name) \(c)->\(k) \(h)x\(w)" as NSString, threads, s.median * 1e3, s.min * 1e3, s.max * 1e3, g, 100 * g / pk, pk))
+    }
+    if output[outShape.offset(channel: 0, y: 0, x: 0)] == 12345 { print("") }
+}
+
+print("kernel-bench: \(repeats) repeats per row, median (min max); peak = 12-accumulator FMA loop")
+let only = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : ""
+let cases: [(String, Op, Int, Int, Int, Int)] = [
+    ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 64, 64, 128, 128),
+    ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 16, 16, 256, 256),
+    ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 128, 128, 64, 64),
+    ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 256, 256, 32, 32),
+    ("f32_conv3x3c1_direct_c8_6x16_relu_avx2", .conv3x3c1, 1, 16, 256, 256),
+    ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 16, 128, 128),
+    ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 16, 16, 16),
+    ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 64, 128, 128),
+    ("f32_convt2x2s2_gemm_c8_6x16_avx2", .convt2x2, 128, 64, 64, 64),
+]
+for (name, op, c, k, h, w) in cases where only.isEmpty || "\(name) \(c)->\(k)".contains(only) {
+    bench(name, op, c: c, k: k, h: h, w: w)
+}

@@ -1,0 +1,65 @@
+// Row loop shared by the stride-1 conv kernels (3x3, 3x3 with one input channel,
+// 1x1). Input and output have the same H x W (padded NCHWc8).
+//
+// Loop order: output row y -> chunk of `chunk` input blocks -> pair of output blocks
+// (16-channel tile; a trailing odd block uses the 8-channel tile) -> 6-pixel tiles.
+// Chunking the reduction over input channels keeps the hardware prefetchers
+// effective (a full reduction per tile touches ceil(C/8) planes ~0.5 MB apart at
+// once, which they do not follow: the 1x1 head ran at 10% of peak) and keeps one
+// chunk's packed weights (3x3: chunk*9*8*16 floats = 18 KiB for 4 blocks) in L1
+// across the row. The first chunk starts from the bias, later chunks from the
+// partial sums in the output row, the last applies the activation. The summation
+// order depends only on the shape, and `rows` splits never split a reduction, so
+// results are bitwise identical for any split between threads.
+
+@inlinable @inline(__always)
+func convRows<G: ConvGeometry, E: Epilogue>(
+    _ g: G.Type, _ e: E.Type,
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    channels: Int, outChannels: Int, height: Int, width: Int, rows: Range<Int>,
+    chunk: Int
+) {
+    let k = G.kh, icCount = G.icCount
+    assert(rows.lowerBound >= 0 && rows.upperBound <= height, "rows outside 0..<height")
+    // One input block per 8 channels; the 1-input-channel kernel reads lane 0 only.
+    let cb = icCount == 1 ? 1 : (channels &+ 7) >> 3
+    let kb = (outChannels &+ 7) >> 3
+    let rowStride = (width &+ 2) &* 8
+    let blockStride = (height &+ 2) &* rowStride
+    let wPerInBlock = k &* k &* icCount &* 8  // floats per (input block, output block)
+    let wPerBlock = cb &* wPerInBlock  // floats per output block
+    // 3x3: first tap of interior pixel (0,0) is padded (0,0); 1x1: the pixel itself.
+    let inOrigin = k == 3 ? 0 : rowStride &+ 8
+    for y in rows {
+        let outRow = output &+ ((y &+ 1) &* rowStride &+ 8)
+        var c0 = 0
+        while c0 < cb {
+            let blocks = min(chunk, cb &- c0)
+            // The 1-input-channel kernel has a single chunk: literal flags keep its
+            // fully unrolled 9-tap tiles small enough to stay inlined and in registers
+            // (with runtime flags it compiled to spilling 128-bit code, 4x slower).
+            let accumulate = icCount == 1 ? false : c0 > 0
+            let finish = icCount == 1 ? true : c0 &+ blocks == cb
+            let inRow = input &+ (inOrigin &+ y &* rowStride &+ c0 &* blockStride)
+            var b = 0
+            while b &+ 1 < kb {
+                // Pair weights are [cb][taps][ic][16]: chunk c0 starts at c0*wPerInBlock*2.
+                tileRowPair(
+                    g, e, width: width, input: inRow, inBlockStride: blockStride, rowStride: rowStride, blocks: blocks,
+                    weights: weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2), bias: bias &+ b &* 8,
+                    output: outRow &+ b &* blockStride, outPixelStride: 8, outBlockStride: blockStride,
+                    accumulate: accumulate, finish: finish)
+                b = b &+ 2
+            }
+            if b < kb {
+                tileRowSingle(
+                    g, e, width: width, input: inRow, inBlockStride: blockStride, rowStride: rowStride, blocks: blocks,
+                    weights: weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock), bias: bias &+ b &* 8,
+                    output: outRow &+ b &* blockStride, outPixelStride: 8, outBlockStride: blockStride,
+                    accumulate: accumulate, finish: finish)
+            }
+            c0 = c0 &+ blocks
+        }
+    }
+}
