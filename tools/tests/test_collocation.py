@@ -1,3 +1,6 @@
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -66,3 +69,33 @@ def test_bad_degree_raises():
         collocation_matrix(8, 2, 3)
     with pytest.raises(ValueError, match="lie in"):
         basis_matrix([5.0], 4, 1)
+
+
+def _swift_fixture():
+    # The Swift core's golden file (made by tools/make_spline_fixture.py from scipy): the training
+    # side and the runtime must agree on U for every (I, O, p) it lists.
+    path = Path(__file__).resolve().parents[2] / "Tests" / "Fixtures" / "spline_golden.json"
+    return json.loads(path.read_text())
+
+
+def test_collocation_matches_swift_core_fixture():
+    cases = _swift_fixture()["collocation"]
+    assert len(cases) >= 8
+    for case in cases:
+        i, o, p = case["points"], case["coefficients"], case["degree"]
+        u = collocation_matrix(i, o, p)
+        ref = np.zeros((i, o))
+        for r, row in enumerate(case["rows"]):
+            ref[r, row["first"]:row["first"] + len(row["values"])] = row["values"]
+        np.testing.assert_allclose(u, ref, atol=1e-9, err_msg=f"I={i} O={o} p={p}")
+
+
+def test_evaluation_matches_swift_core_fixture():
+    for case in _swift_fixture()["grid"]:
+        h, w, o, p = case["rows"], case["cols"], case["coefficients"], case["degree"]
+        c = torch.tensor(np.asarray(case["C"], dtype=np.float64).reshape(o, o))
+        uh = torch.tensor(collocation_matrix(h, o, p))
+        uw = torch.tensor(collocation_matrix(w, o, p))
+        z = (uh @ c @ uw.T).numpy()
+        np.testing.assert_allclose(z, np.asarray(case["Z"]).reshape(h, w), atol=1e-6,
+                                   err_msg=f"{h}x{w} O={o} p={p}")
