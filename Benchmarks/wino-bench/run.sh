@@ -1,0 +1,12 @@
+#!/bin/sh
+# Standalone build of the Winograd benchmark (no SwiftPM target needed): compiles the
+# kernel sources directly into one module, release, x86-64-v3 (AVX2 + FMA).
+# Usage: Benchmarks/wino-bench/run.sh [reps]
+set -e
+cd "$(dirname "$0")/../.."
+OUT=${TMPDIR:-/tmp}/wino-bench-$$
+swiftc -O -wmo -Xcc -march=x86-64-v3 -module-name WinoBench \
+  Sources/SplineKernels/Layout.swift Sources/SplineKernels/Winograd*.swift \
+  Benchmarks/wino-bench/main.swift -o "$OUT"
+"$OUT" "$@"
+rm -f "$OUT"

@@ -1,0 +1,233 @@
+import Dispatch
+import XCTest
+@testable import SplineKernels
+
+// Tests of the Winograd F(4x4,3x3) kernels against (a) the plain Winograd reference in
+// Double (Reference/WinogradReference.swift) and (b) a naive direct conv in Double
+// written here. Tolerances are relative to max |reference| over the output:
+//   fast vs Winograd reference: 2e-5  (Float rounding of the same algorithm)
+//   fast vs direct conv:        1e-4  (F(4,3) transforms amplify Float rounding)
+//   Winograd reference vs direct conv (both Double): 1e-10 (checks the transform math)
+
+private struct WinoLCG {
+    var state: UInt64
+    mutating func next() -> Float {   // uniform in [-1, 1)
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Float(Int64(bitPattern: state >> 11) % (1 << 24)) / Float(1 << 23) - 1
+    }
+}
+
+private func winoDirectConv(input: [Float], c: Int, h: Int, w: Int, weights: [Float], bias: [Float],
+                            k: Int, relu: Bool) -> [Double] {
+    var out = [Double](repeating: 0, count: k * h * w)
+    for ko in 0..<k {
+        for y in 0..<h {
+            for x in 0..<w {
+                var s = Double(bias[ko])
+                for ci in 0..<c {
+                    for dy in 0..<3 {
+                        for dx in 0..<3 {
+                            let yy = y + dy - 1, xx = x + dx - 1
+                            if yy < 0 || yy >= h || xx < 0 || xx >= w { continue }
+                            s += Double(input[(ci * h + yy) * w + xx]) * Double(weights[((ko * c + ci) * 3 + dy) * 3 + dx])
+                        }
+                    }
+                }
+                out[(ko * h + y) * w + x] = relu ? max(s, 0) : s
+            }
+        }
+    }
+    return out
+}
+
+/// Runs the fast kernel. `splits` lists block ranges, run in order (single thread) unless
+/// `threads` > 1 (then concurrently, one scratch each). Input is followed by NaN
+/// sentinels; output interior (and padding channels) start as NaN, halo as 0; scratch as NaN.
+/// Checks halo / padding channels are zero afterwards. Returns the packed output.
+private func winoRunFast(input chw: [Float], c: Int, h: Int, w: Int, packed: [Float], k: Int, relu: Bool,
+                         splits: [Range<Int>]? = nil, threads: Int = 1,
+                         file: StaticString = #filePath, line: UInt = #line) -> [Float] {
+    let inShape = ActShape(channels: c, height: h, width: w)
+    let outShape = ActShape(channels: k, height: h, width: w)
+    var inBuf = packNCHWc8(chw, inShape)
+    inBuf += [Float](repeating: .nan, count: 4096)
+    var outBuf = [Float](repeating: 0, count: outShape.count)
+    for cb in 0..<outShape.blocks {
+        for y in 0..<h { for x in 0..<w { for l in 0..<8 { outBuf[outShape.offset(channel: cb * 8 + l, y: y, x: x)] = .nan } } }
+    }
+    let blockCount = winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w)
+    let ranges = splits ?? [0..<blockCount]
+    let sc = winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w)
+    var scratch = [Float](repeating: .nan, count: sc * ranges.count)
+    inBuf.withUnsafeBufferPointer { ip in
+        packed.withUnsafeBufferPointer { wp in
+            outBuf.withUnsafeMutableBufferPointer { op in
+                scratch.withUnsafeMutableBufferPointer { sp in
+                    let i = ip.baseAddress!, o = op.baseAddress!, wt = wp.baseAddress!, s = sp.baseAddress!
+                    let run: (Int) -> Void = { r in
+                        if relu {
+                            f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(
+                                input: i, output: o, weights: wt, scratch: s + r * sc,
+                                inChannels: c, outChannels: k, height: h, width: w, blocks: ranges[r])
+                        } else {
+                            f32_conv3x3_winograd4x4_c8_6x16_avx2(
+                                input: i, output: o, weights: wt, scratch: s + r * sc,
+                                inChannels: c, outChannels: k, height: h, width: w, blocks: ranges[r])
+                        }
+                    }
+                    if threads > 1 {
+                        nonisolated(unsafe) let runC = run
+                        DispatchQueue.concurrentPerform(iterations: ranges.count) { runC($0) }
+                    } else {
+                        for r in 0..<ranges.count { run(r) }
+                    }
+                }
+            }
+        }
+    }
+    // Halo and padding channels must be zero.
+    var bad = 0
+    for cb in 0..<outShape.blocks {
+        for yp in 0..<(h + 2) {
+            for xp in 0..<(w + 2) {
+                for l in 0..<8 {
+                    let v = outBuf[cb * outShape.blockStride + yp * outShape.rowStride + xp * 8 + l]
+                    let interior = yp >= 1 && yp <= h && xp >= 1 && xp <= w && cb * 8 + l < k
+                    if !interior && v != 0 { bad += 1 }
+                    if interior && !v.isFinite { bad += 1 }
+                }
+            }
+        }
+    }
+    XCTAssertEqual(bad, 0, "halo / padding channels not zero or non-finite interior (C\(c) K\(k) \(h)x\(w))",
+                   file: file, line: line)
+    return outBuf
+}
+
+private func winoMaxRelErr(_ a: [Float], _ ref: [Double]) -> Double {
+    var maxRef = 0.0, maxDiff = 0.0
+    for i in 0..<ref.count {
+        maxRef = max(maxRef, abs(ref[i]))
+        maxDiff = max(maxDiff, abs(Double(a[i]) - ref[i]))
+    }
+    return maxDiff / max(maxRef, 1e-30)
+}
+
+final class WinogradF43Tests: XCTestCase {
+    static let sizes = [1, 2, 3, 4, 5, 7, 8, 13, 16]
+
+    private func check(c: Int, k: Int, h: Int, w: Int, relu: Bool, seed: UInt64,
+                       worst: inout (Double, Double, Double)) {
+        var rng = WinoLCG(state: seed)
+        let input = (0..<(c * h * w)).map { _ in rng.next() }
+        let scale = Float(1.0 / (Double(c) * 9).squareRoot())
+        let weights = (0..<(k * c * 9)).map { _ in rng.next() * scale }
+        let bias = (0..<k).map { _ in rng.next() * 0.5 }
+        let direct = winoDirectConv(input: input, c: c, h: h, w: w, weights: weights, bias: bias, k: k, relu: relu)
+        let ref = winogradF43ReferenceConv(input: input, inChannels: c, height: h, width: w,
+                                           weights: weights, bias: bias, outChannels: k, relu: relu)
+        let refD = ref.map(Double.init)
+        let packed = winogradF43PackWeights(weights: weights, bias: bias, inChannels: c, outChannels: k)
+        let out = unpackNCHWc8(winoRunFast(input: input, c: c, h: h, w: w, packed: packed, k: k, relu: relu),
+                               ActShape(channels: k, height: h, width: w))
+        let eRefDirect = winoMaxRelErr(ref, direct)
+        let eFastRef = winoMaxRelErr(out, refD)
+        let eFastDirect = winoMaxRelErr(out, direct)
+        let tag = "C\(c) K\(k) \(h)x\(w) relu \(relu)"
+        // The Double reference is rounded to Float on output: compare at Float resolution.
+        XCTAssertLessThan(eRefDirect, 1e-6, "reference vs direct \(tag)")
+        XCTAssertLessThan(eFastRef, 2e-5, "fast vs Winograd reference \(tag)")
+        XCTAssertLessThan(eFastDirect, 1e-4, "fast vs direct \(tag)")
+        worst = (max(worst.0, eRefDirect), max(worst.1, eFastRef), max(worst.2, eFastDirect))
+    }
+
+    /// Every (C, K) pair with three (H, W) pairs each, cycling through the size list.
+    func testChannelsAndShapes() {
+        var worst = (0.0, 0.0, 0.0)
+        var n = 0
+        let sizes = Self.sizes
+        for c in [1, 3, 8, 16, 20, 64] {
+            for k in [8, 12, 16, 24, 64] {
+                for j in 0..<3 {
+                    let h = sizes[(n * 2 + j) % sizes.count]
+                    let w = sizes[(n * 5 + j * 4 + 3) % sizes.count]
+                    check(c: c, k: k, h: h, w: w, relu: (n + j) % 2 == 0, seed: UInt64(n * 3 + j + 1), worst: &worst)
+                }
+                n += 1
+            }
+        }
+        print("winograd F43 channels/shapes: \(n * 3) cases, worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
+    }
+
+    /// All 81 (H, W) pairs with awkward channel counts.
+    func testAllSpatialSizes() {
+        var worst = (0.0, 0.0, 0.0)
+        var n = 0
+        for h in Self.sizes {
+            for w in Self.sizes {
+                check(c: 20, k: 12, h: h, w: w, relu: n % 2 == 1, seed: UInt64(1000 + n), worst: &worst)
+                n += 1
+            }
+        }
+        print("winograd F43 spatial sizes: \(n) cases, worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
+    }
+
+    /// Larger shapes spanning several tile blocks (block size depends on C, K).
+    func testMultiBlockShapes() {
+        var worst = (0.0, 0.0, 0.0)
+        for (i, s) in [(64, 64, 29, 37), (16, 24, 50, 45), (128, 40, 21, 30), (24, 16, 41, 39)].enumerated() {
+            XCTAssertGreaterThan(winogradF43BlockCount(inChannels: s.0, outChannels: s.1, height: s.2, width: s.3), 1)
+            check(c: s.0, k: s.1, h: s.2, w: s.3, relu: i % 2 == 0, seed: UInt64(500 + i), worst: &worst)
+        }
+        print("winograd F43 multi-block: worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
+    }
+
+    /// Any split of the block range, sequential or on threads, gives bitwise identical output.
+    func testThreadSplitBitwise() {
+        for (c, k, h, w) in [(64, 24, 37, 45), (20, 64, 33, 58)] {
+            var rng = WinoLCG(state: 77)
+            let input = (0..<(c * h * w)).map { _ in rng.next() }
+            let weights = (0..<(k * c * 9)).map { _ in rng.next() * 0.1 }
+            let bias = (0..<k).map { _ in rng.next() }
+            let packed = winogradF43PackWeights(weights: weights, bias: bias, inChannels: c, outChannels: k)
+            let nb = winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w)
+            XCTAssertGreaterThanOrEqual(nb, 3, "shape must span several blocks")
+            let whole = winoRunFast(input: input, c: c, h: h, w: w, packed: packed, k: k, relu: true)
+            let perBlock = (0..<nb).map { $0..<($0 + 1) }
+            let reversed = Array(perBlock.reversed())
+            let two = [0..<(nb / 2), (nb / 2)..<nb]
+            let three = [0..<1, 1..<(nb - 1), (nb - 1)..<nb]
+            for (name, splits, threads) in [("per block", perBlock, 1), ("reversed", reversed, 1),
+                                            ("2 threads", two, 2), ("3 threads", three, 3),
+                                            ("per block threads", perBlock, 4)] {
+                let out = winoRunFast(input: input, c: c, h: h, w: w, packed: packed, k: k, relu: true,
+                                      splits: splits, threads: threads)
+                XCTAssertEqual(out.map(\.bitPattern), whole.map(\.bitPattern), "split \(name) C\(c) K\(k)")
+            }
+        }
+    }
+
+    /// The packing puts G g G^T where the kernel reads it: a single-tap weight yields the
+    /// matching column of G outer product.
+    func testPackedWeightLayout() {
+        let c = 3, k = 20   // Kp = 24: one full 16-wide panel and one 8-wide half panel
+        var weights = [Float](repeating: 0, count: k * c * 9)
+        weights[((17 * c + 2) * 3 + 1) * 3 + 2] = 1   // k = 17, c = 2, tap (1, 2)
+        let bias = (0..<k).map { Float($0) }
+        let p = winogradF43PackWeights(weights: weights, bias: bias, inChannels: c, outChannels: k)
+        let cp = 8, kp = 24
+        XCTAssertEqual(p.count, 36 * cp * kp + kp)
+        let g = WinogradF43Matrices.g
+        for i in 0..<6 {
+            for j in 0..<6 {
+                let pos = i * 6 + j
+                let expect = Float(g[i][1] * g[j][2])
+                // k = 17 is in panel 1 (width 8) at column 1
+                XCTAssertEqual(p[pos * cp * kp + 16 * cp + 2 * 8 + 1], expect, accuracy: 1e-7)
+            }
+        }
+        // G[:,1] has 4 nonzeros, G[:,2] has 5; bias 0 is 0
+        XCTAssertEqual(p.filter { $0 != 0 }.count, 4 * 5 + (k - 1), "only G[:,1] x G[:,2] products + bias nonzero")
+        XCTAssertEqual(Array(p[(36 * cp * kp)...]), bias + [0, 0, 0, 0])
+    }
+}
