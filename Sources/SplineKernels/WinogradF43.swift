@@ -10,7 +10,7 @@
 //                       register tile, 12 ymm accumulators, reduction over c in order)
 //   3. output transform Y = A^T M A + bias, ReLU, written to the output interior (clipped
 //                       to H x W for partial tiles).
-// Scratch (V then M) is caller-allocated, per thread: `winogradF43ScratchCount`.
+// Scratch (V, M, 36 SIMD8 temporaries) is caller-allocated, per thread: `winogradF43ScratchCount`.
 // Input pixels beyond the one-pixel halo (right/bottom partial tiles) are read as zeros.
 // Bitwise determinism: every output value is computed by the same sequence of
 // operations whatever the block range, so any split of the block range across threads
@@ -50,7 +50,7 @@ public func winogradF43BlockCount(inChannels: Int, outChannels: Int, height: Int
 public func winogradF43ScratchCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
     let cp = (inChannels &+ 7) & ~7
     let kp = (outChannels &+ 7) & ~7
-    return 36 &* (cp &+ kp) &* winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels)
+    return 36 &* (cp &+ kp) &* winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels) &+ 36 &* 8
 }
 
 /// Same as `winogradF43ScratchCount`; generic name asked for by the runtime.
@@ -164,6 +164,12 @@ func _wStore(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
+/// max(v, 0) lane-wise (vcmpps + vblendvps; the stdlib pointwiseMax is not inlined).
+@inlinable @inline(__always)
+func _wRelu(_ v: SIMD8<Float>) -> SIMD8<Float> {
+    v.replacing(with: 0, where: v .< SIMD8<Float>())
+}
+
 /// One row (or column) of B^T d B: 6 values in, 6 out, written at p, p+s, ..., p+5s.
 @inlinable @inline(__always)
 func _wInputTransform6(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>,
@@ -269,6 +275,7 @@ func _winogradF43Conv(
     let mP = kp &* nT                         // M stride between positions p
     let V = scratch
     let M = scratch + 36 &* vP
+    let tmp = M + 36 &* mP                    // 36 SIMD8 transform temporaries
     let uP = cp &* kp                         // U stride between positions p
     let bias = weights + 36 &* uP
     let zero = SIMD8<Float>()
@@ -280,49 +287,49 @@ func _winogradF43Conv(
         let n = min(nT, tiles &- t0)
         let np: Int = ((n &+ 5) / 6) &* 6
 
-        // 1. Input transform. V[p][c][i][8] at V + p*vP + c*(nT*8) + i*8.
-        for i in 0..<np {
-            if i >= n {
-                for p in 0..<36 {
-                    for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
-                }
-                continue
+        // 1. Input transform. V[p][c][i][8] at V + p*vP + c*(nT*8) + i*8. Channel block
+        //    outer, tiles inner: the input is streamed along 6 rows at a time.
+        for i in n..<np {   // pad tiles of the last micro-panel: zeros (never stale data)
+            for p in 0..<36 {
+                for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
             }
-            let t = t0 &+ i
-            let ty = t / tilesW, tx = t &- ty &* tilesW
-            let y0 = ty &* 4, x0 = tx &* 4      // padded coordinates of the 6x6 patch
-            let full = y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2
-            let rows = min(6, height &+ 2 &- y0), cols = min(6, width &+ 2 &- x0)
-            for c in 0..<cb {
-                let src = input + c &* bs + y0 &* rs + x0 &* 8
+        }
+        for c in 0..<cb {
+            let srcC = input + c &* bs
+            var ty = t0 / tilesW
+            var tx = t0 &- ty &* tilesW
+            for i in 0..<n {
+                let y0 = ty &* 4, x0 = tx &* 4      // padded coordinates of the 6x6 patch
+                let src = srcC + y0 &* rs + x0 &* 8
                 let dst = V + c &* (nT &* 8) + i &* 8
-                // rows: X = d B, stored at V[r*6 + j]
-                for r in 0..<6 {
-                    let s = src + r &* rs
-                    let d0, d1, d2, d3, d4, d5: SIMD8<Float>
-                    if full {
-                        d0 = _wLoad(s); d1 = _wLoad(s + 8); d2 = _wLoad(s + 16)
-                        d3 = _wLoad(s + 24); d4 = _wLoad(s + 32); d5 = _wLoad(s + 40)
-                    } else if r >= rows {
-                        d0 = zero; d1 = zero; d2 = zero; d3 = zero; d4 = zero; d5 = zero
-                    } else {
-                        d0 = _wLoad(s)                                  // cols >= 3 always
-                        d1 = _wLoad(s + 8)
-                        d2 = _wLoad(s + 16)
-                        d3 = cols > 3 ? _wLoad(s + 24) : zero
-                        d4 = cols > 4 ? _wLoad(s + 32) : zero
-                        d5 = cols > 5 ? _wLoad(s + 40) : zero
+                if y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2 {
+                    for r in 0..<6 {   // rows: X = d B into tmp[r*6 + j]
+                        let s = src + r &* rs
+                        _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                          _wLoad(s + 24), _wLoad(s + 32), _wLoad(s + 40), tmp + r &* 48, 8)
                     }
-                    _wInputTransform6(d0, d1, d2, d3, d4, d5, dst + (r &* 6) &* vP, vP)
+                } else {
+                    // Partial tile at the right / bottom edge: zeros beyond the halo.
+                    let rows = min(6, height &+ 2 &- y0), cols = min(6, width &+ 2 &- x0)  // both >= 3
+                    for r in 0..<6 {
+                        let s = src + r &* rs
+                        if r >= rows {
+                            _wInputTransform6(zero, zero, zero, zero, zero, zero, tmp + r &* 48, 8)
+                        } else {
+                            _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                              cols > 3 ? _wLoad(s + 24) : zero,
+                                              cols > 4 ? _wLoad(s + 32) : zero,
+                                              cols > 5 ? _wLoad(s + 40) : zero, tmp + r &* 48, 8)
+                        }
+                    }
                 }
-                // columns: V = B^T X
-                for j in 0..<6 {
-                    let q = dst + j &* vP
-                    let s6 = 6 &* vP
-                    _wInputTransform6(_wLoad(q), _wLoad(q + s6), _wLoad(q + 2 &* s6),
-                                      _wLoad(q + 3 &* s6), _wLoad(q + 4 &* s6), _wLoad(q + 5 &* s6),
-                                      q, s6)
+                for j in 0..<6 {       // columns: V = B^T X
+                    let q = tmp + j &* 8
+                    _wInputTransform6(_wLoad(q), _wLoad(q + 48), _wLoad(q + 96),
+                                      _wLoad(q + 144), _wLoad(q + 192), _wLoad(q + 240), dst + j &* vP, 6 &* vP)
                 }
+                tx &+= 1
+                if tx == tilesW { tx = 0; ty &+= 1 }
             }
         }
 
@@ -352,42 +359,44 @@ func _winogradF43Conv(
             }
         }
 
-        // 3. Output transform Y = A^T M A + bias (+ ReLU), clipped to H x W.
+        // 3. Output transform Y = A^T M A + bias (+ ReLU), clipped to H x W. Output channel
+        //    block outer, tiles inner.
         let two = SIMD8<Float>(repeating: 2), four = SIMD8<Float>(repeating: 4)
         let eight = SIMD8<Float>(repeating: 8)
-        for i in 0..<n {
-            let t = t0 &+ i
-            let ty = t / tilesW, tx = t &- ty &* tilesW
-            let oy = ty &* 4, ox = tx &* 4
-            let orows = min(4, height &- oy), ocols = min(4, width &- ox)
-            for k in 0..<kb {
+        for k in 0..<kb {
+            let bk = _wLoad(bias + k &* 8)
+            let dstK = output + k &* bs
+            var ty = t0 / tilesW
+            var tx = t0 &- ty &* tilesW
+            for i in 0..<n {
+                let oy = ty &* 4, ox = tx &* 4
                 let m = M + k &* (nT &* 8) + i &* 8
-                // columns: T = A^T M (4x6), stored in place in rows 0..3 of M
+                // columns: T = A^T M (4x6) into tmp[r*6 + j]
                 for j in 0..<6 {
                     let q = m + j &* mP
                     let s6 = 6 &* mP
                     let m0 = _wLoad(q), m1 = _wLoad(q + s6), m2 = _wLoad(q + 2 &* s6)
                     let m3 = _wLoad(q + 3 &* s6), m4 = _wLoad(q + 4 &* s6), m5 = _wLoad(q + 5 &* s6)
                     let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
-                    _wStore(q, m0 + s12 + s34)
-                    _wStore(q + s6, d12.addingProduct(d34, two))
-                    _wStore(q + 2 &* s6, s12.addingProduct(s34, four))
-                    _wStore(q + 3 &* s6, (d12 + m5).addingProduct(d34, eight))
+                    let o = tmp + j &* 8
+                    _wStore(o, m0 + s12 + s34)
+                    _wStore(o + 48, d12.addingProduct(d34, two))
+                    _wStore(o + 96, s12.addingProduct(s34, four))
+                    _wStore(o + 144, (d12 + m5).addingProduct(d34, eight))
                 }
-                let bk = _wLoad(bias + k &* 8)
-                let dstBase = output + k &* bs + (oy &+ 1) &* rs + (ox &+ 1) &* 8
+                let orows = min(4, height &- oy), ocols = min(4, width &- ox)
+                let dstBase = dstK + (oy &+ 1) &* rs + (ox &+ 1) &* 8
                 for r in 0..<orows {
-                    let q = m + (r &* 6) &* mP
-                    let m0 = _wLoad(q), m1 = _wLoad(q + mP), m2 = _wLoad(q + 2 &* mP)
-                    let m3 = _wLoad(q + 3 &* mP), m4 = _wLoad(q + 4 &* mP), m5 = _wLoad(q + 5 &* mP)
+                    let q = tmp + r &* 48
+                    let m0 = _wLoad(q), m1 = _wLoad(q + 8), m2 = _wLoad(q + 16)
+                    let m3 = _wLoad(q + 24), m4 = _wLoad(q + 32), m5 = _wLoad(q + 40)
                     let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
                     var y0 = (m0 + s12 + s34) + bk
                     var y1 = d12.addingProduct(d34, two) + bk
                     var y2 = s12.addingProduct(s34, four) + bk
                     var y3 = (d12 + m5).addingProduct(d34, eight) + bk
                     if relu {
-                        y0 = pointwiseMax(y0, zero); y1 = pointwiseMax(y1, zero)
-                        y2 = pointwiseMax(y2, zero); y3 = pointwiseMax(y3, zero)
+                        y0 = _wRelu(y0); y1 = _wRelu(y1); y2 = _wRelu(y2); y3 = _wRelu(y3)
                     }
                     let dst = dstBase + r &* rs
                     if ocols == 4 {
@@ -398,6 +407,8 @@ func _winogradF43Conv(
                         if ocols > 2 { _wStore(dst + 16, y2) }
                     }
                 }
+                tx &+= 1
+                if tx == tilesW { tx = 0; ty &+= 1 }
             }
         }
     }
