@@ -258,6 +258,40 @@ func _wMicro6x8(_ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Fl
     _wStore(c + 24, c3); _wStore(c + 32, c4); _wStore(c + 40, c5)
 }
 
+/// The batched GEMMs of one tile block: for p in 0..<positions,
+/// M[p][kb][i][8] = sum_c V[p][c/8][i][c%8] * U[p][c][k] (V at V + p*vP + cblk*(nT*8) + i*8,
+/// U panels at U + p*uP + panel*16*cp, M at M + p*mP + kb*(nT*8) + i*8), i < np (multiple of 6).
+@inlinable @inline(__always)
+func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
+                   _ U: UnsafePointer<Float>, _ uP: Int,
+                   _ M: UnsafeMutablePointer<Float>, _ mP: Int, cb: Int, kp: Int, nT: Int, np: Int) {
+    let cp = cb &* 8
+    let fullPanels = kp >> 4
+    for p in 0..<positions {
+        let vp = UnsafePointer(V + p &* vP)
+        let up = U + p &* uP
+        let mp = M + p &* mP
+        for panel in 0..<fullPanels {
+            let b = up + panel &* 16 &* cp
+            let c = mp + (panel &* 2) &* (nT &* 8)
+            var i0 = 0
+            while i0 < np {
+                _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8)
+                i0 &+= 6
+            }
+        }
+        if kp & 15 != 0 {
+            let b = up + fullPanels &* 16 &* cp
+            let c = mp + (fullPanels &* 2) &* (nT &* 8)
+            var i0 = 0
+            while i0 < np {
+                _wMicro6x8(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8)
+                i0 &+= 6
+            }
+        }
+    }
+}
+
 @inlinable @inline(__always)
 func _winogradF43Conv(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
@@ -334,30 +368,7 @@ func _winogradF43Conv(
         }
 
         // 2. 36 GEMMs: M[p][kb][i][8] at M + p*mP + kb*(nT*8) + i*8.
-        let fullPanels = kp >> 4
-        for p in 0..<36 {
-            let vp = UnsafePointer(V + p &* vP)
-            let up = weights + p &* uP
-            let mp = M + p &* mP
-            for panel in 0..<fullPanels {
-                let b = up + panel &* 16 &* cp
-                let c = mp + (panel &* 2) &* (nT &* 8)
-                var i0 = 0
-                while i0 < np {
-                    _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8)
-                    i0 &+= 6
-                }
-            }
-            if kp & 15 != 0 {
-                let b = up + fullPanels &* 16 &* cp
-                let c = mp + (fullPanels &* 2) &* (nT &* 8)
-                var i0 = 0
-                while i0 < np {
-                    _wMicro6x8(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8)
-                    i0 &+= 6
-                }
-            }
-        }
+        _wBatchedGemm(positions: 36, V, vP, weights, uP, M, mP, cb: cb, kp: kp, nT: nT, np: np)
 
         // 3. Output transform Y = A^T M A + bias (+ ReLU), clipped to H x W. Output channel
         //    block outer, tiles inner.

@@ -2,12 +2,55 @@ import Dispatch
 import XCTest
 @testable import SplineKernels
 
-// Tests of the Winograd F(4x4,3x3) kernels against (a) the plain Winograd reference in
-// Double (Reference/WinogradReference.swift) and (b) a naive direct conv in Double
-// written here. Tolerances are relative to max |reference| over the output:
-//   fast vs Winograd reference: 2e-5  (Float rounding of the same algorithm)
-//   fast vs direct conv:        1e-4  (F(4,3) transforms amplify Float rounding)
-//   Winograd reference vs direct conv (both Double): 1e-10 (checks the transform math)
+// Tests of the Winograd F(4x4,3x3) and F(6x6,3x3) kernels against (a) the plain Winograd
+// references in Double (Reference/Winograd*Reference.swift) and (b) a naive direct conv in
+// Double written here. Errors are max |fast - ref| / max |ref| over the output. Tolerances
+// (WinoAlgo below): F43 2e-5 vs its reference, 1e-4 vs direct; F63 1e-4 / 2e-4 (its
+// transforms have larger coefficients, so Float rounding is amplified more).
+// Reference (Double, rounded to Float) vs direct: 1e-6 (checks the transform matrices).
+
+/// The two algorithms under test, with their tolerances (relative to max |reference|).
+enum WinoAlgo: CaseIterable {
+    case f43, f63
+    /// fast vs Winograd reference of the same algorithm (Double)
+    var tolVsReference: Double { self == .f43 ? 2e-5 : 1e-4 }
+    /// fast vs naive direct conv (Double)
+    var tolVsDirect: Double { self == .f43 ? 1e-4 : 2e-4 }
+    func pack(_ w: [Float], _ b: [Float], _ c: Int, _ k: Int) -> [Float] {
+        self == .f43 ? winogradF43PackWeights(weights: w, bias: b, inChannels: c, outChannels: k)
+                     : winogradF63PackWeights(weights: w, bias: b, inChannels: c, outChannels: k)
+    }
+    func scratchCount(_ c: Int, _ k: Int, _ h: Int, _ w: Int) -> Int {
+        self == .f43 ? winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w)
+                     : winogradF63ScratchCount(inChannels: c, outChannels: k, height: h, width: w)
+    }
+    func blockCount(_ c: Int, _ k: Int, _ h: Int, _ w: Int) -> Int {
+        self == .f43 ? winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w)
+                     : winogradF63BlockCount(inChannels: c, outChannels: k, height: h, width: w)
+    }
+    func reference(_ x: [Float], _ c: Int, _ h: Int, _ w: Int, _ wt: [Float], _ b: [Float], _ k: Int, _ relu: Bool) -> [Float] {
+        self == .f43
+            ? winogradF43ReferenceConv(input: x, inChannels: c, height: h, width: w, weights: wt, bias: b, outChannels: k, relu: relu)
+            : winogradF63ReferenceConv(input: x, inChannels: c, height: h, width: w, weights: wt, bias: b, outChannels: k, relu: relu)
+    }
+    func run(_ i: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ wt: UnsafePointer<Float>,
+             _ s: UnsafeMutablePointer<Float>, _ c: Int, _ k: Int, _ h: Int, _ w: Int, _ r: Range<Int>, _ relu: Bool) {
+        switch (self, relu) {
+        case (.f43, true):
+            f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: wt, scratch: s,
+                inChannels: c, outChannels: k, height: h, width: w, blocks: r)
+        case (.f43, false):
+            f32_conv3x3_winograd4x4_c8_6x16_avx2(input: i, output: o, weights: wt, scratch: s,
+                inChannels: c, outChannels: k, height: h, width: w, blocks: r)
+        case (.f63, true):
+            f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: wt, scratch: s,
+                inChannels: c, outChannels: k, height: h, width: w, blocks: r)
+        case (.f63, false):
+            f32_conv3x3_winograd6x6_c8_6x16_avx2(input: i, output: o, weights: wt, scratch: s,
+                inChannels: c, outChannels: k, height: h, width: w, blocks: r)
+        }
+    }
+}
 
 private struct WinoLCG {
     var state: UInt64
@@ -44,7 +87,7 @@ private func winoDirectConv(input: [Float], c: Int, h: Int, w: Int, weights: [Fl
 /// `threads` > 1 (then concurrently, one scratch each). Input is followed by NaN
 /// sentinels; output interior (and padding channels) start as NaN, halo as 0; scratch as NaN.
 /// Checks halo / padding channels are zero afterwards. Returns the packed output.
-private func winoRunFast(input chw: [Float], c: Int, h: Int, w: Int, packed: [Float], k: Int, relu: Bool,
+private func winoRunFast(_ algo: WinoAlgo, input chw: [Float], c: Int, h: Int, w: Int, packed: [Float], k: Int, relu: Bool,
                          splits: [Range<Int>]? = nil, threads: Int = 1,
                          file: StaticString = #filePath, line: UInt = #line) -> [Float] {
     let inShape = ActShape(channels: c, height: h, width: w)
@@ -55,9 +98,9 @@ private func winoRunFast(input chw: [Float], c: Int, h: Int, w: Int, packed: [Fl
     for cb in 0..<outShape.blocks {
         for y in 0..<h { for x in 0..<w { for l in 0..<8 { outBuf[outShape.offset(channel: cb * 8 + l, y: y, x: x)] = .nan } } }
     }
-    let blockCount = winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w)
+    let blockCount = algo.blockCount(c, k, h, w)
     let ranges = splits ?? [0..<blockCount]
-    let sc = winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w)
+    let sc = algo.scratchCount(c, k, h, w)
     var scratch = [Float](repeating: .nan, count: sc * ranges.count)
     inBuf.withUnsafeBufferPointer { ip in
         packed.withUnsafeBufferPointer { wp in
@@ -65,15 +108,7 @@ private func winoRunFast(input chw: [Float], c: Int, h: Int, w: Int, packed: [Fl
                 scratch.withUnsafeMutableBufferPointer { sp in
                     let i = ip.baseAddress!, o = op.baseAddress!, wt = wp.baseAddress!, s = sp.baseAddress!
                     let run: (Int) -> Void = { r in
-                        if relu {
-                            f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(
-                                input: i, output: o, weights: wt, scratch: s + r * sc,
-                                inChannels: c, outChannels: k, height: h, width: w, blocks: ranges[r])
-                        } else {
-                            f32_conv3x3_winograd4x4_c8_6x16_avx2(
-                                input: i, output: o, weights: wt, scratch: s + r * sc,
-                                inChannels: c, outChannels: k, height: h, width: w, blocks: ranges[r])
-                        }
+                        algo.run(i, o, wt, s + r * sc, c, k, h, w, ranges[r], relu)
                     }
                     if threads > 1 {
                         nonisolated(unsafe) let runC = run
@@ -113,10 +148,10 @@ private func winoMaxRelErr(_ a: [Float], _ ref: [Double]) -> Double {
     return maxDiff / max(maxRef, 1e-30)
 }
 
-final class WinogradF43Tests: XCTestCase {
+final class WinogradTests: XCTestCase {
     static let sizes = [1, 2, 3, 4, 5, 7, 8, 13, 16]
 
-    private func check(c: Int, k: Int, h: Int, w: Int, relu: Bool, seed: UInt64,
+    private func check(_ algo: WinoAlgo, c: Int, k: Int, h: Int, w: Int, relu: Bool, seed: UInt64,
                        worst: inout (Double, Double, Double)) {
         var rng = WinoLCG(state: seed)
         let input = (0..<(c * h * w)).map { _ in rng.next() }
@@ -124,110 +159,123 @@ final class WinogradF43Tests: XCTestCase {
         let weights = (0..<(k * c * 9)).map { _ in rng.next() * scale }
         let bias = (0..<k).map { _ in rng.next() * 0.5 }
         let direct = winoDirectConv(input: input, c: c, h: h, w: w, weights: weights, bias: bias, k: k, relu: relu)
-        let ref = winogradF43ReferenceConv(input: input, inChannels: c, height: h, width: w,
-                                           weights: weights, bias: bias, outChannels: k, relu: relu)
+        let ref = algo.reference(input, c, h, w, weights, bias, k, relu)
         let refD = ref.map(Double.init)
-        let packed = winogradF43PackWeights(weights: weights, bias: bias, inChannels: c, outChannels: k)
-        let out = unpackNCHWc8(winoRunFast(input: input, c: c, h: h, w: w, packed: packed, k: k, relu: relu),
+        let packed = algo.pack(weights, bias, c, k)
+        let out = unpackNCHWc8(winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: relu),
                                ActShape(channels: k, height: h, width: w))
         let eRefDirect = winoMaxRelErr(ref, direct)
         let eFastRef = winoMaxRelErr(out, refD)
         let eFastDirect = winoMaxRelErr(out, direct)
-        let tag = "C\(c) K\(k) \(h)x\(w) relu \(relu)"
+        let tag = "\(algo) C\(c) K\(k) \(h)x\(w) relu \(relu)"
         // The Double reference is rounded to Float on output: compare at Float resolution.
         XCTAssertLessThan(eRefDirect, 1e-6, "reference vs direct \(tag)")
-        XCTAssertLessThan(eFastRef, 2e-5, "fast vs Winograd reference \(tag)")
-        XCTAssertLessThan(eFastDirect, 1e-4, "fast vs direct \(tag)")
+        XCTAssertLessThan(eFastRef, algo.tolVsReference, "fast vs Winograd reference \(tag)")
+        XCTAssertLessThan(eFastDirect, algo.tolVsDirect, "fast vs direct \(tag)")
         worst = (max(worst.0, eRefDirect), max(worst.1, eFastRef), max(worst.2, eFastDirect))
     }
 
     /// Every (C, K) pair with three (H, W) pairs each, cycling through the size list.
     func testChannelsAndShapes() {
-        var worst = (0.0, 0.0, 0.0)
-        var n = 0
-        let sizes = Self.sizes
-        for c in [1, 3, 8, 16, 20, 64] {
-            for k in [8, 12, 16, 24, 64] {
-                for j in 0..<3 {
-                    let h = sizes[(n * 2 + j) % sizes.count]
-                    let w = sizes[(n * 5 + j * 4 + 3) % sizes.count]
-                    check(c: c, k: k, h: h, w: w, relu: (n + j) % 2 == 0, seed: UInt64(n * 3 + j + 1), worst: &worst)
+        for algo in WinoAlgo.allCases {
+            var worst = (0.0, 0.0, 0.0)
+            var n = 0
+            let sizes = Self.sizes
+            for c in [1, 3, 8, 16, 20, 64] {
+                for k in [8, 12, 16, 24, 64] {
+                    for j in 0..<3 {
+                        let h = sizes[(n * 2 + j) % sizes.count]
+                        let w = sizes[(n * 5 + j * 4 + 3) % sizes.count]
+                        check(algo, c: c, k: k, h: h, w: w, relu: (n + j) % 2 == 0, seed: UInt64(n * 3 + j + 1), worst: &worst)
+                    }
+                    n += 1
                 }
-                n += 1
             }
+            print("winograd \(algo) channels/shapes: \(n * 3) cases, worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
         }
-        print("winograd F43 channels/shapes: \(n * 3) cases, worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
     }
 
-    /// All 81 (H, W) pairs with awkward channel counts.
+    /// All 81 (H, W) pairs from the size list (plus 6k +- 1 sizes for F63) with awkward channels.
     func testAllSpatialSizes() {
-        var worst = (0.0, 0.0, 0.0)
-        var n = 0
-        for h in Self.sizes {
-            for w in Self.sizes {
-                check(c: 20, k: 12, h: h, w: w, relu: n % 2 == 1, seed: UInt64(1000 + n), worst: &worst)
-                n += 1
+        for algo in WinoAlgo.allCases {
+            var worst = (0.0, 0.0, 0.0)
+            var n = 0
+            let sizes = algo == .f43 ? Self.sizes : Self.sizes + [6, 11, 12]
+            for h in sizes {
+                for w in sizes {
+                    check(algo, c: 20, k: 12, h: h, w: w, relu: n % 2 == 1, seed: UInt64(1000 + n), worst: &worst)
+                    n += 1
+                }
             }
+            print("winograd \(algo) spatial sizes: \(n) cases, worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
         }
-        print("winograd F43 spatial sizes: \(n) cases, worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
     }
 
     /// Larger shapes spanning several tile blocks (block size depends on C, K).
     func testMultiBlockShapes() {
-        var worst = (0.0, 0.0, 0.0)
-        for (i, s) in [(64, 64, 29, 37), (16, 24, 50, 45), (128, 40, 21, 30), (24, 16, 41, 39)].enumerated() {
-            XCTAssertGreaterThan(winogradF43BlockCount(inChannels: s.0, outChannels: s.1, height: s.2, width: s.3), 1)
-            check(c: s.0, k: s.1, h: s.2, w: s.3, relu: i % 2 == 0, seed: UInt64(500 + i), worst: &worst)
+        for algo in WinoAlgo.allCases {
+            var worst = (0.0, 0.0, 0.0)
+            for (i, s) in [(64, 64, 29, 37), (16, 24, 50, 45), (128, 40, 21, 30), (24, 16, 41, 39)].enumerated() {
+                XCTAssertGreaterThan(algo.blockCount(s.0, s.1, s.2, s.3), 1, "\(algo) \(s) must span several blocks")
+                check(algo, c: s.0, k: s.1, h: s.2, w: s.3, relu: i % 2 == 0, seed: UInt64(500 + i), worst: &worst)
+            }
+            print("winograd \(algo) multi-block: worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
         }
-        print("winograd F43 multi-block: worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
     }
 
     /// Any split of the block range, sequential or on threads, gives bitwise identical output.
     func testThreadSplitBitwise() {
-        for (c, k, h, w) in [(64, 24, 37, 45), (20, 64, 33, 58)] {
-            var rng = WinoLCG(state: 77)
-            let input = (0..<(c * h * w)).map { _ in rng.next() }
-            let weights = (0..<(k * c * 9)).map { _ in rng.next() * 0.1 }
-            let bias = (0..<k).map { _ in rng.next() }
-            let packed = winogradF43PackWeights(weights: weights, bias: bias, inChannels: c, outChannels: k)
-            let nb = winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w)
-            XCTAssertGreaterThanOrEqual(nb, 3, "shape must span several blocks")
-            let whole = winoRunFast(input: input, c: c, h: h, w: w, packed: packed, k: k, relu: true)
-            let perBlock = (0..<nb).map { $0..<($0 + 1) }
-            let reversed = Array(perBlock.reversed())
-            let two = [0..<(nb / 2), (nb / 2)..<nb]
-            let three = [0..<1, 1..<(nb - 1), (nb - 1)..<nb]
-            for (name, splits, threads) in [("per block", perBlock, 1), ("reversed", reversed, 1),
-                                            ("2 threads", two, 2), ("3 threads", three, 3),
-                                            ("per block threads", perBlock, 4)] {
-                let out = winoRunFast(input: input, c: c, h: h, w: w, packed: packed, k: k, relu: true,
-                                      splits: splits, threads: threads)
-                XCTAssertEqual(out.map(\.bitPattern), whole.map(\.bitPattern), "split \(name) C\(c) K\(k)")
+        for algo in WinoAlgo.allCases {
+            for (c, k, h, w) in [(64, 24, 37, 45), (20, 64, 33, 58)] {
+                var rng = WinoLCG(state: 77)
+                let input = (0..<(c * h * w)).map { _ in rng.next() }
+                let weights = (0..<(k * c * 9)).map { _ in rng.next() * 0.1 }
+                let bias = (0..<k).map { _ in rng.next() }
+                let packed = algo.pack(weights, bias, c, k)
+                let nb = algo.blockCount(c, k, h, w)
+                XCTAssertGreaterThanOrEqual(nb, 3, "shape must span several blocks")
+                let whole = winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: true)
+                let perBlock = (0..<nb).map { $0..<($0 + 1) }
+                let reversed = Array(perBlock.reversed())
+                let two = [0..<(nb / 2), (nb / 2)..<nb]
+                let three = [0..<1, 1..<(nb - 1), (nb - 1)..<nb]
+                for (name, splits, threads) in [("per block", perBlock, 1), ("reversed", reversed, 1),
+                                                ("2 threads", two, 2), ("3 threads", three, 3),
+                                                ("per block threads", perBlock, 4)] {
+                    let out = winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: true,
+                                          splits: splits, threads: threads)
+                    XCTAssertEqual(out.map(\.bitPattern), whole.map(\.bitPattern), "\(algo) split \(name) C\(c) K\(k)")
+                }
             }
         }
     }
 
     /// The packing puts G g G^T where the kernel reads it: a single-tap weight yields the
-    /// matching column of G outer product.
+    /// outer product of the matching columns of G.
     func testPackedWeightLayout() {
         let c = 3, k = 20   // Kp = 24: one full 16-wide panel and one 8-wide half panel
         var weights = [Float](repeating: 0, count: k * c * 9)
         weights[((17 * c + 2) * 3 + 1) * 3 + 2] = 1   // k = 17, c = 2, tap (1, 2)
         let bias = (0..<k).map { Float($0) }
-        let p = winogradF43PackWeights(weights: weights, bias: bias, inChannels: c, outChannels: k)
         let cp = 8, kp = 24
-        XCTAssertEqual(p.count, 36 * cp * kp + kp)
-        let g = WinogradF43Matrices.g
-        for i in 0..<6 {
-            for j in 0..<6 {
-                let pos = i * 6 + j
-                let expect = Float(g[i][1] * g[j][2])
-                // k = 17 is in panel 1 (width 8) at column 1
-                XCTAssertEqual(p[pos * cp * kp + 16 * cp + 2 * 8 + 1], expect, accuracy: 1e-7)
+        for algo in WinoAlgo.allCases {
+            let n = algo == .f43 ? 6 : 8
+            let g = algo == .f43 ? WinogradF43Matrices.g : WinogradF63Matrices.g
+            let p = algo.pack(weights, bias, c, k)
+            XCTAssertEqual(p.count, n * n * cp * kp + kp)
+            var nonzero = 0
+            for i in 0..<n {
+                for j in 0..<n {
+                    let expect = Float(g[i][1] * g[j][2])
+                    if expect != 0 { nonzero += 1 }
+                    // k = 17 is in panel 1 (width 8) at column 1
+                    XCTAssertEqual(p[(i * n + j) * cp * kp + 16 * cp + 2 * 8 + 1], expect, accuracy: 1e-7, "\(algo)")
+                }
             }
+            XCTAssertGreaterThan(nonzero, 10)
+            // bias 0 is 0: exactly the G[:,1] x G[:,2] products and k - 1 biases are nonzero
+            XCTAssertEqual(p.filter { $0 != 0 }.count, nonzero + (k - 1), "\(algo)")
+            XCTAssertEqual(Array(p[(n * n * cp * kp)...]), bias + [0, 0, 0, 0], "\(algo)")
         }
-        // G[:,1] has 4 nonzeros, G[:,2] has 5; bias 0 is 0
-        XCTAssertEqual(p.filter { $0 != 0 }.count, 4 * 5 + (k - 1), "only G[:,1] x G[:,2] products + bias nonzero")
-        XCTAssertEqual(Array(p[(36 * cp * kp)...]), bias + [0, 0, 0, 0])
     }
 }
