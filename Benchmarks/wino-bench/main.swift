@@ -6,6 +6,7 @@
 import SplineKernels
 #endif
 import Dispatch
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,31 +33,24 @@ import Glibc
 
 func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
 
-final class Box<T>: @unchecked Sendable { var v: T; init(_ v: T) { self.v = v } }
 
-func measurePeak(threads: Int, reps: Int) -> Double {
-    let iters = 20_000_000
-    var gf = [Double]()
-    let sink = Box<Float>(0)
-    for _ in 0..<reps {
-        let t0 = now()
-        if threads == 1 { sink.v += fmaPeakLoop(iters, 1e-3) } else {
-            DispatchQueue.concurrentPerform(iterations: threads) { i in
-                let r = fmaPeakLoop(iters, Float(i) * 1e-3)
-                if r == 12345 { print(r) }
-            }
+/// One short peak measurement (~10 ms per thread): GFLOP/s of the register-only FMA loop.
+func measurePeak(threads: Int) -> Double {
+    let iters = 5_000_000
+    let t0 = now()
+    if threads == 1 { if fmaPeakLoop(iters, 1e-3) == 12345 { print("") } } else {
+        DispatchQueue.concurrentPerform(iterations: threads) { i in
+            if fmaPeakLoop(iters, Float(i) * 1e-3) == 12345 { print("") }
         }
-        gf.append(Double(iters) * 12 * 16 * Double(threads) / (now() - t0) * 1e-9)
     }
-    if sink.v == 12345 { print(sink.v) }
-    return median(gf)
+    return Double(iters) * 12 * 16 * Double(threads) / (now() - t0) * 1e-9
 }
 
 typealias Kernel = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>,
                     UnsafeMutablePointer<Float>, Range<Int>) -> Void
 
 /// Literal-shape instantiations, as the code generator would emit them.
-func kernelFor(_ c: Int, _ h: Int) -> Kernel {
+func kernelF43(_ c: Int, _ h: Int) -> Kernel {
     switch (c, h) {
     case (64, 256): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 64, outChannels: 64, height: 256, width: 256, blocks: r) }
     case (128, 128): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 128, outChannels: 128, height: 128, width: 128, blocks: r) }
@@ -67,48 +61,70 @@ func kernelFor(_ c: Int, _ h: Int) -> Kernel {
     }
 }
 
-let args = CommandLine.arguments
-let reps = args.count > 1 ? Int(args[1])! : 11
-let configs: [(Int, Int)] = [(64, 256), (128, 128), (256, 64), (32, 256), (16, 256)]
-print("Winograd F(4x4,3x3) f32_conv3x3_winograd4x4_c8_6x16_relu_avx2, \(reps) reps, direct-equivalent GFLOP/s")
-print("| conv | thr | peak GF/s | median GF/s | min | max | median % peak | ms (median) |")
-print("|---|---|---|---|---|---|---|---|")
-for (ch, hw) in configs {
-    let shape = ActShape(channels: ch, height: hw, width: hw)
-    var input = [Float](repeating: 0, count: shape.count)
-    var rng: UInt64 = 1
-    for i in 0..<input.count { rng = rng &* 6364136223846793005 &+ 1; input[i] = Float(Int(rng >> 40) % 1000) / 1000 - 0.5 }
-    // Zero halo as the layout requires.
-    input = packNCHWc8(unpackNCHWc8(input, shape), shape)
-    let weights = (0..<(ch * ch * 9)).map { _ -> Float in rng = rng &* 6364136223846793005 &+ 1; return (Float(Int(rng >> 40) % 1000) / 1000 - 0.5) * 0.05 }
-    let bias = [Float](repeating: 0.01, count: ch)
-    let packed = winogradF43PackWeights(weights: weights, bias: bias, inChannels: ch, outChannels: ch)
-    var output = [Float](repeating: 0, count: shape.count)
-    let sc = winogradF43ScratchCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
-    var scratch = [Float](repeating: 0, count: sc * 2)
-    let nb = winogradF43BlockCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
-    let k = kernelFor(ch, hw)
-    let flops = 2.0 * Double(ch * ch * 9 * hw * hw)
-    for threads in [1, 2] {
-        let peak = measurePeak(threads: threads, reps: 5)
-        var gf = [Double]()
-        input.withUnsafeBufferPointer { ip in packed.withUnsafeBufferPointer { wp in
-        output.withUnsafeMutableBufferPointer { op in scratch.withUnsafeMutableBufferPointer { sp in
-            nonisolated(unsafe) let i = ip.baseAddress!, w = wp.baseAddress!, o = op.baseAddress!, s = sp.baseAddress!
-            for rep in 0..<(reps + 1) {
-                let t0 = now()
-                if threads == 1 { k(i, o, w, s, 0..<nb) } else {
-                    DispatchQueue.concurrentPerform(iterations: 2) { t in
-                        k(i, o, w, s + t * sc, t == 0 ? 0..<(nb / 2) : (nb / 2)..<nb)
-                    }
-                }
-                let dt = now() - t0
-                if rep > 0 { gf.append(flops / dt * 1e-9) }   // first run is warm-up
-            }
-        } } } }
-        let med = median(gf)
-        print("| \(ch)->\(ch) @ \(hw)x\(hw) | \(threads) | \(fmt(peak)) | \(fmt(med)) | \(fmt(gf.min()!)) | \(fmt(gf.max()!)) | \(fmt(100 * med / peak))% | \(fmt(flops / med * 1e-6)) |")
+func kernelF63(_ c: Int, _ h: Int) -> Kernel {
+    switch (c, h) {
+    case (64, 256): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 64, outChannels: 64, height: 256, width: 256, blocks: r) }
+    case (128, 128): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 128, outChannels: 128, height: 128, width: 128, blocks: r) }
+    case (256, 64): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 256, outChannels: 256, height: 64, width: 64, blocks: r) }
+    case (32, 256): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 32, outChannels: 32, height: 256, width: 256, blocks: r) }
+    case (16, 256): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 16, outChannels: 16, height: 256, width: 256, blocks: r) }
+    default: fatalError("no literal instantiation for \(c) @ \(h)")
     }
 }
 
-func fmt(_ x: Double) -> String { String(Int((x * 10).rounded())).dropLast().description + "." + String(Int((x * 10).rounded()) % 10) }
+func fmt(_ x: Double) -> String {
+    let t = Int((x * 10).rounded())
+    return "\(t / 10).\(t % 10)"
+}
+
+let args = CommandLine.arguments
+let reps = args.count > 1 ? Int(args[1])! : 11
+let only = args.count > 2 ? args[2] : ""
+let configs: [(Int, Int)] = [(64, 256), (128, 128), (256, 64), (32, 256), (16, 256)]
+print("Winograd 3x3 conv + bias + ReLU, NCHWc8, \(reps) timed reps after 1 warm-up; GFLOP/s are")
+print("direct-conv-equivalent (2*C*K*9*H*W). Each rep: a ~10 ms FMA-peak measurement, then the conv;")
+print("'% peak' = median over reps of (conv GF/s / that rep's peak GF/s).")
+print("| kernel | conv | thr | peak GF/s (med) | conv GF/s med | min | max | % peak (med) | ms (med) |")
+print("|---|---|---|---|---|---|---|---|---|")
+for (ch, hw) in configs {
+    let shape = ActShape(channels: ch, height: hw, width: hw)
+    var rng: UInt64 = 1
+    func rnd() -> Float { rng = rng &* 6364136223846793005 &+ 1442695040888963407; return Float(Int(rng >> 40) % 1000) / 1000 - 0.5 }
+    let input = packNCHWc8((0..<(ch * hw * hw)).map { _ in rnd() }, shape)
+    let weights = (0..<(ch * ch * 9)).map { _ in rnd() * 0.05 }
+    let bias = [Float](repeating: 0.01, count: ch)
+    var output = [Float](repeating: 0, count: shape.count)
+    for algo in ["F43", "F63"] where only.isEmpty || only == algo {
+        let f43 = algo == "F43"
+        let packed = f43 ? winogradF43PackWeights(weights: weights, bias: bias, inChannels: ch, outChannels: ch)
+                         : winogradF63PackWeights(weights: weights, bias: bias, inChannels: ch, outChannels: ch)
+        let sc = f43 ? winogradF43ScratchCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
+                     : winogradF63ScratchCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
+        let nb = f43 ? winogradF43BlockCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
+                     : winogradF63BlockCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
+        var scratch = [Float](repeating: 0, count: sc * 2)
+        let k = f43 ? kernelF43(ch, hw) : kernelF63(ch, hw)
+        let name = f43 ? "f32_conv3x3_winograd4x4_c8_6x16_relu_avx2" : "f32_conv3x3_winograd6x6_c8_6x16_relu_avx2"
+        let flops = 2.0 * Double(ch * ch * 9 * hw * hw)
+        for threads in [1, 2] {
+            var gf = [Double](), peaks = [Double](), ratios = [Double]()
+            input.withUnsafeBufferPointer { ip in packed.withUnsafeBufferPointer { wp in
+            output.withUnsafeMutableBufferPointer { op in scratch.withUnsafeMutableBufferPointer { sp in
+                nonisolated(unsafe) let i = ip.baseAddress!, w = wp.baseAddress!, o = op.baseAddress!, s = sp.baseAddress!
+                for rep in 0..<(reps + 1) {
+                    let peak = measurePeak(threads: threads)
+                    let t0 = now()
+                    if threads == 1 { k(i, o, w, s, 0..<nb) } else {
+                        DispatchQueue.concurrentPerform(iterations: 2) { t in
+                            k(i, o, w, s + t * sc, t == 0 ? 0..<(nb / 2) : (nb / 2)..<nb)
+                        }
+                    }
+                    let g = flops / (now() - t0) * 1e-9
+                    if rep > 0 { gf.append(g); peaks.append(peak); ratios.append(g / peak) }   // rep 0: warm-up
+                }
+            } } } }
+            let med = median(gf)
+            print("| \(name) | \(ch)->\(ch) @ \(hw)x\(hw) | \(threads) | \(fmt(median(peaks))) | \(fmt(med)) | \(fmt(gf.min()!)) | \(fmt(gf.max()!)) | \(fmt(100 * median(ratios)))% | \(String(format: "%.2f", flops / med * 1e-6)) |")
+        }
+    }
+}

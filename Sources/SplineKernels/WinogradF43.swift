@@ -24,15 +24,16 @@
 // MARK: - Shape helpers (all pure functions of the shape: constants for literal shapes)
 
 /// Number of output tiles per block. A block's scratch (V: 36*Cp*n, M: 36*Kp*n floats)
-/// is sized to stay in L2; n is a multiple of 6 (the GEMM register tile height).
+/// is sized to ~256 KB (half a Zen 3 L2); n is a multiple of 6 (the GEMM register tile
+/// height), at least 6. Tuned on the 2-core Zen box: 6..12 tiles are best for 64..256 channels.
 @inlinable @inline(__always)
 public func winogradF43TilesPerBlock(inChannels: Int, outChannels: Int) -> Int {
     let cp = (inChannels &+ 7) & ~7
     let kp = (outChannels &+ 7) & ~7
     let bytesPerTile: Int = 36 &* (cp &+ kp) &* 4
-    let budget: Int = 384 &* 1024
+    let budget: Int = 256 &* 1024
     let n: Int = ((budget / bytesPerTile) / 6) &* 6
-    return min(max(n, 12), 120)
+    return min(max(n, 6), 120)
 }
 
 /// Total number of tile blocks of an H x W output: the kernel's block range is a sub-range

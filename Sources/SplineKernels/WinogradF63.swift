@@ -9,15 +9,15 @@
 
 // MARK: - Shape helpers
 
-/// Tiles per block (multiple of 6): V (64*Cp*n) + M (64*Kp*n floats) sized to stay in L2.
+/// Tiles per block (multiple of 6, >= 6): V (64*Cp*n) + M (64*Kp*n floats) sized to ~256 KB.
 @inlinable @inline(__always)
 public func winogradF63TilesPerBlock(inChannels: Int, outChannels: Int) -> Int {
     let cp = (inChannels &+ 7) & ~7
     let kp = (outChannels &+ 7) & ~7
     let bytesPerTile: Int = 64 &* (cp &+ kp) &* 4
-    let budget: Int = 384 &* 1024
+    let budget: Int = 256 &* 1024
     let n: Int = ((budget / bytesPerTile) / 6) &* 6
-    return min(max(n, 12), 120)
+    return min(max(n, 6), 120)
 }
 
 /// Total number of tile blocks; the kernel's block range is a sub-range of 0..<this.
