@@ -34,6 +34,20 @@ import Glibc
 func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
 
 
+@inline(never) func cpuNow() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+}
+
+/// Single-thread peak in this thread's CPU time (insensitive to preemption by other processes).
+func measurePeakCPU() -> Double {
+    let iters = 5_000_000
+    let t0 = cpuNow()
+    if fmaPeakLoop(iters, 1e-3) == 12345 { print("") }
+    return Double(iters) * 12 * 16 / (cpuNow() - t0) * 1e-9
+}
+
 /// One short peak measurement (~10 ms per thread): GFLOP/s of the register-only FMA loop.
 func measurePeak(threads: Int) -> Double {
     let iters = 5_000_000
@@ -46,7 +60,7 @@ func measurePeak(threads: Int) -> Double {
     return Double(iters) * 12 * 16 * Double(threads) / (now() - t0) * 1e-9
 }
 
-typealias Kernel = (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>,
+typealias Kernel = @Sendable (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>,
                     UnsafeMutablePointer<Float>, Range<Int>) -> Void
 
 /// Literal-shape instantiations, as the code generator would emit them.
@@ -84,8 +98,9 @@ let configs: [(Int, Int)] = [(64, 256), (128, 128), (256, 64), (32, 256), (16, 2
 print("Winograd 3x3 conv + bias + ReLU, NCHWc8, \(reps) timed reps after 1 warm-up; GFLOP/s are")
 print("direct-conv-equivalent (2*C*K*9*H*W). Each rep: a ~10 ms FMA-peak measurement, then the conv;")
 print("'% peak' = median over reps of (conv GF/s / that rep's peak GF/s).")
-print("| kernel | conv | thr | peak GF/s (med) | conv GF/s med | min | max | % peak (med) | ms (med) |")
-print("|---|---|---|---|---|---|---|---|---|")
+print("'% peak CPU-time' (1 thread): the same ratio with both timed in this thread's CPU time.")
+print("| kernel | conv | thr | peak GF/s (med) | conv GF/s med | min | max | % peak (med) | % peak CPU-time (med) | ms (med) |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for (ch, hw) in configs {
     let shape = ActShape(channels: ch, height: hw, width: hw)
     var rng: UInt64 = 1
@@ -107,14 +122,18 @@ for (ch, hw) in configs {
         let name = f43 ? "f32_conv3x3_winograd4x4_c8_6x16_relu_avx2" : "f32_conv3x3_winograd6x6_c8_6x16_relu_avx2"
         let flops = 2.0 * Double(ch * ch * 9 * hw * hw)
         for threads in [1, 2] {
-            var gf = [Double](), peaks = [Double](), ratios = [Double]()
+            var gf = [Double](), peaks = [Double](), ratios = [Double](), cpuRatios = [Double]()
             input.withUnsafeBufferPointer { ip in packed.withUnsafeBufferPointer { wp in
             output.withUnsafeMutableBufferPointer { op in scratch.withUnsafeMutableBufferPointer { sp in
                 nonisolated(unsafe) let i = ip.baseAddress!, w = wp.baseAddress!, o = op.baseAddress!, s = sp.baseAddress!
                 for rep in 0..<(reps + 1) {
                     let peak = measurePeak(threads: threads)
-                    let t0 = now()
-                    if threads == 1 { k(i, o, w, s, 0..<nb) } else {
+                    let peakCPU = threads == 1 ? measurePeakCPU() : 0
+                    let t0 = now(), c0 = cpuNow()
+                    if threads == 1 {
+                        k(i, o, w, s, 0..<nb)
+                        if rep > 0 { cpuRatios.append(flops / (cpuNow() - c0) * 1e-9 / peakCPU) }
+                    } else {
                         DispatchQueue.concurrentPerform(iterations: 2) { t in
                             k(i, o, w, s + t * sc, t == 0 ? 0..<(nb / 2) : (nb / 2)..<nb)
                         }
@@ -124,7 +143,7 @@ for (ch, hw) in configs {
                 }
             } } } }
             let med = median(gf)
-            print("| \(name) | \(ch)->\(ch) @ \(hw)x\(hw) | \(threads) | \(fmt(median(peaks))) | \(fmt(med)) | \(fmt(gf.min()!)) | \(fmt(gf.max()!)) | \(fmt(100 * median(ratios)))% | \(String(format: "%.2f", flops / med * 1e-6)) |")
+            print("| \(name) | \(ch)->\(ch) @ \(hw)x\(hw) | \(threads) | \(fmt(median(peaks))) | \(fmt(med)) | \(fmt(gf.min()!)) | \(fmt(gf.max()!)) | \(fmt(100 * median(ratios)))% | \(threads == 1 ? fmt(100 * median(cpuRatios)) + "%" : "-") | \(String(format: "%.2f", flops / med * 1e-6)) |")
         }
     }
 }

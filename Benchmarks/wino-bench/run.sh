@@ -5,7 +5,7 @@
 set -e
 cd "$(dirname "$0")/../.."
 OUT=${TMPDIR:-/tmp}/wino-bench-$$
-swiftc -O -wmo -Xcc -march=x86-64-v3 -module-name WinoBench \
+swiftc -O -wmo -swift-version 6 -Xcc -march=x86-64-v3 -module-name WinoBench \
   Sources/SplineKernels/Layout.swift Sources/SplineKernels/Winograd*.swift \
   Sources/SplineKernels/Reference/Winograd*.swift \
   Benchmarks/wino-bench/main.swift -o "$OUT"
