@@ -1,5 +1,8 @@
 import Dispatch
 import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import SplineKernels
 
 // Tests of the Winograd F(4x4,3x3) and F(6x6,3x3) kernels against (a) the plain Winograd
@@ -10,7 +13,7 @@ import XCTest
 // Reference (Double, rounded to Float) vs direct: 1e-6 (checks the transform matrices).
 
 /// The two algorithms under test, with their tolerances (relative to max |reference|).
-enum WinoAlgo: CaseIterable {
+enum WinoAlgo: CaseIterable, Sendable {
     case f43, f63
     /// fast vs Winograd reference of the same algorithm (Double)
     var tolVsReference: Double { self == .f43 ? 2e-5 : 1e-4 }
@@ -50,6 +53,30 @@ enum WinoAlgo: CaseIterable {
                 inChannels: c, outChannels: k, height: h, width: w, blocks: r)
         }
     }
+}
+
+/// Floats placed so that the last one ends exactly at an inaccessible (PROT_NONE) page:
+/// any read or write past the end faults. Start is 32-byte aligned when count % 8 == 0.
+final class WinoGuardedBuffer {
+    let base: UnsafeMutableRawPointer
+    let mapped: Int
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+    init(count: Int, fill: Float) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let dataPages = (count * 4 + page - 1) / page
+        mapped = (dataPages + 1) * page
+        guard let m = mmap(nil, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              m != MAP_FAILED else { fatalError("mmap failed") }
+        base = m
+        precondition(mprotect(m + dataPages * page, page, PROT_NONE) == 0)
+        self.count = count
+        pointer = (m + dataPages * page - count * 4).bindMemory(to: Float.self, capacity: count)
+        pointer.initialize(repeating: fill, count: count)
+    }
+    func copy(from a: [Float]) { a.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: count) } }
+    var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+    deinit { munmap(base, mapped) }
 }
 
 private struct WinoLCG {
@@ -92,34 +119,33 @@ private func winoRunFast(_ algo: WinoAlgo, input chw: [Float], c: Int, h: Int, w
                          file: StaticString = #filePath, line: UInt = #line) -> [Float] {
     let inShape = ActShape(channels: c, height: h, width: w)
     let outShape = ActShape(channels: k, height: h, width: w)
-    var inBuf = packNCHWc8(chw, inShape)
-    inBuf += [Float](repeating: .nan, count: 4096)
-    var outBuf = [Float](repeating: 0, count: outShape.count)
+    // Every buffer ends at a guard page: an access past its end crashes the test.
+    let inBuf = WinoGuardedBuffer(count: inShape.count, fill: 0)
+    inBuf.copy(from: packNCHWc8(chw, inShape))
+    var outInit = [Float](repeating: 0, count: outShape.count)
     for cb in 0..<outShape.blocks {
-        for y in 0..<h { for x in 0..<w { for l in 0..<8 { outBuf[outShape.offset(channel: cb * 8 + l, y: y, x: x)] = .nan } } }
+        for y in 0..<h { for x in 0..<w { for l in 0..<8 { outInit[outShape.offset(channel: cb * 8 + l, y: y, x: x)] = .nan } } }
     }
+    let outG = WinoGuardedBuffer(count: outShape.count, fill: 0)
+    outG.copy(from: outInit)
     let blockCount = algo.blockCount(c, k, h, w)
     let ranges = splits ?? [0..<blockCount]
     let sc = algo.scratchCount(c, k, h, w)
-    var scratch = [Float](repeating: .nan, count: sc * ranges.count)
-    inBuf.withUnsafeBufferPointer { ip in
-        packed.withUnsafeBufferPointer { wp in
-            outBuf.withUnsafeMutableBufferPointer { op in
-                scratch.withUnsafeMutableBufferPointer { sp in
-                    let i = ip.baseAddress!, o = op.baseAddress!, wt = wp.baseAddress!, s = sp.baseAddress!
-                    let run: (Int) -> Void = { r in
-                        algo.run(i, o, wt, s + r * sc, c, k, h, w, ranges[r], relu)
-                    }
-                    if threads > 1 {
-                        nonisolated(unsafe) let runC = run
-                        DispatchQueue.concurrentPerform(iterations: ranges.count) { runC($0) }
-                    } else {
-                        for r in 0..<ranges.count { run(r) }
-                    }
-                }
-            }
-        }
+    let scratches = ranges.map { _ in WinoGuardedBuffer(count: sc, fill: .nan) }
+    let packedG = WinoGuardedBuffer(count: packed.count, fill: 0)
+    packedG.copy(from: packed)
+    nonisolated(unsafe) let i = UnsafePointer(inBuf.pointer), o = outG.pointer, wt = UnsafePointer(packedG.pointer)
+    nonisolated(unsafe) let sp = scratches.map(\.pointer)
+    let run: @Sendable (Int) -> Void = { r in
+        algo.run(i, o, wt, sp[r], c, k, h, w, ranges[r], relu)
     }
+    if threads > 1 {
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { run($0) }
+    } else {
+        for r in 0..<ranges.count { run(r) }
+    }
+    let outBuf = outG.array
+    withExtendedLifetime((inBuf, scratches, packedG)) {}
     // Halo and padding channels must be zero.
     var bad = 0
     for cb in 0..<outShape.blocks {
