@@ -23,17 +23,32 @@
 
 // MARK: - Shape helpers (all pure functions of the shape: constants for literal shapes)
 
-/// Number of output tiles per block. A block's scratch (V: 36*Cp*n, M: 36*Kp*n floats)
-/// is sized to ~256 KB (half a Zen 3 L2); n is a multiple of 6 (the GEMM register tile
-/// height), at least 6. Tuned on the 2-core Zen box: 6..12 tiles are best for 64..256 channels.
+/// Tiles per block for `positions` (36 or 64) batched GEMMs, Cp x Kp (padded) channels and
+/// `tiles` output tiles. Always a multiple of 6 (the GEMM register tile height), >= 6.
+/// - Transformed weights U (positions*Cp*Kp floats) up to 24 MB (fit the L3): blocks of V + M
+///   scratch ~256 KB (half a Zen 3 L2): 6..24 tiles for 16..256 channels. Tuned on the 2-core
+///   Zen box: 6..12 tiles are best for 64..256 channels (U streams from L3 fine).
+/// - Larger U (e.g. 512 or 1024 channels): U comes from DRAM once per block, so blocks are as
+///   large as possible (up to 120 tiles) while leaving >= 2 blocks for a 2-thread split
+///   (512->512 @ 64x64: 1.8x faster than 6-tile blocks).
 @inlinable @inline(__always)
-public func winogradF43TilesPerBlock(inChannels: Int, outChannels: Int) -> Int {
-    let cp = (inChannels &+ 7) & ~7
-    let kp = (outChannels &+ 7) & ~7
-    let bytesPerTile: Int = 36 &* (cp &+ kp) &* 4
+func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
+    let uBytes: Int = positions &* cp &* kp &* 4
+    if uBytes > 24 &* 1024 &* 1024 {
+        let half: Int = (tiles &+ 1) / 2
+        return min(120, max(6, ((half &+ 5) / 6) &* 6))
+    }
+    let bytesPerTile: Int = positions &* (cp &+ kp) &* 4
     let budget: Int = 256 &* 1024
     let n: Int = ((budget / bytesPerTile) / 6) &* 6
     return min(max(n, 6), 120)
+}
+
+/// Number of output tiles per block (see `_wTilesPerBlock`).
+@inlinable @inline(__always)
+public func winogradF43TilesPerBlock(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
+    _wTilesPerBlock(positions: 36, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
+                    tiles: ((height &+ 3) >> 2) &* ((width &+ 3) >> 2))
 }
 
 /// Total number of tile blocks of an H x W output: the kernel's block range is a sub-range
@@ -41,17 +56,16 @@ public func winogradF43TilesPerBlock(inChannels: Int, outChannels: Int) -> Int {
 @inlinable @inline(__always)
 public func winogradF43BlockCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
     let tiles = ((height &+ 3) >> 2) &* ((width &+ 3) >> 2)
-    let n = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels)
+    let n = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
     return (tiles &+ n &- 1) / n
 }
 
 /// Floats of scratch ONE thread needs (each concurrently running call needs its own).
-/// Independent of H and W (they are accepted for API symmetry).
 @inlinable @inline(__always)
 public func winogradF43ScratchCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
     let cp = (inChannels &+ 7) & ~7
     let kp = (outChannels &+ 7) & ~7
-    return 36 &* (cp &+ kp) &* winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels) &+ 36 &* 8
+    return 36 &* (cp &+ kp) &* winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width) &+ 36 &* 8
 }
 
 /// Same as `winogradF43ScratchCount`; generic name asked for by the runtime.
@@ -303,7 +317,7 @@ func _winogradF43Conv(
     let cp = cb &* 8, kp = kb &* 8
     let tilesW = (width &+ 3) >> 2, tilesH = (height &+ 3) >> 2
     let tiles = tilesW &* tilesH
-    let nT = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels)
+    let nT = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
     let rs = (width &+ 2) &* 8                // row stride (floats)
     let bs = (height &+ 2) &* rs              // channel-block stride
     let vP = cp &* nT                         // V stride between positions p

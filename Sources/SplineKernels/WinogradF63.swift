@@ -9,31 +9,27 @@
 
 // MARK: - Shape helpers
 
-/// Tiles per block (multiple of 6, >= 6): V (64*Cp*n) + M (64*Kp*n floats) sized to ~256 KB.
+/// Tiles per block (multiple of 6, >= 6; rule in `_wTilesPerBlock`, WinogradF43.swift).
 @inlinable @inline(__always)
-public func winogradF63TilesPerBlock(inChannels: Int, outChannels: Int) -> Int {
-    let cp = (inChannels &+ 7) & ~7
-    let kp = (outChannels &+ 7) & ~7
-    let bytesPerTile: Int = 64 &* (cp &+ kp) &* 4
-    let budget: Int = 256 &* 1024
-    let n: Int = ((budget / bytesPerTile) / 6) &* 6
-    return min(max(n, 6), 120)
+public func winogradF63TilesPerBlock(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
+    _wTilesPerBlock(positions: 64, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
+                    tiles: ((height &+ 5) / 6) &* ((width &+ 5) / 6))
 }
 
 /// Total number of tile blocks; the kernel's block range is a sub-range of 0..<this.
 @inlinable @inline(__always)
 public func winogradF63BlockCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
     let tiles = ((height &+ 5) / 6) &* ((width &+ 5) / 6)
-    let n = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels)
+    let n = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
     return (tiles &+ n &- 1) / n
 }
 
-/// Floats of scratch ONE thread needs (independent of H and W).
+/// Floats of scratch ONE thread needs (each concurrently running call needs its own).
 @inlinable @inline(__always)
 public func winogradF63ScratchCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
     let cp = (inChannels &+ 7) & ~7
     let kp = (outChannels &+ 7) & ~7
-    return 64 &* (cp &+ kp) &* winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels) &+ 64 &* 8
+    return 64 &* (cp &+ kp) &* winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width) &+ 64 &* 8
 }
 
 /// Floats of the packed weights (transformed weights + padded bias).
@@ -148,7 +144,7 @@ func _winogradF63Conv(
     let cp = cb &* 8, kp = kb &* 8
     let tilesW = (width &+ 5) / 6, tilesH = (height &+ 5) / 6
     let tiles = tilesW &* tilesH
-    let nT = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels)
+    let nT = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
     let rs = (width &+ 2) &* 8
     let bs = (height &+ 2) &* rs
     let vP = cp &* nT

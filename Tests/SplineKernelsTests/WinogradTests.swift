@@ -249,6 +249,22 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// Transformed weights over 24 MB switch the blocking to large blocks (>= 2 of them).
+    func testLargeWeightBlocking() {
+        let (c, k, h, w) = (448, 456, 5, 13)   // Kp = 456: 28 full panels + a half panel
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: c, outChannels: k, height: h, width: w), 6)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w), 2)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 120)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 36)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 64, width: 64), 6)
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 66)
+        for algo in WinoAlgo.allCases {
+            var worst = (0.0, 0.0, 0.0)
+            check(algo, c: c, k: k, h: h, w: w, relu: true, seed: 4242, worst: &worst)
+            print("winograd \(algo) large weights: worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
+        }
+    }
+
     /// Any split of the block range, sequential or on threads, gives bitwise identical output.
     func testThreadSplitBitwise() {
         for algo in WinoAlgo.allCases {
