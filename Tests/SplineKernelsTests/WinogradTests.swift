@@ -249,6 +249,41 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// Literal shape arguments (as the code generator emits them; constant-folded in release
+    /// builds) give bitwise the same output as runtime shapes.
+    func testLiteralShapesBitwise() {
+        let (c, k, h, w) = (20, 12, 13, 7)
+        var rng = WinoLCG(state: 99)
+        let input = (0..<(c * h * w)).map { _ in rng.next() }
+        let weights = (0..<(k * c * 9)).map { _ in rng.next() * 0.2 }
+        let bias = (0..<k).map { _ in rng.next() }
+        let inShape = ActShape(channels: 20, height: 13, width: 7)
+        let outShape = ActShape(channels: 12, height: 13, width: 7)
+        let x = packNCHWc8(input, inShape)
+        for algo in WinoAlgo.allCases {
+            let packed = algo.pack(weights, bias, c, k)
+            let runtime = winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: false)
+            var y = [Float](repeating: 0, count: outShape.count)
+            var scratch = [Float](repeating: .nan, count: algo.scratchCount(20, 12, 13, 7))
+            x.withUnsafeBufferPointer { xp in packed.withUnsafeBufferPointer { wp in
+                y.withUnsafeMutableBufferPointer { yp in scratch.withUnsafeMutableBufferPointer { sp in
+                    if algo == .f43 {
+                        f32_conv3x3_winograd4x4_c8_6x16_avx2(
+                            input: xp.baseAddress!, output: yp.baseAddress!, weights: wp.baseAddress!,
+                            scratch: sp.baseAddress!, inChannels: 20, outChannels: 12, height: 13, width: 7,
+                            blocks: 0..<winogradF43BlockCount(inChannels: 20, outChannels: 12, height: 13, width: 7))
+                    } else {
+                        f32_conv3x3_winograd6x6_c8_6x16_avx2(
+                            input: xp.baseAddress!, output: yp.baseAddress!, weights: wp.baseAddress!,
+                            scratch: sp.baseAddress!, inChannels: 20, outChannels: 12, height: 13, width: 7,
+                            blocks: 0..<winogradF63BlockCount(inChannels: 20, outChannels: 12, height: 13, width: 7))
+                    }
+                } }
+            } }
+            XCTAssertEqual(y.map(\.bitPattern), runtime.map(\.bitPattern), "\(algo)")
+        }
+    }
+
     /// Transformed weights over 24 MB switch the blocking to large blocks (>= 2 of them).
     func testLargeWeightBlocking() {
         let (c, k, h, w) = (448, 456, 5, 13)   // Kp = 456: 28 full panels + a half panel
