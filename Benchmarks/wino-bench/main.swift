@@ -1,6 +1,7 @@
 // Winograd conv benchmark. GFLOP/s are DIRECT-conv-equivalent (2*C*K*9*H*W per conv) and
 // % of a register-only FMA peak measured in the same run (12 independent SIMD8<Float>
 // accumulators, 16 FLOP per SIMD8 FMA), 1 and 2 threads. Median/min/max over repeats.
+// Usage: wino-bench [reps] [F43|F63|-] [vgg]
 // Build: either as an executable target depending on SplineKernels, or standalone via run.sh.
 #if canImport(SplineKernels)
 import SplineKernels
@@ -71,6 +72,10 @@ func kernelF43(_ c: Int, _ h: Int) -> Kernel {
     case (256, 64): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 256, outChannels: 256, height: 64, width: 64, blocks: r) }
     case (32, 256): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 32, outChannels: 32, height: 256, width: 256, blocks: r) }
     case (16, 256): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 16, outChannels: 16, height: 256, width: 256, blocks: r) }
+    case (64, 512): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 64, outChannels: 64, height: 512, width: 512, blocks: r) }
+    case (128, 256): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 128, outChannels: 128, height: 256, width: 256, blocks: r) }
+    case (256, 128): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 256, outChannels: 256, height: 128, width: 128, blocks: r) }
+    case (512, 64): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 512, outChannels: 512, height: 64, width: 64, blocks: r) }
     default: fatalError("no literal instantiation for \(c) @ \(h)")
     }
 }
@@ -82,6 +87,10 @@ func kernelF63(_ c: Int, _ h: Int) -> Kernel {
     case (256, 64): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 256, outChannels: 256, height: 64, width: 64, blocks: r) }
     case (32, 256): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 32, outChannels: 32, height: 256, width: 256, blocks: r) }
     case (16, 256): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 16, outChannels: 16, height: 256, width: 256, blocks: r) }
+    case (64, 512): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 64, outChannels: 64, height: 512, width: 512, blocks: r) }
+    case (128, 256): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 128, outChannels: 128, height: 256, width: 256, blocks: r) }
+    case (256, 128): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 256, outChannels: 256, height: 128, width: 128, blocks: r) }
+    case (512, 64): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 512, outChannels: 512, height: 64, width: 64, blocks: r) }
     default: fatalError("no literal instantiation for \(c) @ \(h)")
     }
 }
@@ -93,8 +102,11 @@ func fmt(_ x: Double) -> String {
 
 let args = CommandLine.arguments
 let reps = args.count > 1 ? Int(args[1])! : 11
-let only = args.count > 2 ? args[2] : ""
-let configs: [(Int, Int)] = [(64, 256), (128, 128), (256, 64), (32, 256), (16, 256)]
+let only = args.count > 2 && args[2] != "-" ? args[2] : ""
+// Extra VGG-16 shapes at 512x512 input (blocks 1-3) and block 4 at 64x64 with a 3rd argument "vgg".
+let configs: [(Int, Int)] = args.count > 3 && args[3] == "vgg"
+    ? [(64, 512), (128, 256), (256, 128), (512, 64)]
+    : [(64, 256), (128, 128), (256, 64), (32, 256), (16, 256)]
 print("Winograd 3x3 conv + bias + ReLU, NCHWc8, \(reps) timed reps after 1 warm-up; GFLOP/s are")
 print("direct-conv-equivalent (2*C*K*9*H*W). Each rep: a ~10 ms FMA-peak measurement, then the conv;")
 print("'% peak' = median over reps of (conv GF/s / that rep's peak GF/s).")

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Standalone build of the Winograd benchmark (no SwiftPM target needed): compiles the
 # kernel sources directly into one module, release, x86-64-v3 (AVX2 + FMA).
-# Usage: Benchmarks/wino-bench/run.sh [reps]
+# Usage: Benchmarks/wino-bench/run.sh [reps] [F43|F63|-] [vgg]
 set -e
 cd "$(dirname "$0")/../.."
 OUT=${TMPDIR:-/tmp}/wino-bench-$$

@@ -16,6 +16,18 @@ public func winogradF63TilesPerBlock(inChannels: Int, outChannels: Int, height: 
                     tiles: ((height &+ 5) / 6) &* ((width &+ 5) / 6))
 }
 
+/// Heuristic choice between F(6x6,3x3) and F(4x4,3x3) for one layer: F63 when its GEMM work
+/// (tiles x 64 positions, partial tiles counted whole) is below 0.9x that of F43 (tiles x 36).
+/// Measured on the 2-core Zen box (wino-bench): F63 is 10-20% faster at 16..128 channels on
+/// 128..256-pixel planes, on par at 256 channels, slower on small planes where its 6x6 tiles
+/// are mostly partial. F63 is ~2x less accurate (still ~2e-5 relative, see KERNELS.md).
+@inlinable @inline(__always)
+public func winogradPrefersF63(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Bool {
+    let t63: Int = ((height &+ 5) / 6) &* ((width &+ 5) / 6) &* 64
+    let t43: Int = ((height &+ 3) >> 2) &* ((width &+ 3) >> 2) &* 36
+    return t63 &* 10 < t43 &* 9
+}
+
 /// Total number of tile blocks; the kernel's block range is a sub-range of 0..<this.
 @inlinable @inline(__always)
 public func winogradF63BlockCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
