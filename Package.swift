@@ -71,6 +71,9 @@ let package = Package(
         .executableTarget(
             name: "kernel-bench", dependencies: ["SplineKernels"], path: "Benchmarks/kernel-bench",
             swiftSettings: swiftCPU),
+        .executableTarget(
+            name: "wino-bench", dependencies: ["SplineKernels"], path: "Benchmarks/wino-bench",
+            exclude: ["run.sh"], swiftSettings: swiftCPU),
 
         .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"], swiftSettings: swiftCPU),
         .testTarget(name: "SplineCoreTests", dependencies: ["SplineCore"], swiftSettings: swiftCPU),

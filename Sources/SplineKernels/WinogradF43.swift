@@ -1,0 +1,441 @@
+// Winograd F(4x4, 3x3) convolution: 3x3, stride 1, padding 1, NCHWc8 in and out
+// (padded layout of Layout.swift), bias + optional ReLU fused into the output transform.
+//
+// Algorithm (Lavin & Gray): the output is cut into 4x4 tiles; tile t reads the 6x6 input
+// patch starting one pixel up-left of its first output pixel (padded coordinates
+// (4*ty, 4*tx)). Per tile-block of `winogradF43TilesPerBlock` tiles (linear tile index
+// t = ty * tilesW + tx, blocks may span tile rows):
+//   1. input transform  V[p][cb][i][8] = (B^T d B)[p]           (p = 0..<36, SIMD8 over c)
+//   2. 36 GEMMs         M[p][kb][i][8] = sum_c V[p][c][i] * U[p][c][k]   (6 tiles x 16 k
+//                       register tile, 12 ymm accumulators, reduction over c in order)
+//   3. output transform Y = A^T M A + bias, ReLU, written to the output interior (clipped
+//                       to H x W for partial tiles).
+// Scratch (V, M, 36 SIMD8 temporaries) is caller-allocated, per thread: `winogradF43ScratchCount`.
+// Input pixels beyond the one-pixel halo (right/bottom partial tiles) are read as zeros.
+// Bitwise determinism: every output value is computed by the same sequence of
+// operations whatever the block range, so any split of the block range across threads
+// gives identical results.
+//
+// Weights: `winogradF43PackWeights` turns OIHW [K][C][3][3] + bias [K] into
+//   [p = 36][panel = ceil(Kp / 16)][c = Cp][w] with w = 16 (w = 8 for a last half panel),
+//   U = G g G^T computed in Double; followed by the bias padded to Kp = 8 * ceil(K / 8).
+// Padding channels (c >= C, k >= K) are zero so they contribute nothing / produce zeros.
+
+// MARK: - Shape helpers (all pure functions of the shape: constants for literal shapes)
+
+/// Tiles per block for `positions` (36 or 64) batched GEMMs, Cp x Kp (padded) channels and
+/// `tiles` output tiles. Always a multiple of 6 (the GEMM register tile height), >= 6.
+/// - Transformed weights U (positions*Cp*Kp floats) up to 24 MB (fit the L3): blocks of V + M
+///   scratch ~256 KB (half a Zen 3 L2): 6..24 tiles for 16..256 channels. Tuned on the 2-core
+///   Zen box: 6..12 tiles are best for 64..256 channels (U streams from L3 fine).
+/// - Larger U (e.g. 512 or 1024 channels): U comes from DRAM once per block, so blocks are as
+///   large as possible (up to 120 tiles) while leaving >= 2 blocks for a 2-thread split
+///   (512->512 @ 64x64: 1.8x faster than 6-tile blocks).
+@inlinable @inline(__always)
+func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
+    let uBytes: Int = positions &* cp &* kp &* 4
+    if uBytes > 24 &* 1024 &* 1024 {
+        let half: Int = (tiles &+ 1) / 2
+        return min(120, max(6, ((half &+ 5) / 6) &* 6))
+    }
+    let bytesPerTile: Int = positions &* (cp &+ kp) &* 4
+    let budget: Int = 256 &* 1024
+    let n: Int = ((budget / bytesPerTile) / 6) &* 6
+    return min(max(n, 6), 120)
+}
+
+/// Number of output tiles per block (see `_wTilesPerBlock`).
+@inlinable @inline(__always)
+public func winogradF43TilesPerBlock(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
+    _wTilesPerBlock(positions: 36, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
+                    tiles: ((height &+ 3) >> 2) &* ((width &+ 3) >> 2))
+}
+
+/// Total number of tile blocks of an H x W output: the kernel's block range is a sub-range
+/// of 0..<winogradF43BlockCount(...).
+@inlinable @inline(__always)
+public func winogradF43BlockCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
+    let tiles = ((height &+ 3) >> 2) &* ((width &+ 3) >> 2)
+    let n = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+    return (tiles &+ n &- 1) / n
+}
+
+/// Floats of scratch ONE thread needs (each concurrently running call needs its own).
+@inlinable @inline(__always)
+public func winogradF43ScratchCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
+    let cp = (inChannels &+ 7) & ~7
+    let kp = (outChannels &+ 7) & ~7
+    return 36 &* (cp &+ kp) &* winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width) &+ 36 &* 8
+}
+
+/// Same as `winogradF43ScratchCount`; generic name asked for by the runtime.
+@inlinable @inline(__always)
+public func winogradScratchCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
+    winogradF43ScratchCount(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+}
+
+/// Floats of the packed weights (transformed weights + padded bias).
+@inlinable @inline(__always)
+public func winogradF43PackedWeightCount(inChannels: Int, outChannels: Int) -> Int {
+    let cp = (inChannels &+ 7) & ~7
+    let kp = (outChannels &+ 7) & ~7
+    return 36 &* cp &* kp &+ kp
+}
+
+// MARK: - Weight packing
+
+/// G (6x3) of F(4x4, 3x3).
+@usableFromInline let winogradF43G: [[Double]] = [
+    [1.0 / 4, 0, 0],
+    [-1.0 / 6, -1.0 / 6, -1.0 / 6],
+    [-1.0 / 6, 1.0 / 6, -1.0 / 6],
+    [1.0 / 24, 1.0 / 12, 1.0 / 6],
+    [1.0 / 24, -1.0 / 12, 1.0 / 6],
+    [0, 0, 1],
+]
+
+/// Transforms PyTorch OIHW weights [K][C][3][3] and bias [K] (BatchNorm already folded)
+/// into the layout the F(4x4,3x3) kernels read. Done once per model.
+public func winogradF43PackWeights(weights oihw: [Float], bias: [Float],
+                                   inChannels c: Int, outChannels k: Int) -> [Float] {
+    precondition(c > 0 && k > 0 && oihw.count == k * c * 9 && bias.count == k,
+                 "winogradF43PackWeights: bad weight / bias count")
+    let cp = (c + 7) & ~7
+    let kp = (k + 7) & ~7
+    var out = [Float](repeating: 0, count: winogradF43PackedWeightCount(inChannels: c, outChannels: k))
+    let g = winogradF43G
+    for ko in 0..<k {
+        let panel = ko / 16
+        let w = min(16, kp - panel * 16)
+        let kk = ko - panel * 16
+        for ci in 0..<c {
+            // tmp = G * g (6x3), u = tmp * G^T (6x6)
+            var tmp = [Double](repeating: 0, count: 18)
+            for i in 0..<6 {
+                for j in 0..<3 {
+                    var s = 0.0
+                    for l in 0..<3 { s += g[i][l] * Double(oihw[((ko * c + ci) * 3 + l) * 3 + j]) }
+                    tmp[i * 3 + j] = s
+                }
+            }
+            for i in 0..<6 {
+                for j in 0..<6 {
+                    var s = 0.0
+                    for l in 0..<3 { s += tmp[i * 3 + l] * g[j][l] }
+                    let p = i * 6 + j
+                    out[p * cp * kp + panel * 16 * cp + ci * w + kk] = Float(s)
+                }
+            }
+        }
+    }
+    for ko in 0..<k { out[36 * cp * kp + ko] = bias[ko] }
+    return out
+}
+
+// MARK: - Kernels
+
+/// F(4x4,3x3) conv, bias, no activation. `input`: padded NCHWc8 C x H x W; `output`: padded
+/// NCHWc8 K x H x W (distinct from input; only its interior is written, padding channels
+/// get zeros); `weights`: from `winogradF43PackWeights`; `scratch`:
+/// `winogradF43ScratchCount` floats private to this call; `blocks`: sub-range of
+/// 0..<winogradF43BlockCount(...).
+@inlinable
+public func f32_conv3x3_winograd4x4_c8_6x16_avx2(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+) {
+    _winogradF43Conv(input: input, output: output, weights: weights, scratch: scratch,
+                     inChannels: inChannels, outChannels: outChannels,
+                     height: height, width: width, blocks: blocks, relu: false)
+}
+
+/// F(4x4,3x3) conv, bias, ReLU. Same contract as `f32_conv3x3_winograd4x4_c8_6x16_avx2`.
+@inlinable
+public func f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+) {
+    _winogradF43Conv(input: input, output: output, weights: weights, scratch: scratch,
+                     inChannels: inChannels, outChannels: outChannels,
+                     height: height, width: width, blocks: blocks, relu: true)
+}
+
+// MARK: - Implementation
+
+@inlinable @inline(__always)
+func _wLoad(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inlinable @inline(__always)
+func _wLoad(_ p: UnsafeMutablePointer<Float>) -> SIMD8<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+}
+
+@inlinable @inline(__always)
+func _wStore(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// max(v, 0) lane-wise (vcmpps + vblendvps; the stdlib pointwiseMax is not inlined).
+@inlinable @inline(__always)
+func _wRelu(_ v: SIMD8<Float>) -> SIMD8<Float> {
+    v.replacing(with: 0, where: v .< SIMD8<Float>())
+}
+
+/// One row (or column) of B^T d B: 6 values in, 6 out, written at p, p+s, ..., p+5s.
+@inlinable @inline(__always)
+func _wInputTransform6(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>,
+                       _ d3: SIMD8<Float>, _ d4: SIMD8<Float>, _ d5: SIMD8<Float>,
+                       _ out: UnsafeMutablePointer<Float>, _ s: Int) {
+    let four = SIMD8<Float>(repeating: 4), mfive = SIMD8<Float>(repeating: -5)
+    let two = SIMD8<Float>(repeating: 2), mfour = SIMD8<Float>(repeating: -4)
+    let mtwo = SIMD8<Float>(repeating: -2)
+    let r0 = d4.addingProduct(d0, four).addingProduct(d2, mfive)
+    let r1 = (d3 + d4).addingProduct(d1 + d2, mfour)
+    let r2 = (d4 - d3).addingProduct(d1 - d2, four)
+    let a = d4 - d2, b = d1 - d3
+    let r3 = a.addingProduct(b, mtwo)
+    let r4 = a.addingProduct(b, two)
+    let r5 = d5.addingProduct(d1, four).addingProduct(d3, mfive)
+    _wStore(out, r0)
+    _wStore(out + s, r1)
+    _wStore(out + 2 &* s, r2)
+    _wStore(out + 3 &* s, r3)
+    _wStore(out + 4 &* s, r4)
+    _wStore(out + 5 &* s, r5)
+}
+
+/// 6x16 register tile: M[i][k0..k0+16] (i = 6 tiles) = sum over cb*8 channels.
+/// a: V[p][0][i0][0], aStride: floats between channel blocks of V; b: U panel [c][16];
+/// c: M[p][kb][i0][0], cStride: floats between kb and kb + 1 in M.
+@inlinable @inline(__always)
+func _wMicro6x16(_ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>,
+                 _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int) {
+    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
+    var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
+    var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+    var c40 = SIMD8<Float>(), c41 = SIMD8<Float>()
+    var c50 = SIMD8<Float>(), c51 = SIMD8<Float>()
+    var ap = a
+    var bp = b
+    for _ in 0..<cblocks {
+        for l in 0..<8 {
+            let b0 = _wLoad(bp), b1 = _wLoad(bp + 8)
+            let a0 = SIMD8<Float>(repeating: ap[l])
+            c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
+            let a1 = SIMD8<Float>(repeating: ap[8 &+ l])
+            c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
+            let a2 = SIMD8<Float>(repeating: ap[16 &+ l])
+            c20 = c20.addingProduct(a2, b0); c21 = c21.addingProduct(a2, b1)
+            let a3 = SIMD8<Float>(repeating: ap[24 &+ l])
+            c30 = c30.addingProduct(a3, b0); c31 = c31.addingProduct(a3, b1)
+            let a4 = SIMD8<Float>(repeating: ap[32 &+ l])
+            c40 = c40.addingProduct(a4, b0); c41 = c41.addingProduct(a4, b1)
+            let a5 = SIMD8<Float>(repeating: ap[40 &+ l])
+            c50 = c50.addingProduct(a5, b0); c51 = c51.addingProduct(a5, b1)
+            bp += 16
+        }
+        ap += aStride
+    }
+    let d = c + cStride
+    _wStore(c, c00); _wStore(c + 8, c10); _wStore(c + 16, c20)
+    _wStore(c + 24, c30); _wStore(c + 32, c40); _wStore(c + 40, c50)
+    _wStore(d, c01); _wStore(d + 8, c11); _wStore(d + 16, c21)
+    _wStore(d + 24, c31); _wStore(d + 32, c41); _wStore(d + 40, c51)
+}
+
+/// 6x8 register tile for a last half panel (Kp % 16 == 8); b: U panel [c][8].
+@inlinable @inline(__always)
+func _wMicro6x8(_ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>,
+                _ cblocks: Int, _ c: UnsafeMutablePointer<Float>) {
+    var c0 = SIMD8<Float>(), c1 = SIMD8<Float>(), c2 = SIMD8<Float>()
+    var c3 = SIMD8<Float>(), c4 = SIMD8<Float>(), c5 = SIMD8<Float>()
+    var ap = a
+    var bp = b
+    for _ in 0..<cblocks {
+        for l in 0..<8 {
+            let b0 = _wLoad(bp)
+            c0 = c0.addingProduct(SIMD8<Float>(repeating: ap[l]), b0)
+            c1 = c1.addingProduct(SIMD8<Float>(repeating: ap[8 &+ l]), b0)
+            c2 = c2.addingProduct(SIMD8<Float>(repeating: ap[16 &+ l]), b0)
+            c3 = c3.addingProduct(SIMD8<Float>(repeating: ap[24 &+ l]), b0)
+            c4 = c4.addingProduct(SIMD8<Float>(repeating: ap[32 &+ l]), b0)
+            c5 = c5.addingProduct(SIMD8<Float>(repeating: ap[40 &+ l]), b0)
+            bp += 8
+        }
+        ap += aStride
+    }
+    _wStore(c, c0); _wStore(c + 8, c1); _wStore(c + 16, c2)
+    _wStore(c + 24, c3); _wStore(c + 32, c4); _wStore(c + 40, c5)
+}
+
+/// The batched GEMMs of one tile block: for p in 0..<positions,
+/// M[p][kb][i][8] = sum_c V[p][c/8][i][c%8] * U[p][c][k] (V at V + p*vP + cblk*(nT*8) + i*8,
+/// U panels at U + p*uP + panel*16*cp, M at M + p*mP + kb*(nT*8) + i*8), i < np (multiple of 6).
+@inlinable @inline(__always)
+func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
+                   _ U: UnsafePointer<Float>, _ uP: Int,
+                   _ M: UnsafeMutablePointer<Float>, _ mP: Int, cb: Int, kp: Int, nT: Int, np: Int) {
+    let cp = cb &* 8
+    let fullPanels = kp >> 4
+    for p in 0..<positions {
+        let vp = UnsafePointer(V + p &* vP)
+        let up = U + p &* uP
+        let mp = M + p &* mP
+        for panel in 0..<fullPanels {
+            let b = up + panel &* 16 &* cp
+            let c = mp + (panel &* 2) &* (nT &* 8)
+            var i0 = 0
+            while i0 < np {
+                _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8)
+                i0 &+= 6
+            }
+        }
+        if kp & 15 != 0 {
+            let b = up + fullPanels &* 16 &* cp
+            let c = mp + (fullPanels &* 2) &* (nT &* 8)
+            var i0 = 0
+            while i0 < np {
+                _wMicro6x8(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8)
+                i0 &+= 6
+            }
+        }
+    }
+}
+
+@inlinable @inline(__always)
+func _winogradF43Conv(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>, relu: Bool
+) {
+    let cb = (inChannels &+ 7) >> 3, kb = (outChannels &+ 7) >> 3
+    let cp = cb &* 8, kp = kb &* 8
+    let tilesW = (width &+ 3) >> 2, tilesH = (height &+ 3) >> 2
+    let tiles = tilesW &* tilesH
+    let nT = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+    let rs = (width &+ 2) &* 8                // row stride (floats)
+    let bs = (height &+ 2) &* rs              // channel-block stride
+    let vP = cp &* nT                         // V stride between positions p
+    let mP = kp &* nT                         // M stride between positions p
+    let V = scratch
+    let M = scratch + 36 &* vP
+    let tmp = M + 36 &* mP                    // 36 SIMD8 transform temporaries
+    let uP = cp &* kp                         // U stride between positions p
+    let bias = weights + 36 &* uP
+    let zero = SIMD8<Float>()
+    precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT,
+                 "winograd: block range out of bounds")
+
+    for blk in blocks {
+        let t0 = blk &* nT
+        let n = min(nT, tiles &- t0)
+        let np: Int = ((n &+ 5) / 6) &* 6
+
+        // 1. Input transform. V[p][c][i][8] at V + p*vP + c*(nT*8) + i*8. Channel block
+        //    outer, tiles inner: the input is streamed along 6 rows at a time.
+        for i in n..<np {   // pad tiles of the last micro-panel: zeros (never stale data)
+            for p in 0..<36 {
+                for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
+            }
+        }
+        for c in 0..<cb {
+            let srcC = input + c &* bs
+            var ty = t0 / tilesW
+            var tx = t0 &- ty &* tilesW
+            for i in 0..<n {
+                let y0 = ty &* 4, x0 = tx &* 4      // padded coordinates of the 6x6 patch
+                let src = srcC + y0 &* rs + x0 &* 8
+                let dst = V + c &* (nT &* 8) + i &* 8
+                if y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2 {
+                    for r in 0..<6 {   // rows: X = d B into tmp[r*6 + j]
+                        let s = src + r &* rs
+                        _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                          _wLoad(s + 24), _wLoad(s + 32), _wLoad(s + 40), tmp + r &* 48, 8)
+                    }
+                } else {
+                    // Partial tile at the right / bottom edge: zeros beyond the halo.
+                    let rows = min(6, height &+ 2 &- y0), cols = min(6, width &+ 2 &- x0)  // both >= 3
+                    for r in 0..<6 {
+                        let s = src + r &* rs
+                        if r >= rows {
+                            _wInputTransform6(zero, zero, zero, zero, zero, zero, tmp + r &* 48, 8)
+                        } else {
+                            _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                              cols > 3 ? _wLoad(s + 24) : zero,
+                                              cols > 4 ? _wLoad(s + 32) : zero,
+                                              cols > 5 ? _wLoad(s + 40) : zero, tmp + r &* 48, 8)
+                        }
+                    }
+                }
+                for j in 0..<6 {       // columns: V = B^T X
+                    let q = tmp + j &* 8
+                    _wInputTransform6(_wLoad(q), _wLoad(q + 48), _wLoad(q + 96),
+                                      _wLoad(q + 144), _wLoad(q + 192), _wLoad(q + 240), dst + j &* vP, 6 &* vP)
+                }
+                tx &+= 1
+                if tx == tilesW { tx = 0; ty &+= 1 }
+            }
+        }
+
+        // 2. 36 GEMMs: M[p][kb][i][8] at M + p*mP + kb*(nT*8) + i*8.
+        _wBatchedGemm(positions: 36, V, vP, weights, uP, M, mP, cb: cb, kp: kp, nT: nT, np: np)
+
+        // 3. Output transform Y = A^T M A + bias (+ ReLU), clipped to H x W. Output channel
+        //    block outer, tiles inner.
+        let two = SIMD8<Float>(repeating: 2), four = SIMD8<Float>(repeating: 4)
+        let eight = SIMD8<Float>(repeating: 8)
+        for k in 0..<kb {
+            let bk = _wLoad(bias + k &* 8)
+            let dstK = output + k &* bs
+            var ty = t0 / tilesW
+            var tx = t0 &- ty &* tilesW
+            for i in 0..<n {
+                let oy = ty &* 4, ox = tx &* 4
+                let m = M + k &* (nT &* 8) + i &* 8
+                // columns: T = A^T M (4x6) into tmp[r*6 + j]
+                for j in 0..<6 {
+                    let q = m + j &* mP
+                    let s6 = 6 &* mP
+                    let m0 = _wLoad(q), m1 = _wLoad(q + s6), m2 = _wLoad(q + 2 &* s6)
+                    let m3 = _wLoad(q + 3 &* s6), m4 = _wLoad(q + 4 &* s6), m5 = _wLoad(q + 5 &* s6)
+                    let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
+                    let o = tmp + j &* 8
+                    _wStore(o, m0 + s12 + s34)
+                    _wStore(o + 48, d12.addingProduct(d34, two))
+                    _wStore(o + 96, s12.addingProduct(s34, four))
+                    _wStore(o + 144, (d12 + m5).addingProduct(d34, eight))
+                }
+                let orows = min(4, height &- oy), ocols = min(4, width &- ox)
+                let dstBase = dstK + (oy &+ 1) &* rs + (ox &+ 1) &* 8
+                for r in 0..<orows {
+                    let q = tmp + r &* 48
+                    let m0 = _wLoad(q), m1 = _wLoad(q + 8), m2 = _wLoad(q + 16)
+                    let m3 = _wLoad(q + 24), m4 = _wLoad(q + 32), m5 = _wLoad(q + 40)
+                    let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
+                    var y0 = (m0 + s12 + s34) + bk
+                    var y1 = d12.addingProduct(d34, two) + bk
+                    var y2 = s12.addingProduct(s34, four) + bk
+                    var y3 = (d12 + m5).addingProduct(d34, eight) + bk
+                    if relu {
+                        y0 = _wRelu(y0); y1 = _wRelu(y1); y2 = _wRelu(y2); y3 = _wRelu(y3)
+                    }
+                    let dst = dstBase + r &* rs
+                    if ocols == 4 {
+                        _wStore(dst, y0); _wStore(dst + 8, y1); _wStore(dst + 16, y2); _wStore(dst + 24, y3)
+                    } else {
+                        _wStore(dst, y0)
+                        if ocols > 1 { _wStore(dst + 8, y1) }
+                        if ocols > 2 { _wStore(dst + 16, y2) }
+                    }
+                }
+                tx &+= 1
+                if tx == tilesW { tx = 0; ty &+= 1 }
+            }
+        }
+    }
+}

@@ -1,0 +1,294 @@
+// Winograd F(6x6, 3x3) convolution: same contract, layout and structure as
+// WinogradF43.swift (read its header) with 8x8 input tiles, 6x6 output tiles and 64 batched
+// GEMMs (interpolation points 0, +-1, +-2, +-1/2, inf). About 1.27x fewer multiplies than
+// F(4x4,3x3) (64/36 vs 36/16 per output) at the cost of larger transforms and lower accuracy
+// (see Tests/SplineKernelsTests/WinogradTests.swift for the measured error).
+//
+// Tile t = ty * tilesW + tx (tilesW = ceil(W / 6)) reads the 8x8 patch at padded (6ty, 6tx).
+// Weights: `winogradF63PackWeights` -> [p = 64][panel][c = Cp][w = 16 | 8] then bias [Kp].
+
+// MARK: - Shape helpers
+
+/// Tiles per block (multiple of 6, >= 6; rule in `_wTilesPerBlock`, WinogradF43.swift).
+@inlinable @inline(__always)
+public func winogradF63TilesPerBlock(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
+    _wTilesPerBlock(positions: 64, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
+                    tiles: ((height &+ 5) / 6) &* ((width &+ 5) / 6))
+}
+
+/// Heuristic choice between F(6x6,3x3) and F(4x4,3x3) for one layer: F63 when its GEMM work
+/// (tiles x 64 positions, partial tiles counted whole) is below 0.9x that of F43 (tiles x 36).
+/// Measured on the 2-core Zen box (wino-bench): F63 is 10-20% faster at 16..128 channels on
+/// 128..256-pixel planes, on par at 256 channels, slower on small planes where its 6x6 tiles
+/// are mostly partial. F63 is ~2x less accurate (still ~2e-5 relative, see KERNELS.md).
+@inlinable @inline(__always)
+public func winogradPrefersF63(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Bool {
+    let t63: Int = ((height &+ 5) / 6) &* ((width &+ 5) / 6) &* 64
+    let t43: Int = ((height &+ 3) >> 2) &* ((width &+ 3) >> 2) &* 36
+    return t63 &* 10 < t43 &* 9
+}
+
+/// Total number of tile blocks; the kernel's block range is a sub-range of 0..<this.
+@inlinable @inline(__always)
+public func winogradF63BlockCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
+    let tiles = ((height &+ 5) / 6) &* ((width &+ 5) / 6)
+    let n = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+    return (tiles &+ n &- 1) / n
+}
+
+/// Floats of scratch ONE thread needs (each concurrently running call needs its own).
+@inlinable @inline(__always)
+public func winogradF63ScratchCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
+    let cp = (inChannels &+ 7) & ~7
+    let kp = (outChannels &+ 7) & ~7
+    return 64 &* (cp &+ kp) &* winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width) &+ 64 &* 8
+}
+
+/// Floats of the packed weights (transformed weights + padded bias).
+@inlinable @inline(__always)
+public func winogradF63PackedWeightCount(inChannels: Int, outChannels: Int) -> Int {
+    let cp = (inChannels &+ 7) & ~7
+    let kp = (outChannels &+ 7) & ~7
+    return 64 &* cp &* kp &+ kp
+}
+
+// MARK: - Weight packing
+
+/// Transforms OIHW weights [K][C][3][3] + bias [K] (BatchNorm folded) for the F(6x6,3x3)
+/// kernels: U = G g G^T in Double, layout [p][panel][c][w], then the bias padded to Kp.
+public func winogradF63PackWeights(weights oihw: [Float], bias: [Float],
+                                   inChannels c: Int, outChannels k: Int) -> [Float] {
+    precondition(c > 0 && k > 0 && oihw.count == k * c * 9 && bias.count == k,
+                 "winogradF63PackWeights: bad weight / bias count")
+    let cp = (c + 7) & ~7
+    let kp = (k + 7) & ~7
+    var out = [Float](repeating: 0, count: winogradF63PackedWeightCount(inChannels: c, outChannels: k))
+    let g = WinogradF63Matrices.g
+    for ko in 0..<k {
+        let panel = ko / 16
+        let w = min(16, kp - panel * 16)
+        let kk = ko - panel * 16
+        for ci in 0..<c {
+            var tmp = [Double](repeating: 0, count: 24)   // G g (8x3)
+            for i in 0..<8 {
+                for j in 0..<3 {
+                    var s = 0.0
+                    for l in 0..<3 { s += g[i][l] * Double(oihw[((ko * c + ci) * 3 + l) * 3 + j]) }
+                    tmp[i * 3 + j] = s
+                }
+            }
+            for i in 0..<8 {
+                for j in 0..<8 {
+                    var s = 0.0
+                    for l in 0..<3 { s += tmp[i * 3 + l] * g[j][l] }
+                    out[(i * 8 + j) * cp * kp + panel * 16 * cp + ci * w + kk] = Float(s)
+                }
+            }
+        }
+    }
+    for ko in 0..<k { out[64 * cp * kp + ko] = bias[ko] }
+    return out
+}
+
+// MARK: - Kernels
+
+/// F(6x6,3x3) conv, bias, no activation. Contract as `f32_conv3x3_winograd4x4_c8_6x16_avx2`
+/// with the F63 helpers (`winogradF63PackWeights`, `winogradF63ScratchCount`, `winogradF63BlockCount`).
+@inlinable
+public func f32_conv3x3_winograd6x6_c8_6x16_avx2(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+) {
+    _winogradF63Conv(input: input, output: output, weights: weights, scratch: scratch,
+                     inChannels: inChannels, outChannels: outChannels,
+                     height: height, width: width, blocks: blocks, relu: false)
+}
+
+/// F(6x6,3x3) conv, bias, ReLU.
+@inlinable
+public func f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+) {
+    _winogradF63Conv(input: input, output: output, weights: weights, scratch: scratch,
+                     inChannels: inChannels, outChannels: outChannels,
+                     height: height, width: width, blocks: blocks, relu: true)
+}
+
+// MARK: - Implementation
+
+/// One row / column of B^T d B for F(6,3): 8 in, 8 out at out, out+s, ..., out+7s.
+@inlinable @inline(__always)
+func _wInputTransform8(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float>, _ d3: SIMD8<Float>,
+                       _ d4: SIMD8<Float>, _ d5: SIMD8<Float>, _ d6: SIMD8<Float>, _ d7: SIMD8<Float>,
+                       _ out: UnsafeMutablePointer<Float>, _ s: Int) {
+    let c525 = SIMD8<Float>(repeating: 5.25), cm425 = SIMD8<Float>(repeating: -4.25)
+    let c025 = SIMD8<Float>(repeating: 0.25), cm125 = SIMD8<Float>(repeating: -1.25)
+    let c05 = SIMD8<Float>(repeating: 0.5), cm25 = SIMD8<Float>(repeating: -2.5)
+    let c2 = SIMD8<Float>(repeating: 2), c4 = SIMD8<Float>(repeating: 4)
+    let r0 = (d0 - d6).addingProduct(d4 - d2, c525)
+    let r7 = (d7 - d1).addingProduct(d3 - d5, c525)
+    let t1 = (d2 + d6).addingProduct(d4, cm425)
+    let t2 = (d1 + d5).addingProduct(d3, cm425)
+    let t3 = d6.addingProduct(d2, c025).addingProduct(d4, cm125)
+    let t4 = (d1 * c05).addingProduct(d3, cm25).addingProduct(d5, c2)
+    let t5 = d6.addingProduct(d2.addingProduct(d4, cm125), c4)
+    let t6 = (d1 * c2).addingProduct(d3, cm25).addingProduct(d5, c05)
+    _wStore(out, r0)
+    _wStore(out + s, t1 + t2)
+    _wStore(out + 2 &* s, t1 - t2)
+    _wStore(out + 3 &* s, t3 + t4)
+    _wStore(out + 4 &* s, t3 - t4)
+    _wStore(out + 5 &* s, t5 + t6)
+    _wStore(out + 6 &* s, t5 - t6)
+    _wStore(out + 7 &* s, r7)
+}
+
+@inlinable @inline(__always)
+func _winogradF63Conv(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>, relu: Bool
+) {
+    let cb = (inChannels &+ 7) >> 3, kb = (outChannels &+ 7) >> 3
+    let cp = cb &* 8, kp = kb &* 8
+    let tilesW = (width &+ 5) / 6, tilesH = (height &+ 5) / 6
+    let tiles = tilesW &* tilesH
+    let nT = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+    let rs = (width &+ 2) &* 8
+    let bs = (height &+ 2) &* rs
+    let vP = cp &* nT
+    let mP = kp &* nT
+    let V = scratch
+    let M = scratch + 64 &* vP
+    let tmp = M + 64 &* mP                    // 64 SIMD8 transform temporaries
+    let uP = cp &* kp
+    let bias = weights + 64 &* uP
+    let zero = SIMD8<Float>()
+    precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT,
+                 "winograd: block range out of bounds")
+
+    for blk in blocks {
+        let t0 = blk &* nT
+        let n = min(nT, tiles &- t0)
+        let np: Int = ((n &+ 5) / 6) &* 6
+
+        // 1. Input transform V = B^T d B (8x8 per tile and channel block).
+        for i in n..<np {
+            for p in 0..<64 {
+                for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
+            }
+        }
+        for c in 0..<cb {
+            let srcC = input + c &* bs
+            var ty = t0 / tilesW
+            var tx = t0 &- ty &* tilesW
+            for i in 0..<n {
+                let y0 = ty &* 6, x0 = tx &* 6      // padded coordinates of the 8x8 patch
+                let src = srcC + y0 &* rs + x0 &* 8
+                let dst = V + c &* (nT &* 8) + i &* 8
+                if y0 &+ 8 <= height &+ 2 && x0 &+ 8 <= width &+ 2 {
+                    for r in 0..<8 {
+                        let s = src + r &* rs
+                        _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16), _wLoad(s + 24),
+                                          _wLoad(s + 32), _wLoad(s + 40), _wLoad(s + 48), _wLoad(s + 56),
+                                          tmp + r &* 64, 8)
+                    }
+                } else {
+                    // Partial tile: zeros beyond the halo (rows, cols >= 3).
+                    let rows = min(8, height &+ 2 &- y0), cols = min(8, width &+ 2 &- x0)
+                    for r in 0..<8 {
+                        let s = src + r &* rs
+                        if r >= rows {
+                            _wInputTransform8(zero, zero, zero, zero, zero, zero, zero, zero, tmp + r &* 64, 8)
+                        } else {
+                            _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                              cols > 3 ? _wLoad(s + 24) : zero,
+                                              cols > 4 ? _wLoad(s + 32) : zero,
+                                              cols > 5 ? _wLoad(s + 40) : zero,
+                                              cols > 6 ? _wLoad(s + 48) : zero,
+                                              cols > 7 ? _wLoad(s + 56) : zero, tmp + r &* 64, 8)
+                        }
+                    }
+                }
+                for j in 0..<8 {
+                    let q = tmp + j &* 8
+                    _wInputTransform8(_wLoad(q), _wLoad(q + 64), _wLoad(q + 128), _wLoad(q + 192),
+                                      _wLoad(q + 256), _wLoad(q + 320), _wLoad(q + 384), _wLoad(q + 448),
+                                      dst + j &* vP, 8 &* vP)
+                }
+                tx &+= 1
+                if tx == tilesW { tx = 0; ty &+= 1 }
+            }
+        }
+
+        // 2. 64 GEMMs.
+        _wBatchedGemm(positions: 64, V, vP, weights, uP, M, mP, cb: cb, kp: kp, nT: nT, np: np)
+
+        // 3. Output transform Y = A^T M A + bias (+ ReLU), clipped to H x W.
+        let c2 = SIMD8<Float>(repeating: 2), c4 = SIMD8<Float>(repeating: 4)
+        let c8 = SIMD8<Float>(repeating: 8), c16 = SIMD8<Float>(repeating: 16)
+        let c32 = SIMD8<Float>(repeating: 32), h2 = SIMD8<Float>(repeating: 0.5)
+        let h4 = SIMD8<Float>(repeating: 0.25), h8 = SIMD8<Float>(repeating: 0.125)
+        let h16 = SIMD8<Float>(repeating: 0.0625), h32 = SIMD8<Float>(repeating: 0.03125)
+        for k in 0..<kb {
+            let bk = _wLoad(bias + k &* 8)
+            let dstK = output + k &* bs
+            var ty = t0 / tilesW
+            var tx = t0 &- ty &* tilesW
+            for i in 0..<n {
+                let oy = ty &* 6, ox = tx &* 6
+                let m = M + k &* (nT &* 8) + i &* 8
+                // columns: T = A^T M (6x8) into tmp[r*8 + j]
+                for j in 0..<8 {
+                    let q = m + j &* mP
+                    let s8 = 8 &* mP
+                    let m0 = _wLoad(q), m1 = _wLoad(q + s8), m2 = _wLoad(q + 2 &* s8)
+                    let m3 = _wLoad(q + 3 &* s8), m4 = _wLoad(q + 4 &* s8), m5 = _wLoad(q + 5 &* s8)
+                    let m6 = _wLoad(q + 6 &* s8), m7 = _wLoad(q + 7 &* s8)
+                    let a1 = m1 + m2, b1 = m1 - m2, a2 = m3 + m4, b2 = m3 - m4, a3 = m5 + m6, b3 = m5 - m6
+                    let o = tmp + j &* 8
+                    _wStore(o, m0 + a1 + a2 + a3)
+                    _wStore(o + 64, b1.addingProduct(b2, c2).addingProduct(b3, h2))
+                    _wStore(o + 128, a1.addingProduct(a2, c4).addingProduct(a3, h4))
+                    _wStore(o + 192, b1.addingProduct(b2, c8).addingProduct(b3, h8))
+                    _wStore(o + 256, a1.addingProduct(a2, c16).addingProduct(a3, h16))
+                    _wStore(o + 320, (b1 + m7).addingProduct(b2, c32).addingProduct(b3, h32))
+                }
+                let orows = min(6, height &- oy), ocols = min(6, width &- ox)
+                let dstBase = dstK + (oy &+ 1) &* rs + (ox &+ 1) &* 8
+                for r in 0..<orows {
+                    let q = tmp + r &* 64
+                    let m0 = _wLoad(q), m1 = _wLoad(q + 8), m2 = _wLoad(q + 16), m3 = _wLoad(q + 24)
+                    let m4 = _wLoad(q + 32), m5 = _wLoad(q + 40), m6 = _wLoad(q + 48), m7 = _wLoad(q + 56)
+                    let a1 = m1 + m2, b1 = m1 - m2, a2 = m3 + m4, b2 = m3 - m4, a3 = m5 + m6, b3 = m5 - m6
+                    var y0 = (m0 + a1 + a2 + a3) + bk
+                    var y1 = b1.addingProduct(b2, c2).addingProduct(b3, h2) + bk
+                    var y2 = a1.addingProduct(a2, c4).addingProduct(a3, h4) + bk
+                    var y3 = b1.addingProduct(b2, c8).addingProduct(b3, h8) + bk
+                    var y4 = a1.addingProduct(a2, c16).addingProduct(a3, h16) + bk
+                    var y5 = (b1 + m7).addingProduct(b2, c32).addingProduct(b3, h32) + bk
+                    if relu {
+                        y0 = _wRelu(y0); y1 = _wRelu(y1); y2 = _wRelu(y2)
+                        y3 = _wRelu(y3); y4 = _wRelu(y4); y5 = _wRelu(y5)
+                    }
+                    let dst = dstBase + r &* rs
+                    if ocols == 6 {
+                        _wStore(dst, y0); _wStore(dst + 8, y1); _wStore(dst + 16, y2)
+                        _wStore(dst + 24, y3); _wStore(dst + 32, y4); _wStore(dst + 40, y5)
+                    } else {
+                        _wStore(dst, y0)
+                        if ocols > 1 { _wStore(dst + 8, y1) }
+                        if ocols > 2 { _wStore(dst + 16, y2) }
+                        if ocols > 3 { _wStore(dst + 24, y3) }
+                        if ocols > 4 { _wStore(dst + 32, y4) }
+                    }
+                }
+                tx &+= 1
+                if tx == tilesW { tx = 0; ty &+= 1 }
+            }
+        }
+    }
+}

@@ -1,0 +1,358 @@
+import Dispatch
+import XCTest
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import SplineKernels
+
+// Tests of the Winograd F(4x4,3x3) and F(6x6,3x3) kernels against (a) the plain Winograd
+// references in Double (Reference/Winograd*Reference.swift) and (b) a naive direct conv in
+// Double written here. Errors are max |fast - ref| / max |ref| over the output. Tolerances
+// (WinoAlgo below): F43 2e-5 vs its reference, 1e-4 vs direct; F63 1e-4 / 2e-4 (its
+// transforms have larger coefficients, so Float rounding is amplified more).
+// Reference (Double, rounded to Float) vs direct: 1e-6 (checks the transform matrices).
+
+/// The two algorithms under test, with their tolerances (relative to max |reference|).
+enum WinoAlgo: CaseIterable, Sendable {
+    case f43, f63
+    /// fast vs Winograd reference of the same algorithm (Double)
+    var tolVsReference: Double { self == .f43 ? 2e-5 : 1e-4 }
+    /// fast vs naive direct conv (Double)
+    var tolVsDirect: Double { self == .f43 ? 1e-4 : 2e-4 }
+    func pack(_ w: [Float], _ b: [Float], _ c: Int, _ k: Int) -> [Float] {
+        self == .f43 ? winogradF43PackWeights(weights: w, bias: b, inChannels: c, outChannels: k)
+                     : winogradF63PackWeights(weights: w, bias: b, inChannels: c, outChannels: k)
+    }
+    func scratchCount(_ c: Int, _ k: Int, _ h: Int, _ w: Int) -> Int {
+        self == .f43 ? winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w)
+                     : winogradF63ScratchCount(inChannels: c, outChannels: k, height: h, width: w)
+    }
+    func blockCount(_ c: Int, _ k: Int, _ h: Int, _ w: Int) -> Int {
+        self == .f43 ? winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w)
+                     : winogradF63BlockCount(inChannels: c, outChannels: k, height: h, width: w)
+    }
+    func reference(_ x: [Float], _ c: Int, _ h: Int, _ w: Int, _ wt: [Float], _ b: [Float], _ k: Int, _ relu: Bool) -> [Float] {
+        self == .f43
+            ? winogradF43ReferenceConv(input: x, inChannels: c, height: h, width: w, weights: wt, bias: b, outChannels: k, relu: relu)
+            : winogradF63ReferenceConv(input: x, inChannels: c, height: h, width: w, weights: wt, bias: b, outChannels: k, relu: relu)
+    }
+    func run(_ i: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ wt: UnsafePointer<Float>,
+             _ s: UnsafeMutablePointer<Float>, _ c: Int, _ k: Int, _ h: Int, _ w: Int, _ r: Range<Int>, _ relu: Bool) {
+        switch (self, relu) {
+        case (.f43, true):
+            f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: wt, scratch: s,
+                inChannels: c, outChannels: k, height: h, width: w, blocks: r)
+        case (.f43, false):
+            f32_conv3x3_winograd4x4_c8_6x16_avx2(input: i, output: o, weights: wt, scratch: s,
+                inChannels: c, outChannels: k, height: h, width: w, blocks: r)
+        case (.f63, true):
+            f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: wt, scratch: s,
+                inChannels: c, outChannels: k, height: h, width: w, blocks: r)
+        case (.f63, false):
+            f32_conv3x3_winograd6x6_c8_6x16_avx2(input: i, output: o, weights: wt, scratch: s,
+                inChannels: c, outChannels: k, height: h, width: w, blocks: r)
+        }
+    }
+}
+
+/// Floats placed so that the last one ends exactly at an inaccessible (PROT_NONE) page:
+/// any read or write past the end faults. Start is 32-byte aligned when count % 8 == 0.
+final class WinoGuardedBuffer {
+    let base: UnsafeMutableRawPointer
+    let mapped: Int
+    let pointer: UnsafeMutablePointer<Float>
+    let count: Int
+    init(count: Int, fill: Float) {
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let dataPages = (count * 4 + page - 1) / page
+        mapped = (dataPages + 1) * page
+        guard let m = mmap(nil, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              m != MAP_FAILED else { fatalError("mmap failed") }
+        base = m
+        precondition(mprotect(m + dataPages * page, page, PROT_NONE) == 0)
+        self.count = count
+        pointer = (m + dataPages * page - count * 4).bindMemory(to: Float.self, capacity: count)
+        pointer.initialize(repeating: fill, count: count)
+    }
+    func copy(from a: [Float]) { a.withUnsafeBufferPointer { pointer.update(from: $0.baseAddress!, count: count) } }
+    var array: [Float] { Array(UnsafeBufferPointer(start: pointer, count: count)) }
+    deinit { munmap(base, mapped) }
+}
+
+private struct WinoLCG {
+    var state: UInt64
+    mutating func next() -> Float {   // uniform in [-1, 1)
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return Float(Int64(bitPattern: state >> 11) % (1 << 24)) / Float(1 << 23) - 1
+    }
+}
+
+private func winoDirectConv(input: [Float], c: Int, h: Int, w: Int, weights: [Float], bias: [Float],
+                            k: Int, relu: Bool) -> [Double] {
+    var out = [Double](repeating: 0, count: k * h * w)
+    for ko in 0..<k {
+        for y in 0..<h {
+            for x in 0..<w {
+                var s = Double(bias[ko])
+                for ci in 0..<c {
+                    for dy in 0..<3 {
+                        for dx in 0..<3 {
+                            let yy = y + dy - 1, xx = x + dx - 1
+                            if yy < 0 || yy >= h || xx < 0 || xx >= w { continue }
+                            s += Double(input[(ci * h + yy) * w + xx]) * Double(weights[((ko * c + ci) * 3 + dy) * 3 + dx])
+                        }
+                    }
+                }
+                out[(ko * h + y) * w + x] = relu ? max(s, 0) : s
+            }
+        }
+    }
+    return out
+}
+
+/// Runs the fast kernel. `splits` lists block ranges, run in order (single thread) unless
+/// `threads` > 1 (then concurrently, one scratch each). Input is followed by NaN
+/// sentinels; output interior (and padding channels) start as NaN, halo as 0; scratch as NaN.
+/// Checks halo / padding channels are zero afterwards. Returns the packed output.
+private func winoRunFast(_ algo: WinoAlgo, input chw: [Float], c: Int, h: Int, w: Int, packed: [Float], k: Int, relu: Bool,
+                         splits: [Range<Int>]? = nil, threads: Int = 1,
+                         file: StaticString = #filePath, line: UInt = #line) -> [Float] {
+    let inShape = ActShape(channels: c, height: h, width: w)
+    let outShape = ActShape(channels: k, height: h, width: w)
+    // Every buffer ends at a guard page: an access past its end crashes the test.
+    let inBuf = WinoGuardedBuffer(count: inShape.count, fill: 0)
+    inBuf.copy(from: packNCHWc8(chw, inShape))
+    var outInit = [Float](repeating: 0, count: outShape.count)
+    for cb in 0..<outShape.blocks {
+        for y in 0..<h { for x in 0..<w { for l in 0..<8 { outInit[outShape.offset(channel: cb * 8 + l, y: y, x: x)] = .nan } } }
+    }
+    let outG = WinoGuardedBuffer(count: outShape.count, fill: 0)
+    outG.copy(from: outInit)
+    let blockCount = algo.blockCount(c, k, h, w)
+    let ranges = splits ?? [0..<blockCount]
+    let sc = algo.scratchCount(c, k, h, w)
+    let scratches = ranges.map { _ in WinoGuardedBuffer(count: sc, fill: .nan) }
+    let packedG = WinoGuardedBuffer(count: packed.count, fill: 0)
+    packedG.copy(from: packed)
+    nonisolated(unsafe) let i = UnsafePointer(inBuf.pointer), o = outG.pointer, wt = UnsafePointer(packedG.pointer)
+    nonisolated(unsafe) let sp = scratches.map(\.pointer)
+    let run: @Sendable (Int) -> Void = { r in
+        algo.run(i, o, wt, sp[r], c, k, h, w, ranges[r], relu)
+    }
+    if threads > 1 {
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { run($0) }
+    } else {
+        for r in 0..<ranges.count { run(r) }
+    }
+    let outBuf = outG.array
+    withExtendedLifetime((inBuf, scratches, packedG)) {}
+    // Halo and padding channels must be zero.
+    var bad = 0
+    for cb in 0..<outShape.blocks {
+        for yp in 0..<(h + 2) {
+            for xp in 0..<(w + 2) {
+                for l in 0..<8 {
+                    let v = outBuf[cb * outShape.blockStride + yp * outShape.rowStride + xp * 8 + l]
+                    let interior = yp >= 1 && yp <= h && xp >= 1 && xp <= w && cb * 8 + l < k
+                    if !interior && v != 0 { bad += 1 }
+                    if interior && !v.isFinite { bad += 1 }
+                }
+            }
+        }
+    }
+    XCTAssertEqual(bad, 0, "halo / padding channels not zero or non-finite interior (C\(c) K\(k) \(h)x\(w))",
+                   file: file, line: line)
+    return outBuf
+}
+
+private func winoMaxRelErr(_ a: [Float], _ ref: [Double]) -> Double {
+    var maxRef = 0.0, maxDiff = 0.0
+    for i in 0..<ref.count {
+        maxRef = max(maxRef, abs(ref[i]))
+        maxDiff = max(maxDiff, abs(Double(a[i]) - ref[i]))
+    }
+    return maxDiff / max(maxRef, 1e-30)
+}
+
+final class WinogradTests: XCTestCase {
+    static let sizes = [1, 2, 3, 4, 5, 7, 8, 13, 16]
+
+    private func check(_ algo: WinoAlgo, c: Int, k: Int, h: Int, w: Int, relu: Bool, seed: UInt64,
+                       worst: inout (Double, Double, Double)) {
+        var rng = WinoLCG(state: seed)
+        let input = (0..<(c * h * w)).map { _ in rng.next() }
+        let scale = Float(1.0 / (Double(c) * 9).squareRoot())
+        let weights = (0..<(k * c * 9)).map { _ in rng.next() * scale }
+        let bias = (0..<k).map { _ in rng.next() * 0.5 }
+        let direct = winoDirectConv(input: input, c: c, h: h, w: w, weights: weights, bias: bias, k: k, relu: relu)
+        let ref = algo.reference(input, c, h, w, weights, bias, k, relu)
+        let refD = ref.map(Double.init)
+        let packed = algo.pack(weights, bias, c, k)
+        let out = unpackNCHWc8(winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: relu),
+                               ActShape(channels: k, height: h, width: w))
+        let eRefDirect = winoMaxRelErr(ref, direct)
+        let eFastRef = winoMaxRelErr(out, refD)
+        let eFastDirect = winoMaxRelErr(out, direct)
+        let tag = "\(algo) C\(c) K\(k) \(h)x\(w) relu \(relu)"
+        // The Double reference is rounded to Float on output: compare at Float resolution.
+        XCTAssertLessThan(eRefDirect, 1e-6, "reference vs direct \(tag)")
+        XCTAssertLessThan(eFastRef, algo.tolVsReference, "fast vs Winograd reference \(tag)")
+        XCTAssertLessThan(eFastDirect, algo.tolVsDirect, "fast vs direct \(tag)")
+        worst = (max(worst.0, eRefDirect), max(worst.1, eFastRef), max(worst.2, eFastDirect))
+    }
+
+    /// Every (C, K) pair with three (H, W) pairs each, cycling through the size list.
+    func testChannelsAndShapes() {
+        for algo in WinoAlgo.allCases {
+            var worst = (0.0, 0.0, 0.0)
+            var n = 0
+            let sizes = Self.sizes
+            for c in [1, 3, 8, 16, 20, 64] {
+                for k in [8, 12, 16, 24, 64] {
+                    for j in 0..<3 {
+                        let h = sizes[(n * 2 + j) % sizes.count]
+                        let w = sizes[(n * 5 + j * 4 + 3) % sizes.count]
+                        check(algo, c: c, k: k, h: h, w: w, relu: (n + j) % 2 == 0, seed: UInt64(n * 3 + j + 1), worst: &worst)
+                    }
+                    n += 1
+                }
+            }
+            print("winograd \(algo) channels/shapes: \(n * 3) cases, worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
+        }
+    }
+
+    /// All 81 (H, W) pairs from the size list (plus 6k +- 1 sizes for F63) with awkward channels.
+    func testAllSpatialSizes() {
+        for algo in WinoAlgo.allCases {
+            var worst = (0.0, 0.0, 0.0)
+            var n = 0
+            let sizes = algo == .f43 ? Self.sizes : Self.sizes + [6, 11, 12]
+            for h in sizes {
+                for w in sizes {
+                    check(algo, c: 20, k: 12, h: h, w: w, relu: n % 2 == 1, seed: UInt64(1000 + n), worst: &worst)
+                    n += 1
+                }
+            }
+            print("winograd \(algo) spatial sizes: \(n) cases, worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
+        }
+    }
+
+    /// Larger shapes spanning several tile blocks (block size depends on C, K).
+    func testMultiBlockShapes() {
+        for algo in WinoAlgo.allCases {
+            var worst = (0.0, 0.0, 0.0)
+            for (i, s) in [(64, 64, 29, 37), (16, 24, 50, 45), (128, 40, 21, 30), (24, 16, 41, 39)].enumerated() {
+                XCTAssertGreaterThan(algo.blockCount(s.0, s.1, s.2, s.3), 1, "\(algo) \(s) must span several blocks")
+                check(algo, c: s.0, k: s.1, h: s.2, w: s.3, relu: i % 2 == 0, seed: UInt64(500 + i), worst: &worst)
+            }
+            print("winograd \(algo) multi-block: worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
+        }
+    }
+
+    /// Literal shape arguments (as the code generator emits them; constant-folded in release
+    /// builds) give bitwise the same output as runtime shapes.
+    func testLiteralShapesBitwise() {
+        let (c, k, h, w) = (20, 12, 13, 7)
+        var rng = WinoLCG(state: 99)
+        let input = (0..<(c * h * w)).map { _ in rng.next() }
+        let weights = (0..<(k * c * 9)).map { _ in rng.next() * 0.2 }
+        let bias = (0..<k).map { _ in rng.next() }
+        let inShape = ActShape(channels: 20, height: 13, width: 7)
+        let outShape = ActShape(channels: 12, height: 13, width: 7)
+        let x = packNCHWc8(input, inShape)
+        for algo in WinoAlgo.allCases {
+            let packed = algo.pack(weights, bias, c, k)
+            let runtime = winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: false)
+            var y = [Float](repeating: 0, count: outShape.count)
+            var scratch = [Float](repeating: .nan, count: algo.scratchCount(20, 12, 13, 7))
+            x.withUnsafeBufferPointer { xp in packed.withUnsafeBufferPointer { wp in
+                y.withUnsafeMutableBufferPointer { yp in scratch.withUnsafeMutableBufferPointer { sp in
+                    if algo == .f43 {
+                        f32_conv3x3_winograd4x4_c8_6x16_avx2(
+                            input: xp.baseAddress!, output: yp.baseAddress!, weights: wp.baseAddress!,
+                            scratch: sp.baseAddress!, inChannels: 20, outChannels: 12, height: 13, width: 7,
+                            blocks: 0..<winogradF43BlockCount(inChannels: 20, outChannels: 12, height: 13, width: 7))
+                    } else {
+                        f32_conv3x3_winograd6x6_c8_6x16_avx2(
+                            input: xp.baseAddress!, output: yp.baseAddress!, weights: wp.baseAddress!,
+                            scratch: sp.baseAddress!, inChannels: 20, outChannels: 12, height: 13, width: 7,
+                            blocks: 0..<winogradF63BlockCount(inChannels: 20, outChannels: 12, height: 13, width: 7))
+                    }
+                } }
+            } }
+            XCTAssertEqual(y.map(\.bitPattern), runtime.map(\.bitPattern), "\(algo)")
+        }
+    }
+
+    /// Transformed weights over 24 MB switch the blocking to large blocks (>= 2 of them).
+    func testLargeWeightBlocking() {
+        let (c, k, h, w) = (448, 456, 5, 13)   // Kp = 456: 28 full panels + a half panel
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: c, outChannels: k, height: h, width: w), 6)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w), 2)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 120)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 36)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 64, width: 64), 6)
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 66)
+        for algo in WinoAlgo.allCases {
+            var worst = (0.0, 0.0, 0.0)
+            check(algo, c: c, k: k, h: h, w: w, relu: true, seed: 4242, worst: &worst)
+            print("winograd \(algo) large weights: worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
+        }
+    }
+
+    /// Any split of the block range, sequential or on threads, gives bitwise identical output.
+    func testThreadSplitBitwise() {
+        for algo in WinoAlgo.allCases {
+            for (c, k, h, w) in [(64, 24, 37, 45), (20, 64, 33, 58)] {
+                var rng = WinoLCG(state: 77)
+                let input = (0..<(c * h * w)).map { _ in rng.next() }
+                let weights = (0..<(k * c * 9)).map { _ in rng.next() * 0.1 }
+                let bias = (0..<k).map { _ in rng.next() }
+                let packed = algo.pack(weights, bias, c, k)
+                let nb = algo.blockCount(c, k, h, w)
+                XCTAssertGreaterThanOrEqual(nb, 3, "shape must span several blocks")
+                let whole = winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: true)
+                let perBlock = (0..<nb).map { $0..<($0 + 1) }
+                let reversed = Array(perBlock.reversed())
+                let two = [0..<(nb / 2), (nb / 2)..<nb]
+                let three = [0..<1, 1..<(nb - 1), (nb - 1)..<nb]
+                for (name, splits, threads) in [("per block", perBlock, 1), ("reversed", reversed, 1),
+                                                ("2 threads", two, 2), ("3 threads", three, 3),
+                                                ("per block threads", perBlock, 4)] {
+                    let out = winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: true,
+                                          splits: splits, threads: threads)
+                    XCTAssertEqual(out.map(\.bitPattern), whole.map(\.bitPattern), "\(algo) split \(name) C\(c) K\(k)")
+                }
+            }
+        }
+    }
+
+    /// The packing puts G g G^T where the kernel reads it: a single-tap weight yields the
+    /// outer product of the matching columns of G.
+    func testPackedWeightLayout() {
+        let c = 3, k = 20   // Kp = 24: one full 16-wide panel and one 8-wide half panel
+        var weights = [Float](repeating: 0, count: k * c * 9)
+        weights[((17 * c + 2) * 3 + 1) * 3 + 2] = 1   // k = 17, c = 2, tap (1, 2)
+        let bias = (0..<k).map { Float($0) }
+        let cp = 8, kp = 24
+        for algo in WinoAlgo.allCases {
+            let n = algo == .f43 ? 6 : 8
+            let g = algo == .f43 ? WinogradF43Matrices.g : WinogradF63Matrices.g
+            let p = algo.pack(weights, bias, c, k)
+            XCTAssertEqual(p.count, n * n * cp * kp + kp)
+            var nonzero = 0
+            for i in 0..<n {
+                for j in 0..<n {
+                    let expect = Float(g[i][1] * g[j][2])
+                    if expect != 0 { nonzero += 1 }
+                    // k = 17 is in panel 1 (width 8) at column 1
+                    XCTAssertEqual(p[(i * n + j) * cp * kp + 16 * cp + 2 * 8 + 1], expect, accuracy: 1e-7, "\(algo)")
+                }
+            }
+            XCTAssertGreaterThan(nonzero, 10)
+            // bias 0 is 0: exactly the G[:,1] x G[:,2] products and k - 1 biases are nonzero
+            XCTAssertEqual(p.filter { $0 != 0 }.count, nonzero + (k - 1), "\(algo)")
+            XCTAssertEqual(Array(p[(n * n * cp * kp)...]), bias + [0, 0, 0, 0], "\(algo)")
+        }
+    }
+}
