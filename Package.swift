@@ -23,6 +23,7 @@ let package = Package(
     products: [
         .library(name: "SplineSeg", targets: ["SplineSeg"]),
         .executable(name: "splineseg", targets: ["splineseg"]),
+        .executable(name: "splineseg-codegen", targets: ["splineseg-codegen"]),
         .library(name: "SplineCore", targets: ["SplineCore"]),
         .library(name: "PNGIO", targets: ["PNGIO"]),
         .library(name: "NIfTIIO", targets: ["NIfTIIO"]),
@@ -50,9 +51,27 @@ let package = Package(
         .target(name: "PNGIO", dependencies: ["CPNGShim", "FileSupport"], swiftSettings: swiftCPU),
         .target(name: "NIfTIIO", dependencies: ["CZlib", "FileSupport"], swiftSettings: swiftCPU),
         .target(name: "SegMetrics", swiftSettings: swiftCPU),
-        // The embeddable library: model spec + weights loading, preprocessing, inference, segmentation.
+        // Model description shared by the runtime and the code generator: spec, safetensors,
+        // SHA-256, the layer list (BatchNorm folded), the execution plan with its memory plan.
+        .target(name: "SplineModel", dependencies: ["SplineKernels", "FileSupport"], swiftSettings: swiftCPU),
+        // The embeddable library: model loading, preprocessing, inference, segmentation.
         .target(
-            name: "SplineSeg", dependencies: ["SplineCore", "SplineKernels", "FileSupport"],
+            name: "SplineSeg",
+            dependencies: ["SplineModel", "SplineCore", "SplineKernels", "GeneratedModels", "CBuiltinModels", "FileSupport"],
+            swiftSettings: swiftCPU),
+        // Code-generated fixed-shape model functions (splineseg-codegen output) + their registry.
+        .target(name: "GeneratedModels", dependencies: ["SplineKernels"], swiftSettings: swiftCPU),
+        // Built-in models: spec JSON + .sspack embedded with .incbin (generated C; the assembler
+        // finds the files in weights/).
+        .target(
+            name: "CBuiltinModels", path: "Sources/CBuiltinModels",
+            cSettings: cCPU + [.unsafeFlags(["-Wa,-I\(Context.packageDirectory)/weights"])]),
+        // The code generator: library (tested) + command line.
+        .target(
+            name: "SplineCodegen", dependencies: ["SplineModel", "SplineKernels", "FileSupport"],
+            path: "Codegen/SplineCodegen", swiftSettings: swiftCPU),
+        .executableTarget(
+            name: "splineseg-codegen", dependencies: ["SplineCodegen"], path: "Codegen/splineseg-codegen",
             swiftSettings: swiftCPU),
         .executableTarget(
             name: "splineseg",
@@ -68,6 +87,11 @@ let package = Package(
         .executableTarget(
             name: "splineseg-bench", dependencies: ["SplineCore"], path: "Benchmarks/splineseg-bench",
             swiftSettings: swiftCPU),
+        // Process-wide malloc call counter for model-bench's allocation measurement.
+        .target(name: "CMallocCounter", path: "Benchmarks/CMallocCounter", cSettings: cCPU),
+        .executableTarget(
+            name: "model-bench", dependencies: ["SplineSeg", "SplineModel", "CMallocCounter"],
+            path: "Benchmarks/model-bench", swiftSettings: swiftCPU),
         .executableTarget(
             name: "kernel-bench", dependencies: ["SplineKernels"], path: "Benchmarks/kernel-bench",
             swiftSettings: swiftCPU),
@@ -81,6 +105,7 @@ let package = Package(
         .testTarget(name: "NIfTIIOTests", dependencies: ["NIfTIIO"], swiftSettings: swiftCPU),
         .testTarget(name: "SplineKernelsTests", dependencies: ["SplineKernels"], swiftSettings: swiftCPU),
         .testTarget(name: "SplineSegTests", dependencies: ["SplineSeg", "SplineCore"], swiftSettings: swiftCPU),
+        .testTarget(name: "CodegenTests", dependencies: ["SplineCodegen", "SplineModel"], swiftSettings: swiftCPU),
         .testTarget(name: "CLITests", dependencies: ["splineseg"], swiftSettings: swiftCPU),
         .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "NIfTIIO"], swiftSettings: swiftCPU),
     ]

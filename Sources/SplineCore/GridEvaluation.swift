@@ -15,11 +15,15 @@ extension ImplicitSpline {
         scratch: UnsafeMutableBufferPointer<Float>, threads: Int = 1
     ) throws(SplineError) {
         let o = size, p = degree
-        for (name, u) in [("rows", rows), ("columns", columns)] where u.coefficients != o || u.degree != p {
+        // No array literal here: this path must not allocate (FastEngine calls it per slice).
+        func check(_ name: String, _ u: Collocation) throws(SplineError) {
+            guard u.coefficients != o || u.degree != p else { return }
             throw SplineError.collocationMismatch(
                 "\(name) collocation is for O = \(u.coefficients), p = \(u.degree) but the spline has O = \(o), p = \(p); "
                     + "build it with Collocation(points:coefficients: \(o), degree: \(p))")
         }
+        try check("rows", rows)
+        try check("columns", columns)
         let h = rows.points, w = columns.points
         let zCount = try checkedProduct(h, w, "output \(h) x \(w)")
         let tCount = try checkedProduct(o, w, "scratch \(o) x \(w)")

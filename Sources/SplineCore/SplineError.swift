@@ -48,10 +48,11 @@ public enum SplineError: Error, CustomStringConvertible, Equatable, Sendable {
     }
 }
 
-/// a*b with overflow reported as a typed error.
+/// a*b with overflow reported as a typed error. `what` is only built on overflow (the
+/// allocation-free evaluation path calls this on every run).
 @inline(__always)
-func checkedProduct(_ a: Int, _ b: Int, _ what: String) throws(SplineError) -> Int {
+func checkedProduct(_ a: Int, _ b: Int, _ what: @autoclosure () -> String) throws(SplineError) -> Int {
     let (r, o) = a.multipliedReportingOverflow(by: b)
-    if o { throw SplineError.sizeOverflow(what: what) }
+    if o { throw SplineError.sizeOverflow(what: what()) }
     return r
 }

@@ -34,15 +34,22 @@ struct NativeGrid: Sendable {
         }
     }
 
-    /// F on the native grid refined `scale` times: (N(H-1)+1) x (N(W-1)+1) values, row-major.
-    func evaluate(_ spline: ImplicitSpline, scale: Int, threads: Int = 1) throws(SplineError) -> (rows: Int, cols: Int, values: [Float]) {
-        let e = spline.basis.knots.domainEnd
+    /// Row and column collocations of the native grid refined `scale` times for splines of size
+    /// O and degree p: N(H-1)+1 and N(W-1)+1 points.
+    func collocations(size: Int, degree: Int, scale: Int) throws(SplineError) -> (rows: Collocation, columns: Collocation) {
+        let e = Double(size - degree)
         let ur = try Collocation(
             parameters: NativeGrid.parameters(count: height, scale: scale, offset: top, points: rowPoints, domainEnd: e),
-            coefficients: spline.size, degree: spline.degree)
+            coefficients: size, degree: degree)
         let uc = try Collocation(
             parameters: NativeGrid.parameters(count: width, scale: scale, offset: left, points: columnPoints, domainEnd: e),
-            coefficients: spline.size, degree: spline.degree)
+            coefficients: size, degree: degree)
+        return (ur, uc)
+    }
+
+    /// F on the native grid refined `scale` times: (N(H-1)+1) x (N(W-1)+1) values, row-major.
+    func evaluate(_ spline: ImplicitSpline, scale: Int, threads: Int = 1) throws(SplineError) -> (rows: Int, cols: Int, values: [Float]) {
+        let (ur, uc) = try collocations(size: spline.size, degree: spline.degree, scale: scale)
         var z = [Float](repeating: 0, count: ur.points * uc.points)
         var t = [Float](repeating: 0, count: spline.scratchCount(columns: uc))
         try z.withUnsafeMutableBufferPointer { (zb) throws(SplineError) in

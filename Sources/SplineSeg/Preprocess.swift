@@ -1,3 +1,4 @@
+import SplineModel
 /// Raw slice (H x W, row-major) -> I x I network input, exactly as
 /// tools/splineseg_train/preprocess.py: float64 arithmetic, result cast to Float.
 ///   intensity zscore-slice: (x - mean) / max(std, std_floor), population std over the slice;
@@ -10,10 +11,26 @@ struct Preprocessor: Sendable {
     let params: ModelSpec.Preprocessing.Parameters
 
     /// `pixels` must be finite, count = width * height >= 1 (checked by the caller).
+    func networkInput(_ pixels: [Float], width w: Int, height h: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: params.input * params.input)
+        var ws = PreprocessWorkspace()
+        out.withUnsafeMutableBufferPointer { o in
+            write(pixels, width: w, height: h, workspace: &ws, into: o.baseAddress!, rowStride: params.input, pixelStride: 1)
+        }
+        return out
+    }
+
+    /// Writes the I x I input to `out`: pixel (r, c) at out[r * rowStride + c * pixelStride]; with
+    /// pixelStride 8 (the NCHWc8 input buffer's interior) the 7 floats after each pixel are zeroed
+    /// too (the padding channels). `workspace` is reused (I * W Doubles and the resize taps, kept
+    /// while the image size stays the same), so repeated calls for one image size do not allocate.
     /// The S x S padded square is never materialised: square row q is native row q - top (zero
     /// outside), so memory stays O(I * W) however elongated the slice.
-    func networkInput(_ pixels: [Float], width w: Int, height h: Int) -> [Float] {
-        let x = normalized(pixels)
+    func write(
+        _ pixels: [Float], width w: Int, height h: Int, workspace ws: inout PreprocessWorkspace,
+        into out: UnsafeMutablePointer<Float>, rowStride: Int, pixelStride: Int
+    ) {
+        let norm = normalization(pixels)
         let i = params.input
         // Axis lengths before the resize and where the native slice sits on them.
         var (rows, cols, top, left) = (h, w, 0, 0)
@@ -22,43 +39,71 @@ struct Preprocessor: Sendable {
             (rows, cols, top, left) = (g.side, g.side, g.top, g.left)
         }
         // Rows first: (rows x W native columns) -> (I x W), then columns: -> (I x I).
-        let rs = ResizeTaps(from: rows, to: i), cs = ResizeTaps(from: cols, to: i)
-        var tmp = [Double](repeating: 0, count: i * w)
-        for o in 0..<i {
-            let (a, b, t) = rs.taps[o]
-            let ra = a - top, rb = b - top
-            let inA = ra >= 0 && ra < h, inB = rb >= 0 && rb < h
-            for c in 0..<w {
-                let va = inA ? x[ra * w + c] : 0, vb = inB ? x[rb * w + c] : 0
-                tmp[o * w + c] = (1 - t) * va + t * vb
+        let rs = ws.taps(from: rows, to: i, column: false), cs = ws.taps(from: cols, to: i, column: true)
+        if ws.tmp.count < i * w { ws.tmp = [Double](repeating: 0, count: i * w) }
+        pixels.withUnsafeBufferPointer { xb in
+            ws.tmp.withUnsafeMutableBufferPointer { tb in
+                let x = xb.baseAddress!, t = tb.baseAddress!
+                for o in 0..<i {
+                    let (a, b, f) = rs.taps[o]
+                    let ra = a - top, rb = b - top
+                    let inA = ra >= 0 && ra < h, inB = rb >= 0 && rb < h
+                    for c in 0..<w {
+                        let va = inA ? norm.apply(x[ra * w + c]) : 0, vb = inB ? norm.apply(x[rb * w + c]) : 0
+                        t[o * w + c] = (1 - f) * va + f * vb
+                    }
+                }
+                for o in 0..<i {
+                    let (a, b, f) = cs.taps[o]
+                    let ca = a - left, cb = b - left
+                    let inA = ca >= 0 && ca < w, inB = cb >= 0 && cb < w
+                    for r in 0..<i {
+                        let va = inA ? t[r * w + ca] : 0, vb = inB ? t[r * w + cb] : 0
+                        let q = out + r * rowStride + o * pixelStride
+                        q[0] = Float((1 - f) * va + f * vb)
+                        if pixelStride == 8 { (q + 1).update(repeating: 0, count: 7) }
+                    }
+                }
             }
         }
-        var out = [Float](repeating: 0, count: i * i)
-        for o in 0..<i {
-            let (a, b, t) = cs.taps[o]
-            let ca = a - left, cb = b - left
-            let inA = ca >= 0 && ca < w, inB = cb >= 0 && cb < w
-            for r in 0..<i {
-                let va = inA ? tmp[r * w + ca] : 0, vb = inB ? tmp[r * w + cb] : 0
-                out[r * i + o] = Float((1 - t) * va + t * vb)
-            }
-        }
-        return out
     }
 
-    private func normalized(_ pixels: [Float]) -> [Double] {
-        let n = Double(pixels.count)
-        if params.intensity == "window", let win = params.window {
-            let lo = win[0], span = win[1] - win[0]
-            return pixels.map { min(max((Double($0) - lo) / span, 0), 1) }
+    /// Intensity normalisation as a per-pixel map (float64, as preprocess.py).
+    struct Normalization {
+        let window: Bool, lo: Double, span: Double, mean: Double, scale: Double
+        @inline(__always) func apply(_ v: Float) -> Double {
+            window ? min(max((Double(v) - lo) / span, 0), 1) : (Double(v) - mean) / scale
         }
+    }
+
+    private func normalization(_ pixels: [Float]) -> Normalization {
+        if params.intensity == "window", let win = params.window {
+            return Normalization(window: true, lo: win[0], span: win[1] - win[0], mean: 0, scale: 1)
+        }
+        let n = Double(pixels.count)
         var sum = 0.0
         for v in pixels { sum += Double(v) }
         let mean = sum / n
         var ss = 0.0
         for v in pixels { let d = Double(v) - mean; ss += d * d }
         let scale = max((ss / n).squareRoot(), params.stdFloor)
-        return pixels.map { (Double($0) - mean) / scale }
+        return Normalization(window: false, lo: 0, span: 1, mean: mean, scale: scale)
+    }
+}
+
+/// Reusable buffers of `Preprocessor.write`.
+struct PreprocessWorkspace {
+    var tmp: [Double] = []
+    private var rowTaps: ResizeTaps?
+    private var columnTaps: ResizeTaps?
+
+    /// Taps nIn -> nOut, rebuilt only when the sizes change.
+    mutating func taps(from nIn: Int, to nOut: Int, column: Bool) -> ResizeTaps {
+        let cached = column ? columnTaps : rowTaps
+        if let c = cached, c.from == nIn, c.taps.count == nOut { return c }
+        let t = ResizeTaps(from: nIn, to: nOut)
+        if column { columnTaps = t } else { rowTaps = t }
+        return t
     }
 }
 
@@ -75,8 +120,10 @@ struct SquareGeometry: Sendable {
 /// Bilinear align-corners taps n_in -> n_out: output o samples x = o (n_in-1)/(n_out-1),
 /// x0 = floor(x), x1 = min(x0+1, n_in-1), weight t = x - x0 on x1. One side of 1: all from 0.
 struct ResizeTaps {
+    let from: Int
     let taps: [(Int, Int, Double)]
     init(from nIn: Int, to nOut: Int) {
+        from = nIn
         if nIn == 1 || nOut == 1 {
             taps = Array(repeating: (0, 0, 0.0), count: nOut)
             return

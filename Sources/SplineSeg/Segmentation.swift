@@ -1,3 +1,4 @@
+import SplineModel
 import SplineCore
 
 /// The result for one slice: the coefficient grid and the spline evaluated on the slice's own
@@ -20,12 +21,17 @@ public struct Segmentation: Sendable {
         guard let spline = try? ImplicitSpline(size: size, degree: degree, coefficients: coefficients),
               let v = try? grid.evaluate(spline, scale: 1, threads: threads)
         else { preconditionFailure("Segmentation: spline of O = \(size), p = \(degree) rejected (internal bug)") }
+        self.init(spline: spline, values: v.values, grid: grid, threads: threads)
+    }
+
+    /// From values already evaluated on `grid` (the fast engine's).
+    init(spline: ImplicitSpline, values: [Float], grid: NativeGrid, threads: Int) {
         self.width = grid.width
         self.height = grid.height
-        self.coefficients = coefficients
+        self.coefficients = spline.coefficients
         self.spline = spline
-        self.values = v.values
-        self.mask = ImplicitSpline.mask(values: v.values)
+        self.values = values
+        self.mask = ImplicitSpline.mask(values: values)
         self.grid = grid
         self.threads = threads
     }

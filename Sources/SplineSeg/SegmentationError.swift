@@ -14,6 +14,8 @@ public enum SegmentationError: Error, CustomStringConvertible, Equatable, Sendab
     case invalidScale(Int)
     /// A network input of the wrong size (layer-by-layer tool).
     case inputCount(expected: Int, got: Int)
+    /// The requested engine needs something this model does not have (the message says what).
+    case engineUnavailable(String)
 
     public var description: String {
         switch self {
@@ -31,6 +33,8 @@ public enum SegmentationError: Error, CustomStringConvertible, Equatable, Sendab
             return "refinement scale \(s) is invalid; use 1 or more (the refined grid is limited to \(Segmenter.maxPixels) points)"
         case .inputCount(let e, let g):
             return "network input has \(g) values, expected I*I = \(e) (use Segmenter.preprocess first)"
+        case .engineUnavailable(let m):
+            return m
         }
     }
 }

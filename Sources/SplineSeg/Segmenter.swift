@@ -1,8 +1,21 @@
+import SplineModel
 import SplineCore
 
-/// Segments slices with one model: preprocessing, the reference network, and the spline on the
-/// slice's own pixel grid. Not thread-safe: use one per thread (they can share the model).
+/// Segments slices with one model: preprocessing, the network (fast engine by default), and the
+/// spline on the slice's own pixel grid. Not thread-safe: use one per thread (they can share the
+/// model).
 public final class Segmenter {
+    /// Which implementation runs the network.
+    public enum Engine: String, Sendable, CaseIterable {
+        /// ExecutionPlan over the NCHWc8 kernels, Winograd where faster (generated code when
+        /// compiled in for the model).
+        case fast
+        /// ExecutionPlan with direct convolutions only (needs the safetensors weights).
+        case fastDirect
+        /// Plain CHW reference engine (needs the safetensors weights).
+        case reference
+    }
+
     /// Largest image accepted: pixel count and side.
     public static let maxPixels = 1 << 26
     public static let maxSide = 1 << 14
@@ -11,19 +24,47 @@ public final class Segmenter {
     /// Threads used by the network's convolutions and the grid evaluation (results are bitwise
     /// identical for any count).
     public let threads: Int
+    public let engine: Engine
     private let preprocessor: Preprocessor
+    /// The fast engine (nil for `.reference`).
+    public let fastEngine: FastEngine?
+    /// The reference network (nil unless `.reference`).
+    private let network: Network?
 
-    public init(model: SplineSegModel, threads: Int = 1) throws(SegmentationError) {
+    public init(model: SplineSegModel, threads: Int = 1, engine: Engine = .fast) throws(SegmentationError) {
         guard threads >= 1 else { throw SegmentationError.invalidThreads(threads) }
         self.model = model
         self.threads = threads
+        self.engine = engine
         preprocessor = Preprocessor(params: model.spec.preprocessing.parameters)
+        switch engine {
+        case .fast:
+            fastEngine = try FastEngine(model: model, threads: threads)
+            network = nil
+        case .fastDirect:
+            fastEngine = try FastEngine(model: model, threads: threads, algorithms: .direct)
+            network = nil
+        case .reference:
+            guard let n = model.network else {
+                throw SegmentationError.engineUnavailable(
+                    "model '\(model.spec.name)' holds packed weights only; load its .json + .safetensors for the reference engine")
+            }
+            fastEngine = nil
+            network = n
+        }
     }
 
     /// Segments a raw slice: `pixels` row-major (height rows of width values), raw values as
     /// the file stores them after its own scaling (PNG gray 0...255, NIfTI scaled values; a
     /// NIfTI slice [:, :, k] has rows = the first array axis).
     public func segment(pixels: [Float], width: Int, height: Int) throws(SegmentationError) -> Segmentation {
+        if let f = fastEngine {
+            try f.run(pixels: pixels, width: width, height: height)
+            let spec = model.spec
+            guard let spline = try? ImplicitSpline(size: spec.coefficients, degree: spec.degree, coefficients: f.coefficients)
+            else { preconditionFailure("Segmenter: spline of a valid spec rejected (internal bug)") }
+            return Segmentation(spline: spline, values: f.values, grid: f.lastGrid!, threads: threads)
+        }
         let c = try coefficients(pixels: pixels, width: width, height: height)
         let spec = model.spec
         return try Segmentation(coefficients: c, size: spec.coefficients, degree: spec.degree,
@@ -33,9 +74,13 @@ public final class Segmenter {
 
     /// The O x O coefficient grid (row-major, C[k, l] = (row, column)) for a raw slice.
     public func coefficients(pixels: [Float], width: Int, height: Int) throws(SegmentationError) -> [Float] {
+        if let f = fastEngine {
+            try f.computeCoefficients(pixels: pixels, width: width, height: height)
+            return f.coefficients
+        }
         let x = try preprocess(pixels: pixels, width: width, height: height)
         let i = model.spec.input
-        return model.network.run(Tensor3(channels: 1, height: i, width: i, data: x), threads: threads).data
+        return network!.run(Tensor3(channels: 1, height: i, width: i, data: x), threads: threads).data
     }
 
     /// The I x I network input (row-major) for a raw slice, as the spec's preprocessing makes it.
@@ -46,11 +91,14 @@ public final class Segmenter {
 
     /// Every layer's output for an I x I network input, in execution order, named like the
     /// PyTorch modules (and the golden fixtures' `layer/<name>` tensors). For debugging a port.
+    /// The reference engine gives every layer; the fast engines the layers their plan
+    /// materialises (see `FastEngine.layerOutputs`).
     public func layerOutputs(networkInput x: [Float]) throws(SegmentationError) -> [LayerOutput] {
         let i = model.spec.input
         guard x.count == i * i else { throw SegmentationError.inputCount(expected: i * i, got: x.count) }
+        if let f = fastEngine { return try f.layerOutputs(networkInput: x) }
         var out: [LayerOutput] = []
-        _ = model.network.run(Tensor3(channels: 1, height: i, width: i, data: x), threads: threads) { name, t in
+        _ = network!.run(Tensor3(channels: 1, height: i, width: i, data: x), threads: threads) { name, t in
             out.append(LayerOutput(name: name, shape: t.shape, values: t.data))
         }
         return out

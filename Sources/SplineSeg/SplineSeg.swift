@@ -9,6 +9,11 @@
 //
 // Pipeline (DESIGN.md sections 1, 3, 5): ModelSpec (weights/<name>.json) -> SafeTensors (+ SHA-256
 // check) -> NetworkBuilder (tensor names/shapes of tools/splineseg_train/networks.py, BatchNorm
-// folded) -> Preprocessor (preprocess.py) -> Network.run (plain CHW reference engine) ->
-// NativeGrid (spline evaluated at the native pixels through the inverse preprocessing geometry).
+// folded) -> ExecutionPlan (SplineModel: NCHWc8 kernel calls, static memory plan, packed weights)
+// -> Preprocessor (preprocess.py) -> FastEngine (the plan: generated code when compiled in, else
+// the dynamic executor; `Segmenter(model:threads:engine: .reference)` runs the plain CHW
+// reference engine instead) -> NativeGrid (spline evaluated at the native pixels through the
+// inverse preprocessing geometry). Built-in / .sspack models: PackedModels.swift. docs/fast-path.md.
 // Errors: ModelError (loading), SegmentationError (arguments); nothing traps on bad input.
+
+@_exported import SplineModel

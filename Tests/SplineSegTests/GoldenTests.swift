@@ -28,13 +28,13 @@ final class GoldenTests: XCTestCase {
 
     static let directory = repositoryRoot().appendingPathComponent("Tests/Fixtures/golden")
 
-    func fixtureNames() throws -> [String] {
+    static func fixtureNames() throws -> [String] {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
         return files.filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
     }
 
     func testFixturesPresent() throws {
-        XCTAssertGreaterThanOrEqual(try fixtureNames().count, 4, "golden fixtures missing in \(Self.directory.path)")
+        XCTAssertGreaterThanOrEqual(try Self.fixtureNames().count, 4, "golden fixtures missing in \(Self.directory.path)")
     }
 
     func testUNetD2B2F4() throws { try check(fixture: "unet-d2b2f4-i32-p1") }
@@ -45,11 +45,11 @@ final class GoldenTests: XCTestCase {
     /// Fixtures added later are checked too.
     func testOtherFixtures() throws {
         let known: Set = ["unet-d2b2f4-i32-p1", "unet-d3b2f8-i64-p3", "vgg1-i28-p2", "vgg2-i24-p1"]
-        for name in try fixtureNames() where !known.contains(name) { try check(fixture: name) }
+        for name in try Self.fixtureNames() where !known.contains(name) { try check(fixture: name) }
     }
 
     /// (spec, safetensors bytes) of a fixture's regenerated weights; checks weights.sha256.
-    func regenerate(_ idx: Index, _ name: String) throws -> (ModelSpec, [UInt8]) {
+    static func regenerate(_ idx: Index, _ name: String) throws -> (ModelSpec, [UInt8]) {
         var k: UInt64 = 0
         var tensors: [(name: String, shape: [Int], values: [Float])] = []
         for t in idx.weights.tensors {
@@ -84,11 +84,11 @@ final class GoldenTests: XCTestCase {
         let golden = try SafeTensors(bytes: Array(try Data(contentsOf: Self.directory.appendingPathComponent(name + ".safetensors"))))
         func ref(_ n: String) throws -> [Float] { try XCTUnwrap(golden.floats(n), "\(name): tensor \(n) missing") }
         let t0 = Date()
-        let (spec, bytes) = try regenerate(idx, name)
+        let (spec, bytes) = try Self.regenerate(idx, name)
         let t1 = Date()
         let model = try SplineSegModel.load(spec: spec, safetensors: bytes)
         print(String(format: "%@: weights regenerated in %.2f s, loaded in %.2f s", name, t1.timeIntervalSince(t0), Date().timeIntervalSince(t1)))
-        let seg = try Segmenter(model: model, threads: 2)
+        let seg = try Segmenter(model: model, threads: 2, engine: .reference)
         let h = idx.raw_shape[0], w = idx.raw_shape[1]
         let raw = try ref("raw")
 

@@ -20,7 +20,7 @@ final class TimingTests: XCTestCase {
         let pixels = (0..<(input * input)).map { _ in Float.random(in: 0...255, using: &g) }
         var reference: [Float] = []
         for threads in [1, 2, ProcessInfo.processInfo.activeProcessorCount] {
-            let seg = try Segmenter(model: model, threads: threads)
+            let seg = try Segmenter(model: model, threads: threads, engine: .reference)
             var best = Double.infinity
             var c: [Float] = []
             for _ in 0..<2 {

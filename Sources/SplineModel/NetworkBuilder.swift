@@ -1,11 +1,11 @@
 /// Builds the layer program of tools/splineseg_train/networks.py from a validated spec and its
 /// weights, checking that every tensor exists with the architecture's shape. BatchNorm (eps 1e-5,
 /// eval mode) is folded into the preceding conv of each conv block, in Double.
-struct NetworkBuilder {
-    static let bnEpsilon = 1e-5
+package struct NetworkBuilder {
+    package static let bnEpsilon = 1e-5
 
     /// Returns the named tensor after checking it has `shape` (safetensors, or a recorder).
-    typealias Fetch = (_ name: String, _ shape: [Int]) throws(ModelError) -> [Float]
+    package typealias Fetch = (_ name: String, _ shape: [Int]) throws(ModelError) -> [Float]
     private let fetch: Fetch
     private var steps: [Network.Step] = []
     /// Register of the latest output and its channel count.
@@ -14,13 +14,13 @@ struct NetworkBuilder {
 
     private init(fetch: @escaping Fetch) { self.fetch = fetch }
 
-    static func build(spec: ModelSpec, tensors: SafeTensors) throws(ModelError) -> Network {
+    package static func build(spec: ModelSpec, tensors: SafeTensors) throws(ModelError) -> Network {
         try build(spec: spec) { (name, shape) throws(ModelError) in try checkedWeight(tensors, name, shape) }
     }
 
     /// The tensors (name, shape) the spec's architecture reads, in PyTorch state_dict order
     /// (without BatchNorm's num_batches_tracked). The spec must be valid.
-    static func manifest(spec: ModelSpec) -> [(name: String, shape: [Int])] {
+    package static func manifest(spec: ModelSpec) -> [(name: String, shape: [Int])] {
         final class Box { var list: [(name: String, shape: [Int])] = [] }
         let box = Box()
         _ = try? build(spec: spec) { (name, shape) throws(ModelError) in
@@ -28,6 +28,15 @@ struct NetworkBuilder {
             return [Float](repeating: 1, count: shape.reduce(1, *))
         }
         return box.list
+    }
+
+    /// The spec's network with placeholder weights (all ones): its structure, for planning a
+    /// model whose weights come packed (.sspack, built-in). The spec must be valid.
+    package static func placeholder(spec: ModelSpec) -> Network {
+        guard let n = try? build(spec: spec, fetch: { (_, shape) throws(ModelError) in
+            [Float](repeating: 1, count: shape.reduce(1, *))
+        }) else { preconditionFailure("NetworkBuilder.placeholder: a validated spec failed to build (internal bug)") }
+        return n
     }
 
     private static func build(spec: ModelSpec, fetch: @escaping Fetch) throws(ModelError) -> Network {

@@ -18,6 +18,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     case tensorShape(name: String, expected: [Int], got: [Int])
     /// A weight is NaN or infinite.
     case nonFiniteWeight(name: String)
+    /// Packed weights (.sspack, built-in) do not belong to the spec or to this runtime's plan.
+    case packMismatch(String)
+    /// No built-in model has this name.
+    case unknownBuiltIn(name: String, available: [String])
 
     public var description: String {
         switch self {
@@ -35,6 +39,10 @@ public enum ModelError: Error, CustomStringConvertible, Equatable, Sendable {
             return "weights: tensor '\(n)' (shape \(s)) is missing; the weights do not belong to this architecture, re-export"
         case .tensorShape(let n, let e, let g):
             return "weights: tensor '\(n)' has shape \(g), the spec's architecture needs \(e); re-export"
+        case .packMismatch(let m):
+            return "packed weights: \(m); regenerate them with `swift run splineseg-codegen weights/<name>.json` (add --builtin for a built-in model) and rebuild"
+        case .unknownBuiltIn(let n, let a):
+            return "no built-in model '\(n)'; built in: \(a.isEmpty ? "none (build one in with splineseg-codegen --builtin)" : a.joined(separator: ", "))"
         case .nonFiniteWeight(let n):
             return "weights: tensor '\(n)' contains NaN or infinite values; the model diverged, retrain or re-export"
         }

@@ -7,24 +7,24 @@ import Foundation
 /// Parsing is bounds- and overflow-checked and never traps: the header length is limited, every
 /// shape product is checked, and each tensor's byte range must lie inside the data section, match
 /// product(shape) * element size, and not overlap another tensor.
-struct SafeTensors {
+package struct SafeTensors {
     /// Header JSON larger than this is refused (real headers are a few KB).
-    static let maxHeaderBytes = 100 << 20
+    package static let maxHeaderBytes = 100 << 20
     /// Element types the reader decodes; models use F32 only (checked by the model loader).
-    enum DType: String { case f32 = "F32", u8 = "U8" }
+    package enum DType: String { case f32 = "F32", u8 = "U8" }
 
-    struct Entry {
-        let dtype: DType
-        let shape: [Int]
-        let count: Int
+    package struct Entry {
+        package let dtype: DType
+        package let shape: [Int]
+        package let count: Int
         /// Absolute byte range in the file.
-        let range: Range<Int>
+        package let range: Range<Int>
     }
 
-    let bytes: [UInt8]
-    let entries: [String: Entry]
+    package let bytes: [UInt8]
+    package let entries: [String: Entry]
 
-    init(bytes: [UInt8]) throws(ModelError) {
+    package init(bytes: [UInt8]) throws(ModelError) {
         func bad(_ m: String) -> ModelError { .safetensors(m) }
         guard bytes.count >= 8 else { throw bad("file is \(bytes.count) bytes, shorter than the 8-byte header length (truncated)") }
         var n: UInt64 = 0
@@ -80,7 +80,7 @@ struct SafeTensors {
     }
 
     /// Float32 values (row-major), nil if absent or not F32.
-    func floats(_ name: String) -> [Float]? {
+    package func floats(_ name: String) -> [Float]? {
         guard let e = entries[name], e.dtype == .f32 else { return nil }
         var out = [Float](repeating: 0, count: e.count)
         bytes.withUnsafeBytes { raw in
@@ -96,7 +96,7 @@ struct SafeTensors {
     }
 
     /// UInt8 values, nil if absent or not U8.
-    func uint8s(_ name: String) -> [UInt8]? {
+    package func uint8s(_ name: String) -> [UInt8]? {
         guard let e = entries[name], e.dtype == .u8 else { return nil }
         return Array(bytes[e.range])
     }

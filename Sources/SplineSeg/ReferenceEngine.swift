@@ -1,35 +1,7 @@
-/// A network as a straight-line program over activations (SSA registers; register 0 is the
-/// 1 x I x I input). Each step is one layer of the golden fixtures, named like the PyTorch
-/// module whose output it produces (conv blocks = conv + folded BatchNorm + ReLU).
-struct Network: Sendable {
-    enum Op: Sendable {
-        /// 3x3 (k = 3, padding 1) or 1x1 (k = 1) conv, weight [cout][cin][k][k] (BN folded in).
-        case conv(weight: [Float], bias: [Float], cout: Int, kernel: Int, relu: Bool)
-        /// Eval-mode BatchNorm as a per-channel affine map.
-        case affine(scale: [Float], shift: [Float])
-        case tanh
-        case maxPool2
-        /// Average pool, kernel = stride (adaptive pool between evenly dividing sizes).
-        case avgPool(kernel: Int)
-        /// ConvTranspose2d 2x2 stride 2, weight [cin][cout][2][2].
-        case upconv(weight: [Float], bias: [Float], cout: Int)
-        /// [inputs[0], inputs[1]] along channels.
-        case concat
-    }
+import SplineModel
 
-    struct Step: Sendable {
-        let name: String
-        let op: Op
-        let inputs: [Int]
-        /// Register written (= step index + 1).
-        let output: Int
-    }
-
-    let steps: [Step]
-    /// Input side I and output side O.
-    let input: Int
-    let output: Int
-
+/// The plain CHW reference engine: runs a `Network` step by step with ReferenceOps.
+extension Network {
     /// Runs the network on a 1 x I x I input; `record` receives every layer's output.
     func run(_ x: Tensor3, threads: Int, record: ((String, Tensor3) -> Void)? = nil) -> Tensor3 {
         var regs = [Tensor3?](repeating: nil, count: steps.count + 1)

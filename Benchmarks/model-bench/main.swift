@@ -1,0 +1,127 @@
+// model-bench: per-slice latency of whole models (batch 1) on random weights, 1 and 2 threads,
+// with GFLOP/s (2 x conv MACs / time) and % of this machine's fp32 peak measured in the same
+// run; the reference engine on the smallest model; and heap allocations per inference.
+// GFLOP/s counts direct-convolution FLOPs also for Winograd layers (which do fewer), so "fast"
+// can exceed 100% of the FMA peak. "*" after the engine: a generated function ran the network.
+//
+//   swift run -c release model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct]
+//
+// Latency = FastEngine.run on an I x I slice: preprocessing into the arena, the network, the
+// coefficients, and the spline on the native I x I grid. "fast" uses the default plan (Winograd
+// where the plan picks it), "direct" direct convolutions only. Timings on a shared machine are
+// noisy: compare rows of the same run.
+import CMallocCounter
+import Foundation
+import SplineModel
+import SplineSeg
+
+var runs = 20, allocRuns = 1000, filter = "", withDirect = true
+var args = Array(CommandLine.arguments.dropFirst())
+while !args.isEmpty {
+    let a = args.removeFirst()
+    switch a {
+    case "--runs": runs = max(1, Int(args.removeFirst()) ?? runs)
+    case "--alloc-runs": allocRuns = max(1, Int(args.removeFirst()) ?? allocRuns)
+    case "--filter": filter = args.removeFirst()
+    case "--no-direct": withDirect = false
+    default:
+        print("usage: model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct]")
+        exit(2)
+    }
+}
+
+let configs = [
+    ModelConfig(label: "VGG-Implicit1", architecture: "vgg-implicit1", input: 512),
+    ModelConfig(label: "VGG-Implicit2", architecture: "vgg-implicit2", input: 512),
+    ModelConfig(label: "UNet(d4,b8,f64)", architecture: "unet-implicit", input: 512, depth: 4, bottleneck: 8, filters: 64),
+    ModelConfig(label: "UNet(d4,b8,f32)", architecture: "unet-implicit", input: 512, depth: 4, bottleneck: 8, filters: 32),
+    ModelConfig(label: "UNet(d4,b8,f16)", architecture: "unet-implicit", input: 512, depth: 4, bottleneck: 8, filters: 16),
+    ModelConfig(label: "UNet(d4,b4,f16)", architecture: "unet-implicit", input: 256, depth: 4, bottleneck: 4, filters: 16),
+    ModelConfig(label: "UNet(d4,b4,f8)", architecture: "unet-implicit", input: 128, depth: 4, bottleneck: 4, filters: 8),
+].filter { filter.isEmpty || $0.label.contains(filter) }
+
+func slice(_ n: Int) -> [Float] {
+    var rng = SplitMix(state: 7)
+    return (0..<(n * n)).map { _ in Float(255 * rng.next()) }
+}
+
+func time(_ n: Int, _ body: () throws -> Void) rethrows -> (median: Double, min: Double, max: Double) {
+    try body()  // warm-up (first run sizes the reusable buffers)
+    var t: [Double] = []
+    for _ in 0..<n {
+        let t0 = now()
+        try body()
+        t.append(now() - t0)
+    }
+    return stats(t)
+}
+
+print("model-bench: \(runs) runs per row (after 1 warm-up); ms median (min max); GFLOP/s = 2 x conv MACs / median;")
+print("peak = 12-accumulator FMA loop measured right before each model with the same thread count\n")
+func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+print(pad("model", 17) + "    I   GFLOP engine  T    median       min       max  GFLOP/s  %peak   arena")
+var smallest: SplineSegModel?
+for c in configs {
+    let model = try c.load(seed: 1)
+    let flop = 2 * Double(model.plan.macs) * 1e-9
+    let pixels = slice(c.input)
+    for threads in [1, 2] {
+        let pk = peak(threads: threads)
+        for engineName in withDirect ? ["fast", "direct"] : ["fast"] {
+            let e = try FastEngine(model: model, threads: threads, algorithms: engineName == "fast" ? nil : .direct)
+            let s = try time(runs) { try e.run(pixels: pixels, width: c.input, height: c.input) }
+            let g = flop / s.median
+            print(pad(c.label, 17) + String(format: " %4d %7.2f ", c.input, flop)
+                  + pad(engineName + (e.usesGeneratedCode ? "*" : ""), 6)
+                  + String(format: " %2d %9.2f %9.2f %9.2f %8.1f %5.1f%% %6.1fM", threads, 1e3 * s.median, 1e3 * s.min,
+                           1e3 * s.max, g, 100 * g / pk, Double(e.plan.arenaBytes(threads: threads)) / 1048576))
+        }
+        print(pad("  (FMA peak)", 17) + String(format: "                     %2d                               %8.1f", threads, pk))
+    }
+    if c.label == "UNet(d4,b4,f8)" { smallest = model }
+}
+
+// The committed generated code (the built-in model) against the dynamic executor.
+if filter.isEmpty || "la-unet-d4b4f8-i128".contains(filter), SplineSegModel.builtInNames.contains("la-unet-d4b4f8-i128") {
+    let model = try SplineSegModel.builtIn(name: "la-unet-d4b4f8-i128")
+    let n = model.spec.input, pixels = slice(n)
+    print("\ngenerated code vs dynamic executor, built-in la-unet-d4b4f8-i128 (I = \(n), same plan, bitwise equal):")
+    for threads in [1, 2] {
+        for generated in [true, false] {
+            let e = try FastEngine(model: model, threads: threads, allowGenerated: generated)
+            let s = try time(runs) { try e.run(pixels: pixels, width: n, height: n) }
+            print(String(format: "  %@, %d thread(s): %.3f ms median (min %.3f max %.3f)",
+                         e.usesGeneratedCode ? "generated" : "dynamic  ", threads, 1e3 * s.median, 1e3 * s.min, 1e3 * s.max))
+        }
+    }
+}
+
+if let model = smallest {
+    let n = model.spec.input, pixels = slice(n)
+    print("\nreference engine (plain CHW), \(model.spec.name), I = \(n):")
+    for threads in [1, 2] {
+        let seg = try Segmenter(model: model, threads: threads, engine: .reference)
+        let s = try time(max(3, runs / 4)) { _ = try seg.segment(pixels: pixels, width: n, height: n) }
+        let g = 2 * Double(model.plan.macs) * 1e-9 / s.median
+        print(String(format: "  %d thread(s): %.2f ms median (min %.2f max %.2f), %.2f GFLOP/s", threads, 1e3 * s.median,
+                     1e3 * s.min, 1e3 * s.max, g))
+    }
+
+    print("\nheap allocations (malloc/calloc/realloc/memalign counted by an interposer, \(allocRuns) runs after 3 warm-ups):")
+    if malloc_counter_available() == 0 { print("  (interposer unavailable on this platform: counts read 0)") }
+    for threads in [1, 2] {
+        let e = try FastEngine(model: model, threads: threads)
+        for _ in 0..<3 { try e.run(pixels: pixels, width: n, height: n) }
+        let heap0 = malloc_counter_heap_in_use(), m0 = malloc_counter_count()
+        for _ in 0..<allocRuns { try e.run(pixels: pixels, width: n, height: n) }
+        let m1 = malloc_counter_count(), heap1 = malloc_counter_heap_in_use()
+        print(String(format: "  FastEngine.run, %d thread(s): %llu allocations in %d runs (%.3f per run); heap in use %+lld bytes",
+                     threads, m1 - m0, allocRuns, Double(m1 - m0) / Double(allocRuns), Int64(heap1) - Int64(heap0)))
+        let seg = try Segmenter(model: model, threads: threads)
+        _ = try seg.segment(pixels: pixels, width: n, height: n)
+        let s0 = malloc_counter_count()
+        for _ in 0..<100 { _ = try seg.segment(pixels: pixels, width: n, height: n) }
+        print(String(format: "  Segmenter.segment (returns new coefficient/value/mask arrays), %d thread(s): %.1f allocations per call",
+                     threads, Double(malloc_counter_count() - s0) / 100))
+    }
+}

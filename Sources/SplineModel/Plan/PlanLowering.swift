@@ -1,0 +1,271 @@
+import SplineKernels
+
+/// The network lowered to kernel calls, before memory planning: buffers have shapes but no
+/// offsets yet (`PlanView.buffer` indexes `bufferShapes`).
+struct LoweredNetwork {
+    var steps: [PlanStep]
+    var bufferShapes: [ActShape]
+    /// Buffers written (partly) by a channel copy, which leaves padding lanes untouched.
+    var channelCopyTargets: Set<Int>
+    var inputBuffer: Int
+    var outputBuffer: Int
+    var weights: [Float]
+}
+
+/// Lowers a `Network` (reference layer list) to NCHWc8 kernel calls:
+/// - conv blocks -> conv3x3 (direct or Winograd by policy) / conv3x3c1 for the 1-channel input,
+///   BatchNorm already folded by the builder, ReLU fused;
+/// - 1x1 conv [+ BatchNorm] [+ tanh] -> one conv1x1 with the BatchNorm folded in and tanh fused;
+/// - concat [skip_pool, upconv] -> no step: both producers write adjacent channel ranges of one
+///   buffer (KERNELS.md "Concatenation"); a part starting at a channel that is not a multiple
+///   of 8 is copied in with the scalar channel copy instead;
+/// - the skip pool of each UNet decoder step is scheduled right after its skip is produced, so
+///   the full-resolution skip dies at once and only the pooled part stays alive.
+struct PlanLowering {
+    /// Steps with fewer multiply-adds (or floats moved, for pools) run on one thread: splitting
+    /// them costs more in dispatch than it gains (~1M MACs is ~50 us on one Zen 3 core).
+    static let parallelWorkThreshold = 1 << 20
+
+    let network: Network
+    let policy: AlgorithmPolicy
+    let shapes: [ActShape]
+    var uses: [Int]
+    var view: [PlanView?]
+    var target: [PlanView?]
+    var steps: [PlanStep] = []
+    var bufferShapes: [ActShape] = []
+    var copyTargets: Set<Int> = []
+    var weights: [Float] = []
+    var lastWriter: [Int: Int] = [:]
+    var emitted = Set<Int>()
+    /// Network step index of a concat -> (copy part a, copy part b).
+    var catCopy: [Int: (a: Bool, b: Bool)] = [:]
+
+    static func lower(_ network: Network, policy: AlgorithmPolicy) throws(PlanError) -> LoweredNetwork {
+        var l = PlanLowering(network: network, policy: policy)
+        try l.run()
+        return LoweredNetwork(
+            steps: l.steps, bufferShapes: l.bufferShapes, channelCopyTargets: l.copyTargets,
+            inputBuffer: l.view[0]!.buffer, outputBuffer: l.view[network.steps.count]!.buffer, weights: l.weights)
+    }
+
+    private init(network: Network, policy: AlgorithmPolicy) {
+        self.network = network
+        self.policy = policy
+        shapes = network.registerShapes()
+        uses = [Int](repeating: 0, count: shapes.count)
+        for s in network.steps { for r in s.inputs { uses[r] += 1 } }
+        view = [PlanView?](repeating: nil, count: shapes.count)
+        target = view
+    }
+
+    private mutating func run() throws(PlanError) {
+        let ns = network.steps
+        view[0] = newBuffer(shapes[0])
+        // Concatenations: one buffer, producers write into their channel ranges.
+        for (i, s) in ns.enumerated() {
+            guard case .concat = s.op else { continue }
+            let (a, b) = (s.inputs[0], s.inputs[1])
+            let cat = newBuffer(shapes[s.output])
+            let c1 = shapes[a].channels
+            let aInPlace = uses[a] == 1 && writesOwnOutput(a)
+            let bInPlace = c1 % 8 == 0 && uses[b] == 1 && writesOwnOutput(b)
+            if aInPlace { target[a] = PlanView(buffer: cat.buffer, floatOffset: 0, shape: shapes[a]) }
+            if bInPlace {
+                target[b] = PlanView(buffer: cat.buffer, floatOffset: (c1 / 8) * cat.shape.blockStride, shape: shapes[b])
+            }
+            target[s.output] = cat
+            catCopy[i] = (!aInPlace, !bInPlace)
+            if !aInPlace || !bInPlace { copyTargets.insert(cat.buffer) }
+        }
+        // Pools writing the first part of a concatenation run as soon as their input exists.
+        let early = ns.indices.filter { i in
+            if case .avgPool = ns[i].op, target[ns[i].output] != nil { return true }
+            return false
+        }
+        try emitEarly(early, after: 0)
+        var i = 0
+        while i < ns.count {
+            if emitted.contains(i) { i += 1; continue }
+            let consumed = try emit(i)
+            i += consumed
+            try emitEarly(early, after: ns[i - 1].output)
+        }
+    }
+
+    private mutating func emitEarly(_ early: [Int], after reg: Int) throws(PlanError) {
+        for j in early where network.steps[j].inputs[0] == reg && !emitted.contains(j) {
+            _ = try emit(j)
+        }
+    }
+
+    /// Whether register r is produced by a step that becomes one kernel writing it (so the
+    /// kernel can write straight into a concat buffer).
+    private func writesOwnOutput(_ r: Int) -> Bool {
+        guard r > 0 else { return false }
+        switch network.steps[r - 1].op {
+        case .avgPool, .maxPool2, .upconv: return true
+        case .conv(_, _, _, let k, _): return k == 3
+        default: return false
+        }
+    }
+
+    private mutating func newBuffer(_ shape: ActShape) -> PlanView {
+        bufferShapes.append(shape)
+        return PlanView(buffer: bufferShapes.count - 1, floatOffset: 0, shape: shape)
+    }
+
+    /// Appends packed floats at a 16-float (64-byte) boundary; returns the offset.
+    private mutating func appendWeights(_ w: [Float]) -> Int {
+        weights.append(contentsOf: [Float](repeating: 0, count: (16 - weights.count % 16) % 16))
+        let o = weights.count
+        weights.append(contentsOf: w)
+        return o
+    }
+
+    /// Emits network step i (and the BatchNorm / tanh fused into it); returns the number of
+    /// network steps consumed.
+    private mutating func emit(_ i: Int) throws(PlanError) -> Int {
+        let ns = network.steps
+        let s = ns[i]
+        emitted.insert(i)
+        let inReg = s.inputs[0]
+        let inView = view[inReg]!, inShape = shapes[inReg]
+        func output(_ reg: Int) -> PlanView { target[reg] ?? newBuffer(shapes[reg]) }
+        switch s.op {
+        case .conv(let w, let b, let cout, let k, let relu):
+            var consumed = 1
+            var act: Activation = relu ? .relu : .none
+            var (wv, bv) = (w, b)
+            if k == 1, !relu, i + 1 < ns.count, case .affine(let scale, let shift) = ns[i + 1].op,
+               ns[i + 1].inputs == [s.output], uses[s.output] == 1
+            {
+                // BatchNorm after a 1x1 conv (VGG heads): w' = w scale, b' = b scale + shift.
+                let cin = inShape.channels
+                for co in 0..<cout {
+                    let sc = Double(scale[co])
+                    for ci in 0..<cin { wv[co * cin + ci] = Float(Double(w[co * cin + ci]) * sc) }
+                    bv[co] = Float(Double(b[co]) * sc + Double(shift[co]))
+                }
+                consumed = 2
+                emitted.insert(i + 1)
+            }
+            let last = ns[i + consumed - 1].output
+            if act == .none, i + consumed < ns.count, case .tanh = ns[i + consumed].op,
+               ns[i + consumed].inputs == [last], uses[last] == 1
+            {
+                act = .tanh
+                emitted.insert(i + consumed)
+                consumed += 1
+            }
+            let outReg = ns[i + consumed - 1].output
+            let out = output(outReg)
+            let h = inShape.height, wd = inShape.width, c = inShape.channels
+            if k == 3 && c == 1 {
+                let p = try pack { () throws(KernelShapeError) in try packConv3x3C1(weights: wv, bias: bv, outChannels: cout) }
+                add(ns[i + consumed - 1].name, .conv3x3c1, .direct, act, inView, out, c, cout, h, wd, 0,
+                    appendWeights(p.weights), p.weights.count, appendWeights(p.bias), macs: cout * 9 * h * wd)
+            } else if k == 3 {
+                let alg = act == .tanh ? .direct : algorithm(c, cout, h, wd)
+                let macs = c * cout * 9 * h * wd
+                switch alg {
+                case .direct:
+                    let p = try pack { () throws(KernelShapeError) in
+                        try packConv3x3(weights: wv, bias: bv, outChannels: cout, channels: c)
+                    }
+                    add(ns[i + consumed - 1].name, .conv3x3, .direct, act, inView, out, c, cout, h, wd, 0,
+                        appendWeights(p.weights), p.weights.count, appendWeights(p.bias), macs: macs)
+                case .winogradF43, .winogradF63:
+                    let p = alg == .winogradF43
+                        ? winogradF43PackWeights(weights: wv, bias: bv, inChannels: c, outChannels: cout)
+                        : winogradF63PackWeights(weights: wv, bias: bv, inChannels: c, outChannels: cout)
+                    add(ns[i + consumed - 1].name, .conv3x3, alg, act, inView, out, c, cout, h, wd, 0,
+                        appendWeights(p), p.count, -1, macs: macs)
+                }
+            } else if k == 1 {
+                let p = try pack { () throws(KernelShapeError) in
+                    try packConv1x1(weights: wv, bias: bv, outChannels: cout, channels: c)
+                }
+                add(ns[i + consumed - 1].name, .conv1x1, .direct, act, inView, out, c, cout, h, wd, 0,
+                    appendWeights(p.weights), p.weights.count, appendWeights(p.bias), macs: c * cout * h * wd)
+            } else {
+                throw .unsupported("layer '\(s.name)': \(k)x\(k) conv (only 3x3 and 1x1)")
+            }
+            view[outReg] = out
+            return consumed
+        case .affine, .tanh:
+            throw .unsupported("layer '\(s.name)': BatchNorm / tanh that does not follow a 1x1 conv")
+        case .maxPool2:
+            let out = output(s.output)
+            add(s.name, .maxPool2, .direct, .none, inView, out, inShape.channels, inShape.channels,
+                inShape.height, inShape.width, 0, -1, 0, -1, macs: 0)
+            view[s.output] = out
+        case .avgPool(let k):
+            let out = output(s.output)
+            add(s.name, .avgPool, .direct, .none, inView, out, inShape.channels, inShape.channels,
+                inShape.height, inShape.width, k, -1, 0, -1, macs: 0)
+            view[s.output] = out
+        case .upconv(let w, let b, let cout):
+            let out = output(s.output)
+            let c = inShape.channels
+            let p = try pack { () throws(KernelShapeError) in
+                try packConvTranspose2x2(weights: w, bias: b, channels: c, outChannels: cout)
+            }
+            add(s.name, .convT2x2, .direct, .none, inView, out, c, cout, inShape.height, inShape.width, 0,
+                appendWeights(p.weights), p.weights.count, appendWeights(p.bias),
+                macs: c * cout * 4 * inShape.height * inShape.width)
+            view[s.output] = out
+        case .concat:
+            let cat = target[s.output]!
+            let (a, b) = (s.inputs[0], s.inputs[1])
+            let copy = catCopy[i]!
+            if copy.a { addCopy(s.name, from: view[a]!, to: cat, dstOffset: 0) }
+            if copy.b { addCopy(s.name, from: view[b]!, to: cat, dstOffset: shapes[a].channels) }
+            steps[lastWriter[cat.buffer]!].produces.append(.init(name: s.name, view: cat))
+            view[s.output] = cat
+        }
+        return 1
+    }
+
+    private func algorithm(_ c: Int, _ k: Int, _ h: Int, _ w: Int) -> ConvAlgorithm {
+        guard policy == .auto, c >= 16, k >= 16 else { return .direct }
+        return winogradPrefersF63(inChannels: c, outChannels: k, height: h, width: w) ? .winogradF63 : .winogradF43
+    }
+
+    private func pack(_ body: () throws(KernelShapeError) -> PackedConv) throws(PlanError) -> PackedConv {
+        do { return try body() } catch { throw .weights(error.description) }
+    }
+
+    private mutating func addCopy(_ name: String, from src: PlanView, to cat: PlanView, dstOffset: Int) {
+        add(name, .channelCopy, .direct, .none, src, cat, src.shape.channels, src.shape.channels,
+            src.shape.height, src.shape.width, dstOffset, -1, 0, -1, macs: 0, produces: false)
+    }
+
+    private mutating func add(
+        _ name: String, _ kind: PlanStep.Kind, _ alg: ConvAlgorithm, _ act: Activation, _ input: PlanView,
+        _ output: PlanView, _ c: Int, _ k: Int, _ h: Int, _ w: Int, _ parameter: Int,
+        _ weightOffset: Int, _ weightCount: Int, _ biasOffset: Int, macs: Int, produces: Bool = true
+    ) {
+        var units = h, scratch = 0
+        switch (kind, alg) {
+        case (.conv3x3, .winogradF43):
+            units = winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w)
+            scratch = winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w)
+        case (.conv3x3, .winogradF63):
+            units = winogradF63BlockCount(inChannels: c, outChannels: k, height: h, width: w)
+            scratch = winogradF63ScratchCount(inChannels: c, outChannels: k, height: h, width: w)
+        case (.maxPool2, _): units = h / 2
+        case (.avgPool, _): units = h / parameter
+        default: break
+        }
+        let work = max(macs, input.shape.count)
+        let step = PlanStep(
+            name: name, kind: kind, algorithm: alg, activation: act, input: input, output: output,
+            channels: c, outChannels: k, height: h, width: w, parameter: parameter,
+            weightOffset: weightOffset, weightCount: weightCount, biasOffset: biasOffset, units: units,
+            parallel: work >= PlanLowering.parallelWorkThreshold && units > 1, scratchFloats: scratch, macs: macs,
+            produces: produces ? [.init(name: name, view: output)] : [])
+        steps.append(step)
+        lastWriter[output.buffer] = steps.count - 1
+    }
+}

@@ -1,0 +1,94 @@
+import SplineKernels
+
+/// How a 3x3 conv with >= 2 input channels is computed.
+public enum ConvAlgorithm: String, Sendable, Hashable, CaseIterable {
+    /// Sliding window, `f32_conv3x3_direct_c8_6x16_*`.
+    case direct
+    /// Winograd F(4x4,3x3), `f32_conv3x3_winograd4x4_c8_6x16_*`.
+    case winogradF43
+    /// Winograd F(6x6,3x3), `f32_conv3x3_winograd6x6_c8_6x16_*`.
+    case winogradF63
+}
+
+/// Which algorithms the plan may pick for 3x3 convs.
+public enum AlgorithmPolicy: String, Sendable, Hashable, CaseIterable {
+    /// Direct convolution everywhere.
+    case direct
+    /// Winograd where it is faster: input and output >= 16 channels (wino-bench: F43/F63 reach
+    /// 170% (16 ch) to 350% (128 ch) of the FMA peak in direct-conv-equivalent FLOPs, the direct
+    /// kernel ~70-80%; model-bench: UNet(d4,b4,f8/f16) min latency 1.29/17.8 ms with the 16-channel
+    /// threshold vs 1.54/20.3 ms with 32), F(6x6) or F(4x4) by `winogradPrefersF63`; direct
+    /// elsewhere (the 1-channel first layer, 8-channel layers). The default.
+    case auto
+}
+
+/// A channel range of an arena buffer, itself laid out as a padded NCHWc8 tensor of
+/// `shape` (see SplineKernels Layout.swift): `floatOffset` = (first channel / 8) * blockStride
+/// from the buffer start (0 unless the view is the second part of a concatenation).
+public struct PlanView: Sendable, Hashable {
+    public let buffer: Int
+    public let floatOffset: Int
+    public let shape: ActShape
+}
+
+/// What to do to a buffer's memory before its first write in every run.
+public enum BufferPreparation: String, Sendable, Hashable {
+    /// Nothing: no other buffer shares its memory, so the halo zeroed at arena creation stays zero.
+    case none
+    /// Zero the halo: the memory is shared with other buffers, whose interiors may cover it.
+    case halo
+    /// Zero everything: shared memory AND a writer (channel copy) that leaves padding lanes untouched.
+    case all
+}
+
+/// One activation buffer of the arena: a padded NCHWc8 tensor alive from step `firstStep`
+/// (-1: the network input, written before step 0) to `lastStep` (steps.count: the output).
+public struct PlanBuffer: Sendable, Hashable {
+    public let shape: ActShape
+    public let firstStep: Int
+    public let lastStep: Int
+    /// Float offset in the arena: a multiple of 16 (64 bytes).
+    public let offset: Int
+    public let preparation: BufferPreparation
+    /// Floats reserved: shape.count rounded up to 16.
+    public var floats: Int { (shape.count + 15) & ~15 }
+}
+
+/// One kernel call of the plan. Shapes follow the kernels' convention: `height`/`width` are
+/// the INPUT size (pools and convt2x2s2 derive their output size).
+public struct PlanStep: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable {
+        case conv3x3c1, conv3x3, conv1x1, convT2x2, maxPool2, avgPool, channelCopy
+    }
+    /// The reference layer name whose output this step completes (a fused 1x1 conv + BN + tanh
+    /// is named after the tanh).
+    public let name: String
+    public let kind: Kind
+    public let algorithm: ConvAlgorithm
+    public let activation: Activation
+    public let input: PlanView
+    public let output: PlanView
+    public let channels: Int, outChannels: Int, height: Int, width: Int
+    /// avgPool: kernel = stride; channelCopy: destination channel offset; else 0.
+    public let parameter: Int
+    /// Float offsets of this step's packed weights and bias in the plan's weight array
+    /// (Winograd: bias inside the weights, `biasOffset` = -1; pools: -1).
+    public let weightOffset: Int, weightCount: Int, biasOffset: Int
+    /// Independent work units the step is split into across threads: output rows (convt2x2s2:
+    /// input rows), or Winograd tile blocks.
+    public let units: Int
+    /// Whether the step is long enough to gain from running on several threads.
+    public let parallel: Bool
+    /// Floats of per-thread scratch (Winograd), else 0.
+    public let scratchFloats: Int
+    /// Multiply-adds (convs), 0 for pools and copies.
+    public let macs: Int
+    /// Reference layers whose outputs are complete after this step (name, view): e.g. the
+    /// transposed conv of a UNet step completes both `upconv` and `cat`.
+    public internal(set) var produces: [Produced]
+
+    public struct Produced: Sendable, Hashable {
+        public let name: String
+        public let view: PlanView
+    }
+}

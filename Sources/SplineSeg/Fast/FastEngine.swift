@@ -1,0 +1,154 @@
+import SplineCore
+import SplineKernels
+import SplineModel
+
+/// The fast inference path for one model: preprocessing straight into the arena's input
+/// buffer, the ExecutionPlan (a generated straight-line function when one is compiled in for
+/// this plan and weights, else the dynamic executor), the O x O coefficients read from the
+/// output buffer, and the spline evaluated on the slice's native grid. After the first call for
+/// an image size nothing is allocated: arena, workspace, collocations and result arrays are
+/// reused (a result array kept alive by the caller is copied on the next write instead).
+/// Not thread-safe: one per thread (they can share the model).
+public final class FastEngine {
+    public let model: SplineSegModel
+    public let threads: Int
+    let executor: PlanExecutor
+    private let preprocessor: Preprocessor
+    private var workspace = PreprocessWorkspace()
+    /// O x O coefficients of the last run, row-major.
+    public private(set) var coefficients: [Float]
+    /// F on the last image's native H x W grid, row-major.
+    public private(set) var values: [Float] = []
+    private var gridCache: (height: Int, width: Int, grid: NativeGrid, rows: Collocation, columns: Collocation)?
+    private var scratch: [Float] = []
+
+    /// The plan this engine runs.
+    public var plan: ExecutionPlan { executor.plan }
+    /// Whether a generated (code-generated, fixed-shape) function runs the network.
+    public let usesGeneratedCode: Bool
+
+    /// `algorithms` other than the model's own plan policy re-plan from the raw weights, which
+    /// packed-only models (built-in, .sspack) do not have.
+    /// `allowGenerated: false` forces the dynamic executor even where generated code exists
+    /// (tests and benchmarks compare the two).
+    public init(
+        model: SplineSegModel, threads: Int = 1, algorithms: AlgorithmPolicy? = nil, allowGenerated: Bool = true
+    ) throws(SegmentationError) {
+        guard threads >= 1 else { throw SegmentationError.invalidThreads(threads) }
+        self.model = model
+        self.threads = threads
+        preprocessor = Preprocessor(params: model.spec.preprocessing.parameters)
+        coefficients = [Float](repeating: 0, count: model.spec.coefficients * model.spec.coefficients)
+        if let policy = algorithms, policy != model.plan.policy {
+            guard let network = model.network else {
+                throw SegmentationError.engineUnavailable(
+                    "model '\(model.spec.name)' holds packed weights only (plan policy \(model.plan.policy.rawValue)); "
+                        + "load its .json + .safetensors to run with algorithms '\(policy.rawValue)'")
+            }
+            guard let built = try? ExecutionPlan.build(network: network, policy: policy) else {
+                preconditionFailure("FastEngine: plan rebuild failed for a network that planned before (internal bug)")
+            }
+            executor = PlanExecutor(plan: built.plan, weights: PackedWeights(built.weights), threads: threads)
+            usesGeneratedCode = false
+        } else {
+            let generated = allowGenerated
+                ? GeneratedRegistry.entry(weightsSHA256: model.spec.sha256, planHash: model.planHash) : nil
+            executor = PlanExecutor(plan: model.plan, weights: model.packedWeights, threads: threads, generated: generated)
+            usesGeneratedCode = generated != nil
+        }
+    }
+
+    /// Runs the network on a raw slice: `coefficients` holds the result.
+    public func computeCoefficients(pixels: [Float], width: Int, height: Int) throws(SegmentationError) {
+        try Segmenter.checkImage(pixels: pixels, width: width, height: height)
+        let i = plan.input
+        let input = executor.prepareInput()
+        preprocessor.write(pixels, width: width, height: height, workspace: &workspace,
+                           into: input + (i + 2) * 8 + 8, rowStride: (i + 2) * 8, pixelStride: 8)
+        executor.run()
+        readCoefficients()
+    }
+
+    /// Runs the network and evaluates the spline on the slice's native grid: `coefficients`
+    /// and `values` hold the result.
+    public func run(pixels: [Float], width: Int, height: Int) throws(SegmentationError) {
+        try computeCoefficients(pixels: pixels, width: width, height: height)
+        try evaluateValues(width: width, height: height)
+    }
+
+    /// Runs the network on a preprocessed I x I input (row-major).
+    func runNetwork(input x: [Float], afterStep: ((Int) -> Void)? = nil) throws(SegmentationError) {
+        let i = plan.input
+        guard x.count == i * i else { throw SegmentationError.inputCount(expected: i * i, got: x.count) }
+        let p = executor.prepareInput()
+        for r in 0..<i {
+            for c in 0..<i {
+                let q = p + (r + 1) * (i + 2) * 8 + (c + 1) * 8
+                q[0] = x[r * i + c]
+                (q + 1).update(repeating: 0, count: 7)
+            }
+        }
+        executor.run(afterStep: afterStep)
+        readCoefficients()
+    }
+
+    /// Every reference layer the plan produces, in plan order, unpacked to CHW (debugging: the
+    /// names match the golden fixtures' `layer/<name>`; fused layers appear under the last name,
+    /// e.g. a VGG head's 1x1 conv + BatchNorm + tanh as `head.tanh`). Uses the dynamic executor.
+    public func layerOutputs(networkInput x: [Float]) throws(SegmentationError) -> [LayerOutput] {
+        var out: [LayerOutput] = []
+        let ex = executor
+        try runNetwork(input: x) { i in
+            for p in ex.plan.steps[i].produces {
+                let s = p.view.shape
+                out.append(LayerOutput(name: p.name, shape: [1, s.channels, s.height, s.width], values: ex.unpack(p.view)))
+            }
+        }
+        return out
+    }
+
+    private func readCoefficients() {
+        let o = plan.coefficients, rs = (o + 2) * 8
+        let out = executor.output
+        coefficients.withUnsafeMutableBufferPointer { c in
+            for k in 0..<o {
+                for l in 0..<o { c[k * o + l] = out[(k + 1) * rs + (l + 1) * 8] }
+            }
+        }
+    }
+
+    private func evaluateValues(width w: Int, height h: Int) throws(SegmentationError) {
+        let spec = model.spec
+        if gridCache?.height != h || gridCache?.width != w {
+            let grid = NativeGrid(height: h, width: w, geometry: spec.preprocessing.parameters.geometry)
+            guard let (ur, uc) = try? grid.collocations(size: spec.coefficients, degree: spec.degree, scale: 1) else {
+                preconditionFailure("FastEngine: collocation of a valid spec rejected (internal bug)")
+            }
+            gridCache = (h, w, grid, ur, uc)
+            scratch = [Float](repeating: 0, count: spec.coefficients * w)
+            values = [Float](repeating: 0, count: h * w)
+        }
+        let g = gridCache!
+        // The spline shares `coefficients`' storage and is gone before the next write to it.
+        guard let spline = try? ImplicitSpline(size: spec.coefficients, degree: spec.degree, coefficients: coefficients)
+        else { preconditionFailure("FastEngine: spline of a valid spec rejected (internal bug)") }
+        // Threads split the evaluation only for large grids: SplineCore splits with
+        // DispatchQueue.concurrentPerform, which allocates; small grids take well under 1 ms.
+        let t = h * w >= FastEngine.parallelGridPixels ? threads : 1
+        do {
+            try values.withUnsafeMutableBufferPointer { (v) throws(SplineError) in
+                try scratch.withUnsafeMutableBufferPointer { (s) throws(SplineError) in
+                    try spline.evaluate(into: v, rows: g.rows, columns: g.columns, scratch: s, threads: t)
+                }
+            }
+        } catch {
+            preconditionFailure("FastEngine: spline evaluation rejected its own buffers (internal bug): \(error)")
+        }
+    }
+
+    /// Native grids from this many pixels evaluate the spline on `threads` threads.
+    public static let parallelGridPixels = 1 << 20
+
+    /// The native grid of the last run (for Segmentation).
+    var lastGrid: NativeGrid? { gridCache?.grid }
+}

@@ -1,0 +1,88 @@
+import SplineKernels
+import SplineModel
+
+/// Executes an ExecutionPlan in its own arena: prepares shared buffers, runs every step (split
+/// over threads where the plan marks it parallel). Allocation-free per run. Not thread-safe.
+final class PlanExecutor {
+    let plan: ExecutionPlan
+    let weights: PackedWeights
+    let threads: Int
+    let arena: Arena
+    let pool: WorkerPool
+    /// Buffers to prepare before step i (index 0: before the input is written, i + 1: step i).
+    private let prepareAt: [[Int]]
+    /// A generated straight-line function for this plan and these weights, if one is compiled in.
+    private let generated: GeneratedEntry?
+
+    init(plan: ExecutionPlan, weights: PackedWeights, threads: Int, generated: GeneratedEntry? = nil) {
+        self.plan = plan
+        self.weights = weights
+        self.threads = max(threads, 1)
+        self.generated = generated
+        arena = Arena(floats: plan.arenaFloats(threads: self.threads))
+        pool = WorkerPool(threads: self.threads)
+        var at = [[Int]](repeating: [], count: plan.steps.count + 1)
+        for (i, b) in plan.buffers.enumerated() where b.preparation != .none { at[b.firstStep + 1].append(i) }
+        prepareAt = at
+    }
+
+    /// Start of the input buffer (1 x I x I, padded NCHWc8; lane 0 = image, lanes 1...7 zero),
+    /// after zeroing its halo if its memory is shared. Write the interior, then call `run`.
+    func prepareInput() -> UnsafeMutablePointer<Float> {
+        for b in prepareAt[0] { prepareBuffer(arena.base + plan.buffers[b].offset, plan.buffers[b]) }
+        return arena.base + plan.buffers[plan.inputBuffer].offset
+    }
+
+    /// Start of the output buffer (1 x O x O, padded NCHWc8).
+    var output: UnsafePointer<Float> { UnsafePointer(arena.base + plan.buffers[plan.outputBuffer].offset) }
+
+    /// Runs all steps; `afterStep(i)` (debugging) is called after step i.
+    func run(afterStep: ((Int) -> Void)? = nil) {
+        if afterStep == nil, let g = generated {
+            weights.withPointer { w in g.run(arena.base, w, arena.base + plan.activationFloats, pool) }
+            return
+        }
+        weights.withPointer { w in
+            for (i, s) in plan.steps.enumerated() {
+                for b in prepareAt[i + 1] { prepareBuffer(arena.base + plan.buffers[b].offset, plan.buffers[b]) }
+                execute(s, w)
+                afterStep?(i)
+            }
+        }
+    }
+
+    // The step being split across the pool (read by `runPart` on every thread).
+    private var current: (step: PlanStep, weights: UnsafePointer<Float>)?
+
+    @inline(__always)
+    private func execute(_ s: PlanStep, _ w: UnsafePointer<Float>) {
+        let parts = s.parallel ? min(threads, s.units) : 1
+        if parts == 1 {
+            runPart(s, w, part: 0, of: 1)
+            return
+        }
+        current = (s, w)
+        pool.run(parts: parts, context: Unmanaged.passUnretained(self).toOpaque()) { ctx, part, parts in
+            let ex = Unmanaged<PlanExecutor>.fromOpaque(ctx!).takeUnretainedValue()
+            let (s, w) = ex.current!
+            ex.runPart(s, w, part: part, of: parts)
+        }
+        current = nil
+    }
+
+    /// Part `part` of `parts` of step s: its units (rows / tile blocks) and scratch slot.
+    @inline(__always)
+    private func runPart(_ s: PlanStep, _ w: UnsafePointer<Float>, part: Int, of parts: Int) {
+        let input = UnsafePointer(arena.base + plan.offset(of: s.input))
+        let output = arena.base + plan.offset(of: s.output)
+        let scratch = arena.base + plan.activationFloats + part * plan.scratchFloatsPerThread
+        runStep(s, input: input, output: output, weights: w, scratch: scratch,
+                units: rowRange(rows: s.units, part: part, of: parts))
+    }
+
+    /// The CHW values of a view (debugging).
+    func unpack(_ v: PlanView) -> [Float] {
+        let p = arena.base + plan.offset(of: v)
+        return unpackNCHWc8(Array(UnsafeBufferPointer(start: p, count: v.shape.count)), v.shape)
+    }
+}

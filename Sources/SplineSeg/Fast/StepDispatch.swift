@@ -1,0 +1,88 @@
+import SplineKernels
+import SplineModel
+
+/// Runs `units` (rows or Winograd blocks) of one plan step: the dynamic counterpart of one
+/// line of generated code. `arena` is the plan's arena, `weights` its packed weights,
+/// `scratch` this thread's Winograd scratch slot.
+@inline(__always)
+func runStep(
+    _ s: PlanStep, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, units r: Range<Int>
+) {
+    let w = weights + max(s.weightOffset, 0), b = weights + max(s.biasOffset, 0)
+    let (c, k, h, wd) = (s.channels, s.outChannels, s.height, s.width)
+    switch (s.kind, s.algorithm, s.activation) {
+    case (.conv3x3c1, _, .none):
+        f32_conv3x3c1_direct_c8_6x16_avx2(input, output, weights: w, bias: b, outChannels: k, height: h, width: wd, rows: r)
+    case (.conv3x3c1, _, .relu):
+        f32_conv3x3c1_direct_c8_6x16_relu_avx2(input, output, weights: w, bias: b, outChannels: k, height: h, width: wd, rows: r)
+    case (.conv3x3c1, _, .tanh):
+        f32_conv3x3c1_direct_c8_6x16_tanh_avx2(input, output, weights: w, bias: b, outChannels: k, height: h, width: wd, rows: r)
+    case (.conv3x3, .direct, .none):
+        f32_conv3x3_direct_c8_6x16_avx2(
+            input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
+    case (.conv3x3, .direct, .relu):
+        f32_conv3x3_direct_c8_6x16_relu_avx2(
+            input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
+    case (.conv3x3, .direct, .tanh):
+        f32_conv3x3_direct_c8_6x16_tanh_avx2(
+            input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
+    case (.conv3x3, .winogradF43, .relu):
+        f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(
+            input: input, output: output, weights: w, scratch: scratch, inChannels: c, outChannels: k,
+            height: h, width: wd, blocks: r)
+    case (.conv3x3, .winogradF43, _):
+        precondition(s.activation == .none, "Winograd has no tanh epilogue (plan bug)")
+        f32_conv3x3_winograd4x4_c8_6x16_avx2(
+            input: input, output: output, weights: w, scratch: scratch, inChannels: c, outChannels: k,
+            height: h, width: wd, blocks: r)
+    case (.conv3x3, .winogradF63, .relu):
+        f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(
+            input: input, output: output, weights: w, scratch: scratch, inChannels: c, outChannels: k,
+            height: h, width: wd, blocks: r)
+    case (.conv3x3, .winogradF63, _):
+        precondition(s.activation == .none, "Winograd has no tanh epilogue (plan bug)")
+        f32_conv3x3_winograd6x6_c8_6x16_avx2(
+            input: input, output: output, weights: w, scratch: scratch, inChannels: c, outChannels: k,
+            height: h, width: wd, blocks: r)
+    case (.conv1x1, _, .none):
+        f32_conv1x1_gemm_c8_6x16_avx2(input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
+    case (.conv1x1, _, .relu):
+        f32_conv1x1_gemm_c8_6x16_relu_avx2(
+            input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
+    case (.conv1x1, _, .tanh):
+        f32_conv1x1_gemm_c8_6x16_tanh_avx2(
+            input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
+    case (.convT2x2, _, _):
+        f32_convt2x2s2_gemm_c8_6x16_avx2(
+            input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
+    case (.maxPool2, _, _):
+        f32_maxpool2x2s2_direct_c8_1x8_avx2(input, output, channels: c, height: h, width: wd, rows: r)
+    case (.avgPool, _, _):
+        f32_avgpool_direct_c8_1x8_avx2(input, output, channels: c, height: h, width: wd, kernel: s.parameter, rows: r)
+    case (.channelCopy, _, _):
+        f32_chcopy_direct_c8_1x1_scalar(input, output, channels: c, dstOffset: s.parameter, height: h, width: wd, rows: r)
+    }
+}
+
+/// Zeroes a buffer's halo (or all of it) before its first write in a run: its memory is shared
+/// with other buffers whose interiors may have covered it (ExecutionPlan, BufferPreparation).
+@inline(__always)
+func prepareBuffer(_ p: UnsafeMutablePointer<Float>, _ b: PlanBuffer) {
+    let sh = b.shape
+    switch b.preparation {
+    case .none: return
+    case .all: p.update(repeating: 0, count: sh.count)
+    case .halo:
+        let rs = sh.rowStride
+        for blk in 0..<sh.blocks {
+            let q = p + blk * sh.blockStride
+            q.update(repeating: 0, count: rs)
+            (q + (sh.height + 1) * rs).update(repeating: 0, count: rs)
+            for y in 1...sh.height {
+                (q + y * rs).update(repeating: 0, count: 8)
+                (q + y * rs + (sh.width + 1) * 8).update(repeating: 0, count: 8)
+            }
+        }
+    }
+}
