@@ -565,6 +565,14 @@ def main(argv=None) -> int:
     print(f"bench_peers: {len(cfgs)} configs x {engines}, {args.threads} threads, "
           f"{args.runs} runs; load average {loadavg()}")
     print("versions: " + ", ".join(f"{k} {v or 'not installed'}" for k, v in ver.items()))
+    try:
+        load1 = os.getloadavg()[0]
+    except OSError:
+        load1 = 0.0
+    if load1 > 1.0:
+        print(f"WARNING: 1-minute load average {load1:.2f} before starting: other processes "
+              f"compete for the cores, so absolute times (and spinning thread pools) suffer; "
+              f"compare engines only within this run", flush=True)
     exe, peak_err = build_peak(models_dir)
     peak_start = measure_peak(exe, args.threads)
     print(f"fp32 FMA peak ({args.threads} threads): "
