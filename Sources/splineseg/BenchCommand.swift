@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
               splineseg bench --model unet.json --image slice.png --iterations 200
             """)
 
-    @Option(help: "Model spec (weights/<model>.json). Required: there is no built-in model yet.")
+    @Option(help: ArgumentHelp(stringLiteral: ArgumentHelpText.model))
     var model: String?
 
     @Option(help: "PNG slice to time (default: a synthetic slice of the model's input size).")

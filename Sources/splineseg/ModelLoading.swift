@@ -1,27 +1,48 @@
 import Foundation
 import SplineSeg
 
-/// The --model path, checked to exist. There is no built-in model yet (the lead wires one in
-/// later), so it is required and its absence is a model error that says so.
-func requireModelPath(_ modelPath: String?) throws(CLIError) -> String {
-    guard let path = modelPath else {
-        throw .model("no model given and this build has no built-in model; pass --model PATH.json (a model spec from weights/)")
-    }
-    var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir), !isDir.boolValue else {
-        throw .model("\(path): no such model spec; pass --model with the path of a weights/<model>.json file")
-    }
-    return path
+/// The model used when --model is not given: the first model built into the binary.
+var defaultModelName: String? { SplineSegModel.builtInNames.first }
+
+/// Help text shared by every command's --model option.
+enum ArgumentHelpText {
+    static let model =
+        "A built-in model name (see 'splineseg models') or a model spec path (weights/<model>.json with its .safetensors or .sspack beside it). Default: the built-in model."
 }
 
-/// Loads the model named by --model (spec + weights, checksum verified).
-func loadModel(_ modelPath: String?) throws(CLIError) -> SplineSegModel {
-    let path = try requireModelPath(modelPath)
+/// Loads the model named by --model: a built-in name, or a spec path (weights checked by
+/// sha256 and shape). Without --model, the built-in default.
+func loadModel(_ model: String?) throws(CLIError) -> SplineSegModel {
+    guard let model else {
+        guard let name = defaultModelName else {
+            throw .model("this build has no built-in model; pass --model PATH.json (a model spec from weights/)")
+        }
+        return try loadBuiltIn(name)
+    }
+    if SplineSegModel.builtInNames.contains(model) { return try loadBuiltIn(model) }
+    var isDir: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: model, isDirectory: &isDir), !isDir.boolValue else {
+        let names = SplineSegModel.builtInNames.joined(separator: ", ")
+        throw .model("\(model): no such model spec or built-in model; pass the path of a weights/<model>.json file or one of [\(names)]")
+    }
     do {
-        return try SplineSegModel.load(specPath: path)
+        // A spec with its safetensors beside it loads fully (every engine); one shipped with only
+        // the code generator's .sspack loads packed (fast engine).
+        let safetensors = (model as NSString).deletingPathExtension + ".safetensors"
+        if !FileManager.default.fileExists(atPath: safetensors),
+           FileManager.default.fileExists(atPath: (model as NSString).deletingPathExtension + ".sspack") {
+            return try SplineSegModel.loadPacked(specPath: model)
+        }
+        return try SplineSegModel.load(specPath: model)
     } catch {
         let text = error.description
-        throw .model(text.hasPrefix(path) ? text : "\(path): \(text)")
+        throw .model(text.hasPrefix(model) ? text : "\(model): \(text)")
+    }
+}
+
+private func loadBuiltIn(_ name: String) throws(CLIError) -> SplineSegModel {
+    do { return try SplineSegModel.builtIn(name: name) } catch {
+        throw .model("built-in model \(name): \(error.description)")
     }
 }
 

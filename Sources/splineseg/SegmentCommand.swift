@@ -31,7 +31,7 @@ struct SegmentCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Mask file (one image) or existing directory (several).")
     var output: String?
 
-    @Option(help: "Model spec (weights/<model>.json). Required: there is no built-in model yet.")
+    @Option(help: ArgumentHelp(stringLiteral: ArgumentHelpText.model))
     var model: String?
 
     @Option(help: "Overlay PNG (one image) or directory (several).")

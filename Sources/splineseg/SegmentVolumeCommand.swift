@@ -25,7 +25,7 @@ struct SegmentVolumeCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output mask volume (.nii or .nii.gz).")
     var output: String
 
-    @Option(help: "Model spec (weights/<model>.json). Required: there is no built-in model yet.")
+    @Option(help: ArgumentHelp(stringLiteral: ArgumentHelpText.model))
     var model: String?
 
     @Flag(help: "Show the progress bar even when stderr is not a terminal.")

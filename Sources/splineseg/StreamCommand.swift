@@ -39,7 +39,7 @@ struct StreamCommand: ParsableCommand {
     @Option(help: "Read frames from PATH (a FIFO or file) instead of stdin.")
     var input: String?
 
-    @Option(help: "Model spec (weights/<model>.json). Required: there is no built-in model yet.")
+    @Option(help: ArgumentHelp(stringLiteral: ArgumentHelpText.model))
     var model: String?
 
     @Option(help: "Result format on stdout: binary or ndjson.")

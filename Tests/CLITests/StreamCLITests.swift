@@ -66,7 +66,7 @@ final class StreamCLITests: XCTestCase {
         let r = try runCLI(["stream", "--validate-only", "--input", file])
         XCTAssertEqual(r.stdoutText, "{\"frame\":3,\"width\":2,\"height\":2}\n")
         assertFails(try runCLI(["stream", "--validate-only", "--input", dir + "/none"]), code: 3, mentioning: "none: cannot open")
-        assertFails(try runCLI(["stream"], stdin: Data()), code: 6, mentioning: "no built-in model")
+        assertFails(try runCLI(["stream", "--model", "no-such-builtin"], stdin: Data()), code: 6, mentioning: "no such model spec or built-in model")
         assertFails(try runCLI(["stream", "--model", dir + "/unknown.json"], stdin: Data()), code: 6, mentioning: "no such model spec")
     }
 }
