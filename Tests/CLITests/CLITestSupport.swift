@@ -51,7 +51,10 @@ func runCLI(_ arguments: [String], stdin: Data? = nil, file: StaticString = #fil
 }
 
 private func locateBinary(file: StaticString, line: UInt) throws -> String {
-    let bundleDirs = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent().path } + [Bundle.main.bundleURL.deletingLastPathComponent().path]
+    // On Linux the test runner is a plain executable in the build directory: look next to it too
+    // (needed for any --scratch-path, e.g. the sanitizer builds in tools/ci-hardening).
+    let runnerDir = Bundle.main.executableURL.map { [$0.deletingLastPathComponent().path] } ?? []
+    let bundleDirs = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent().path } + [Bundle.main.bundleURL.deletingLastPathComponent().path] + runnerDir
     for dir in bundleDirs {
         let c = dir + "/splineseg"
         if FileManager.default.isExecutableFile(atPath: c) { return c }
