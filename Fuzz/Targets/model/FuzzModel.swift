@@ -3,6 +3,7 @@
 // hold a raw NUL, so the split is unambiguous). Without a NUL the whole input is tried as both.
 // The spec's sha256 is replaced by the weights' real digest so the fuzzer gets past the checksum
 // (a mismatch is refused before parsing; that refusal is covered by the unit tests).
+@testable import SplineModel
 @testable import SplineSeg
 
 @_cdecl("LLVMFuzzerTestOneInput")
