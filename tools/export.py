@@ -46,6 +46,7 @@ def training_record(c: dict) -> dict:
     return _finite({
         "dataset": _rel(a["data"]), "split": _rel(a["split"]), "loss": a["loss"], "epochs": c["epoch"],
         "seed": a["seed"], "optimizer": a["optimizer"], "lr": a["lr"],
+        "lr_schedule": a.get("lr_schedule", "constant"),
         "batch_size": a["batch_size"], "empty_fraction": a["empty_fraction"],
         "augmentation": {k: a[k] for k in ("aug_flip", "aug_rotate", "aug_scale",
                                            "aug_intensity")},

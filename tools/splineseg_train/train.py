@@ -48,6 +48,8 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--optimizer", choices=["sgd", "adam", "adamw"], default="sgd",
                    help="sgd = SGD with Nesterov momentum")
     a.add_argument("--lr", type=float, default=1e-3)
+    a.add_argument("--lr-schedule", choices=("constant", "cosine"), default="constant",
+                   help="constant, or cosine decay from --lr to 0 over --epochs (set per epoch)")
     a.add_argument("--momentum", type=float, default=0.9)
     a.add_argument("--weight-decay", type=float, default=0.0)
     a.add_argument("--batch-size", type=int, default=8)
@@ -74,9 +76,17 @@ def parser() -> argparse.ArgumentParser:
 
 # Arguments that must match when resuming (the others, e.g. --epochs, may change).
 _FIXED = ("data", "split", "arch", "input", "degree", "depth", "bottleneck", "filters", "loss",
-          "optimizer", "lr", "momentum", "weight_decay", "batch_size", "seed", "empty_fraction",
+          "optimizer", "lr", "lr_schedule", "momentum", "weight_decay", "batch_size", "seed", "empty_fraction",
           "max_train_cases", "max_val_cases", "max_batches", "intensity", "window", "geometry",
           "aug_flip", "aug_rotate", "aug_scale", "aug_intensity")
+
+
+def epoch_lr(args, epoch: int) -> float:
+    """Learning rate of epoch 1..E: constant, or cosine from --lr at epoch 1 towards 0 at epoch E+1
+    (0.5 (1 + cos(pi (epoch-1) / E))); a function of the epoch alone, so --resume continues it."""
+    if args.lr_schedule == "cosine":
+        return args.lr * 0.5 * (1.0 + math.cos(math.pi * (epoch - 1) / args.epochs))
+    return args.lr
 
 
 def make_optimizer(args, params):
@@ -174,6 +184,8 @@ def run(argv=None) -> dict:
     command = "python3 tools/train.py " + " ".join(shlex.quote(x) for x in
                                                     (argv if argv is not None else sys.argv[1:]))
     for epoch in range(state["epoch"] + 1, args.epochs + 1):
+        for group in opt.param_groups:
+            group["lr"] = epoch_lr(args, epoch)
         loss, speed = train_epoch(model, opt, loss_fn, train_vols, index, u, epoch, args, aug_cfg)
         rows = evaluate_volumes(model, val_vols, args.degree, prep) if val_vols else []
         dice = float(np.mean([r["dice"] for r in rows])) if rows else float("nan")
