@@ -91,7 +91,7 @@ let package = Package(
         .target(name: "CMallocCounter", path: "Benchmarks/CMallocCounter", cSettings: cCPU),
         .executableTarget(
             name: "model-bench", dependencies: ["SplineSeg", "SplineModel", "CMallocCounter"],
-            path: "Benchmarks/model-bench", swiftSettings: swiftCPU),
+            path: "Benchmarks/model-bench", exclude: ["RESULTS-2026-11-26.txt"], swiftSettings: swiftCPU),
         .executableTarget(
             name: "kernel-bench", dependencies: ["SplineKernels"], path: "Benchmarks/kernel-bench",
             swiftSettings: swiftCPU),

@@ -21,10 +21,10 @@ struct SplineSegCLI: ParsableCommand {
             Every output file is written atomically: on failure no partial file is left.
 
             EXAMPLES:
-              splineseg segment --model weights/unet.json slice.png -o mask.png
-              splineseg segment-volume --model weights/unet.json ct.nii.gz -o m.nii.gz
+              splineseg segment slice.png -o mask.png --overlay overlay.png
+              splineseg segment-volume scan.nii.gz -o mask.nii.gz
               splineseg evaluate pred_masks/ gt_masks/ --format csv -o metrics.csv
-              camera | splineseg stream --model weights/unet.json > results.bin
+              camera | splineseg stream > results.bin
 
             EXIT CODES:
             \(exitCodeTable)
