@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 525c4b003c9d78a731d5811d2ccfdc5374e7052220e99be5280fce4009e9a06f
+// builtin: la-unet-d4b4f8-i128 pack-sha256 da3ff7d8abdd56411d6319770d14e9adc2fcc7d9cb5cd42687b3701ced86d8c9
 #include "builtin_models.h"
 
 #if defined(__APPLE__)
