@@ -150,8 +150,8 @@ final class SegmentTests: XCTestCase {
         let json = try JSONSerialization.jsonObject(with: Data(e.stdoutText.utf8)) as? [String: Any]
         let dice = (json?["volumes"] as? [[String: Any]])?.first?["dice"] as? Double
         print("built-in model, segment-volume 23X6SY44VT9KFHR7S7OC: \(r.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)); Dice \(dice ?? -1)")
-        // tools/evaluate.py measured 0.8878 for this volume with the same weights (PyTorch).
-        XCTAssertEqual(dice ?? 0, 0.8878, accuracy: 0.002, e.stdoutText)
+        // tools/evaluate.py measured 0.9070 for this volume with the same weights (PyTorch).
+        XCTAssertEqual(dice ?? 0, 0.9070, accuracy: 0.002, e.stdoutText)
     }
 }
 
