@@ -67,6 +67,19 @@ extension ImplicitSpline {
     /// point evaluation, to ~1e-9 px. Saddle cells (diagonal corners foreground) are resolved by
     /// the exact spline value at the cell centre: centre > 0 joins the two foreground corners.
     public func contours(grid: PixelGrid, values: [Float]) throws(SplineError) -> ContourSet {
+        let e = basis.knots.domainEnd
+        return try contours(
+            grid: grid, values: values,
+            rowMap: AxisMap(points: grid.rows, offset: 0, domainEnd: e),
+            columnMap: AxisMap(points: grid.cols, offset: 0, domainEnd: e))
+    }
+
+    /// Contours from grid values (H*W, row-major) whose pixel coordinates map to spline
+    /// parameters through `rowMap`/`columnMap` (e.g. a window of a padded square, SplineSeg's
+    /// pad-square geometry); `contours(grid:values:)` is the plain case (offset 0, the whole axis).
+    public func contours(
+        grid: PixelGrid, values: [Float], rowMap: AxisMap, columnMap: AxisMap
+    ) throws(SplineError) -> ContourSet {
         guard values.count == grid.count else { throw SplineError.valueCount(expected: grid.count, got: values.count) }
         let h = grid.rows, w = grid.cols, stride = w + 2
         func fg(_ i: Int, _ j: Int) -> Bool { i >= 0 && i < h && j >= 0 && j < w && values[i * w + j] > 0 }
@@ -94,7 +107,7 @@ extension ImplicitSpline {
                     next[edges[exits[0]]] = edges[enters[0]]
                 } else {
                     // Saddle: every edge after an exit is an enter and vice versa.
-                    let centre = value(atX: Double(j) + 0.5, y: Double(i) + 0.5, in: grid) > 0
+                    let centre = mappedValue(Double(j) + 0.5, Double(i) + 0.5, rowMap, columnMap) > 0
                     for k in exits { next[edges[k]] = edges[centre ? (k + 1) & 3 : (k + 3) & 3] }
                 }
             }
@@ -106,7 +119,7 @@ extension ImplicitSpline {
             var pts: [SIMD2<Double>] = []
             var e = start
             while let n = remaining.removeValue(forKey: e) {
-                let p = crossing(edge: e, stride: stride, grid: grid, fg: fg)
+                let p = crossing(edge: e, stride: stride, grid: grid, fg: fg, rowMap, columnMap)
                 if pts.last != p { pts.append(p) }
                 e = n
             }
@@ -117,7 +130,9 @@ extension ImplicitSpline {
     }
 
     /// Zero crossing on a grid edge whose ends differ in foreground/background.
-    private func crossing(edge: Int, stride: Int, grid: PixelGrid, fg: (Int, Int) -> Bool) -> SIMD2<Double> {
+    private func crossing(
+        edge: Int, stride: Int, grid: PixelGrid, fg: (Int, Int) -> Bool, _ rowMap: AxisMap, _ columnMap: AxisMap
+    ) -> SIMD2<Double> {
         let base = edge / 2
         let i = base / stride - 1, j = base % stride - 1
         let (i2, j2) = edge & 1 == 0 ? (i, j + 1) : (i + 1, j)
@@ -127,14 +142,16 @@ extension ImplicitSpline {
         if !inside1 { return p2 }  // closed along the border: the inside end is foreground
         if !inside2 { return p1 }
         let (a, b) = fg(i, j) ? (p1, p2) : (p2, p1)
-        return a + refineZero(from: a, to: b, grid: grid) * (b - a)
+        return a + refineZero(from: a, to: b, rowMap, columnMap) * (b - a)
     }
 
     /// t in [0, 1] where F(a + t (b - a)) changes sign, F(a) > 0 >= F(b) (Illinois method).
-    private func refineZero(from a: SIMD2<Double>, to b: SIMD2<Double>, grid: PixelGrid) -> Double {
+    private func refineZero(
+        from a: SIMD2<Double>, to b: SIMD2<Double>, _ rowMap: AxisMap, _ columnMap: AxisMap
+    ) -> Double {
         func g(_ t: Double) -> Double {
             let p = a + t * (b - a)
-            return value(atX: p.x, y: p.y, in: grid)
+            return mappedValue(p.x, p.y, rowMap, columnMap)
         }
         var t0 = 0.0, t1 = 1.0
         var g0 = g(t0), g1 = g(t1)
@@ -159,5 +176,11 @@ extension ImplicitSpline {
             }
         }
         return 0.5 * (t0 + t1)
+    }
+
+    /// F at pixel coordinates mapped to spline parameters axis by axis.
+    @inline(__always)
+    private func mappedValue(_ x: Double, _ y: Double, _ rowMap: AxisMap, _ columnMap: AxisMap) -> Double {
+        value(atParameterX: columnMap.parameter(x), y: rowMap.parameter(y))
     }
 }
