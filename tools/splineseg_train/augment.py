@@ -36,8 +36,8 @@ def augment(x: torch.Tensor, y: torch.Tensor, cfg: AugmentConfig, g: torch.Gener
     """x float (N,1,I,I), y float {0,1} (N,1,I,I) -> augmented copies."""
     n = x.shape[0]
     if cfg.flip:
-        fh = torch.rand(n, generator=g) < 0.5
-        fv = torch.rand(n, generator=g) < 0.5
+        fh = (torch.rand(n, generator=g) < 0.5).to(x.device)
+        fv = (torch.rand(n, generator=g) < 0.5).to(x.device)
         x, y = x.clone(), y.clone()
         x[fh], y[fh] = x[fh].flip(-1), y[fh].flip(-1)
         x[fv], y[fv] = x[fv].flip(-2), y[fv].flip(-2)
@@ -47,12 +47,13 @@ def augment(x: torch.Tensor, y: torch.Tensor, cfg: AugmentConfig, g: torch.Gener
         cos, sin = torch.cos(ang) / zoom, torch.sin(ang) / zoom
         theta = torch.stack([torch.stack([cos, -sin, torch.zeros(n)], 1),
                              torch.stack([sin, cos, torch.zeros(n)], 1)], 1)  # (N, 2, 3)
+        theta = theta.to(x.device)  # random draws stay on the CPU generator (reproducible)
         grid = F.affine_grid(theta, list(x.shape), align_corners=True)
         x = F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=True)
         y = (F.grid_sample(y, grid, mode="bilinear", padding_mode="zeros",
                            align_corners=True) > 0.5).to(y.dtype)
     if cfg.intensity > 0:
-        a = _uniform(n, -cfg.intensity, cfg.intensity, g).view(n, 1, 1, 1)
-        b = _uniform(n, -cfg.intensity, cfg.intensity, g).view(n, 1, 1, 1)
+        a = _uniform(n, -cfg.intensity, cfg.intensity, g).view(n, 1, 1, 1).to(x.device)
+        b = _uniform(n, -cfg.intensity, cfg.intensity, g).view(n, 1, 1, 1).to(x.device)
         x = x * (1.0 + a) + b
     return x, y

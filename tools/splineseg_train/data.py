@@ -3,7 +3,8 @@
 A "case" is one image/mask pair: a NIfTI volume (slices [:, :, k]) or a single PNG slice.
 Accepted --data forms:
   DIR with images/ and masks/ holding files of the same names (.nii, .nii.gz or .png),
-  IMAGE::MASK (one pair of files, e.g. ircadb-17/ct.nii.gz::ircadb-17/masks/liver.nii.gz).
+  IMAGE::MASK (one pair of files, e.g. ircadb-17/ct.nii.gz::ircadb-17/masks/liver.nii.gz),
+  PACK a folder written by tools/pack_data.py (already preprocessed, see pack.py).
 Preprocessed slices are cached per case under the cache folder as .npy files (memory-mapped),
 keyed by the file's path, size, mtime and the preprocessing config.
 """
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import pack as packs
 from . import preprocess as pp
 
 IMAGE_EXTS = (".nii.gz", ".nii", ".png")
@@ -27,6 +29,7 @@ class Case:
     name: str
     image: Path
     mask: Path
+    pack: Path | None = None  # set for cases of a prepared data pack
 
 
 def _stem(p: Path) -> str | None:
@@ -46,6 +49,9 @@ def discover(data: str | os.PathLike) -> list[Case]:
                 raise FileNotFoundError(f"data file {p} does not exist (from --data {data})")
         return [Case(_stem(img) or img.name, img, msk)]
     root = Path(data)
+    if packs.is_pack(root):
+        names = packs.read_index(root)["cases"]
+        return [Case(n, root / f"{n}.npz.xz", root / f"{n}.npz.xz", root) for n in names]
     if not root.is_dir():
         raise FileNotFoundError(f"data directory {root} does not exist; pass --data DIR with "
                                 f"images/ and masks/, or IMAGE::MASK")
@@ -116,6 +122,8 @@ def _cache_key(case: Case, cfg: dict) -> str:
 def load_case(case: Case, cfg: dict, cache_dir: str | os.PathLike | None) -> dict:
     """Preprocessed case: x (K, I, I) float32, y (K, I, I) uint8, mask (H, W, K) uint8 native,
     spacing, name. Reads the cache when present, else builds and writes it (atomically)."""
+    if case.pack is not None:
+        return packs.read_case(case.pack, case.name, cfg)
     if cache_dir is not None:
         d = Path(cache_dir) / f"{case.name}-{_cache_key(case, cfg)}"
         if (d / "meta.json").is_file():

@@ -51,4 +51,18 @@ def volume_metrics(pred: np.ndarray, gt: np.ndarray, spacing) -> dict:
                 hd95=float(np.percentile(d, 95)), assd=float(d.mean()))
 
 
+def overlap_metrics(pred: np.ndarray, gt: np.ndarray, spacing=None) -> dict:
+    """Accuracy, Dice and Jaccard of volume_metrics alone (same empty-mask rules)."""
+    pred = np.asarray(pred, dtype=bool)
+    gt = np.asarray(gt, dtype=bool)
+    if pred.shape != gt.shape:
+        raise ValueError(f"prediction shape {pred.shape} differs from ground truth {gt.shape}")
+    tp = np.count_nonzero(pred & gt)
+    np_, ng = np.count_nonzero(pred), np.count_nonzero(gt)
+    acc = float(np.count_nonzero(pred == gt)) / pred.size
+    if np_ == 0 and ng == 0:
+        return dict(accuracy=acc, dice=1.0, jaccard=1.0)
+    return dict(accuracy=acc, dice=2.0 * tp / (np_ + ng), jaccard=tp / (np_ + ng - tp))
+
+
 METRIC_NAMES = ["accuracy", "dice", "jaccard", "hd", "hd95", "assd"]

@@ -56,6 +56,16 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("--epochs", type=int, default=10, help="total epochs (also when resuming)")
     a.add_argument("--seed", type=int, default=0)
     a.add_argument("--threads", type=int, default=2, help="torch CPU threads")
+    a.add_argument("--device", default="auto",
+                   help="torch device: auto (cuda when available, else cpu), cpu, cuda, cuda:1...")
+    a.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+                   help="fit the run into SECONDS of wall time: after epoch 1 (training + "
+                        "validation) --epochs becomes min(--epochs, SECONDS / epoch-1 time), so "
+                        "the cosine schedule still ends at 0; the run also stops after any epoch "
+                        "that ends past 1.15 x SECONDS")
+    a.add_argument("--val-metrics", choices=("all", "overlap"), default="all",
+                   help="per-epoch validation: all metrics, or accuracy/Dice/Jaccard only "
+                        "(no surface distances, much faster); the best epoch is chosen by Dice")
     a.add_argument("--empty-fraction", type=float, default=1.0,
                    help="fraction of slices without foreground to keep (seeded)")
     a.add_argument("--max-train-cases", type=int, default=None, help="use only the first N train cases")
@@ -129,6 +139,7 @@ def train_epoch(model, opt, loss_fn, train_vols, index, u, epoch, args, aug_cfg)
         sel = order[b * args.batch_size:(b + 1) * args.batch_size]
         x = torch.from_numpy(np.stack([train_vols[v]["x"][k] for v, k in sel]))[:, None]
         y = torch.from_numpy(np.stack([train_vols[v]["y"][k] for v, k in sel]))[:, None].float()
+        x, y = x.to(u.device, non_blocking=True), y.to(u.device, non_blocking=True)
         if aug_cfg.active():
             x, y = augment(x, y, aug_cfg, g)
         z = evaluate(model(x), u, u)  # (N, 1, I, I)
@@ -151,15 +162,27 @@ def train_epoch(model, opt, loss_fn, train_vols, index, u, epoch, args, aug_cfg)
     return total / max(count, 1), count / (time.perf_counter() - t0)
 
 
+def pick_device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    dev = torch.device(name)
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise SystemExit(f"error: --device {name} but torch sees no CUDA device; use --device cpu")
+    return dev
+
+
 def run(argv=None) -> dict:
     args = parser().parse_args(argv)
     torch.set_num_threads(args.threads)
+    device = pick_device(args.device)
+    if device.type == "cuda":
+        torch.backends.cudnn.benchmark = True
     run_dir = Path(args.run)
     prep = pp.make_config(args.input, args.intensity, args.window, args.geometry)
     mcfg = model_config(args.arch, args.input, args.degree, args.depth, args.bottleneck,
                         args.filters)
     torch.manual_seed(args.seed)
-    model = build_from_config(mcfg)
+    model = build_from_config(mcfg).to(device)
     opt = make_optimizer(args, model.parameters())
     state = {"epoch": 0, "history": [], "best": None}
     if args.resume:
@@ -172,22 +195,29 @@ def run(argv=None) -> dict:
         model.load_state_dict(c["model"])
         opt.load_state_dict(c["optimizer"])
         state = {k: c[k] for k in ("epoch", "history", "best")}
+        if args.time_budget is not None and c["epoch"] >= 1:
+            args.epochs = c["args"]["epochs"]  # the length fixed by the budget after epoch 1
         print(f"resuming {run_dir} after epoch {state['epoch']}", file=sys.stderr)
     elif (run_dir / "last.pt").exists():
         raise SystemExit(f"error: {run_dir}/last.pt exists; pass --resume to continue it or "
                          f"choose another --run folder")
     train_vols, val_vols = load_data(args, prep)
     index = ds.slice_index(train_vols, args.empty_fraction, args.seed)
-    u = collocation_tensor(args.input, mcfg["coefficients"], args.degree)
+    u = collocation_tensor(args.input, mcfg["coefficients"], args.degree).to(device)
     loss_fn = get_loss(args.loss)
     aug_cfg = AugmentConfig(args.aug_flip, args.aug_rotate, args.aug_scale, args.aug_intensity)
     command = "python3 tools/train.py " + " ".join(shlex.quote(x) for x in
                                                     (argv if argv is not None else sys.argv[1:]))
-    for epoch in range(state["epoch"] + 1, args.epochs + 1):
+    t_start = time.perf_counter()
+    epoch = state["epoch"]
+    while epoch < args.epochs:
+        epoch += 1
+        t_epoch = time.perf_counter()
         for group in opt.param_groups:
             group["lr"] = epoch_lr(args, epoch)
         loss, speed = train_epoch(model, opt, loss_fn, train_vols, index, u, epoch, args, aug_cfg)
-        rows = evaluate_volumes(model, val_vols, args.degree, prep) if val_vols else []
+        rows = evaluate_volumes(model, val_vols, args.degree, prep,
+                                overlap_only=args.val_metrics == "overlap") if val_vols else []
         dice = float(np.mean([r["dice"] for r in rows])) if rows else float("nan")
         entry = {"epoch": epoch, "loss": loss, "slices_per_s": speed,
                  "val_mean_dice": dice, "val": rows}
@@ -198,6 +228,10 @@ def run(argv=None) -> dict:
         improved = state["best"] is None or (dice > state["best"]["val_mean_dice"])
         if improved:
             state["best"] = {"epoch": epoch, "val_mean_dice": dice}
+        if args.time_budget is not None and epoch == 1:
+            fit = int(args.time_budget // max(time.perf_counter() - t_epoch, 1e-9))
+            args.epochs = max(1, min(args.epochs, fit))  # saved with the checkpoint below
+            print(f"time budget {args.time_budget:.0f} s: {args.epochs} epochs", file=sys.stderr)
         blob = {"model": model.state_dict(), "optimizer": opt.state_dict(), "args": vars(args),
                 "model_config": mcfg, "preprocessing": prep, "command": command,
                 "train_slices": int(len(index)),
@@ -207,6 +241,12 @@ def run(argv=None) -> dict:
             ckpt.save_atomic(blob, run_dir / "best.pt")
         ckpt.save_atomic(blob, run_dir / "last.pt")
         ckpt.write_text_atomic(run_dir / "history.json", json.dumps(state, indent=1))
+        if args.time_budget is not None and epoch > 1:
+            elapsed = time.perf_counter() - t_start
+            if elapsed > 1.15 * args.time_budget and epoch < args.epochs:
+                print(f"time budget exceeded after epoch {epoch} ({elapsed:.0f} s); stopping "
+                      f"with best.pt from epoch {state['best']['epoch']}", file=sys.stderr)
+                break
     return state
 
 
