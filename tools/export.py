@@ -15,6 +15,7 @@ import torch  # noqa: E402
 
 from splineseg_train import checkpoint as ckpt  # noqa: E402
 from splineseg_train import paths  # noqa: E402
+from splineseg_train.pack import is_pack  # noqa: E402
 from splineseg_train.modelio import write_model  # noqa: E402
 from splineseg_train.networks import build_from_config  # noqa: E402
 
@@ -41,7 +42,8 @@ def training_record(c: dict) -> dict:
     a = c["args"]
     best = next((h for h in c["history"] if h["epoch"] == c["epoch"]), None)
     val = best["val"] if best else []
-    means = {m: (sum(r[m] for r in val) / len(val) if val else None)
+    # Runs validated with --val-metrics overlap have no distance metrics: those stay null.
+    means = {m: (sum(r[m] for r in val) / len(val) if val and all(m in r for r in val) else None)
              for m in ("accuracy", "dice", "jaccard", "hd", "hd95", "assd")}
     return _finite({
         "dataset": _rel(a["data"]), "split": _rel(a["split"]), "loss": a["loss"], "epochs": c["epoch"],
@@ -55,6 +57,9 @@ def training_record(c: dict) -> dict:
                        "note": "per-volume metrics at native resolution, DESIGN section 6; "
                                "mean over validation volumes; null = infinite (one side empty)"},
         "command": c["command"],
+        **({"validation_inputs": "the data pack's quantised inputs (tools/pack_data.py); the "
+                                 "exact figures come from tools/evaluate.py (model card)"}
+           if is_pack(Path(a["data"])) else {}),
     })
 
 

@@ -3,9 +3,13 @@
 safetensors}. See splineseg_train/golden.py for the contents and the weight generator.
 
   python3 tools/export_golden.py [--out Tests/Fixtures/golden]
+  python3 tools/export_golden.py --shipped weights/la-unet-d4b4f8-i128.json [--slice PNG]
+      -> Tests/Fixtures/golden-shipped/<name>.{json,safetensors} (format splineseg-golden-shipped/1:
+         the committed weights on a real slice, layer outputs sampled; see golden.py)
 """
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -14,7 +18,11 @@ import torch  # noqa: E402
 from safetensors.torch import save_file  # noqa: E402
 
 from splineseg_train import paths  # noqa: E402
-from splineseg_train.golden import make_fixture  # noqa: E402
+from splineseg_train.golden import make_fixture, make_shipped_fixture  # noqa: E402
+from splineseg_train.modelio import read_model  # noqa: E402
+from splineseg_train.data import _png_gray  # noqa: E402
+
+EXAMPLE = paths.REPO / "examples" / "la2018-23X6SY44VT9KFHR7S7OC-z50.png"
 
 # name: (architecture, I, p, raw H x W (non-square, odd padding), d, b, f)
 # VGG inputs are 28 and 24, not 32: at I = 32 the VGG layer outputs alone exceed 1 MB.
@@ -31,8 +39,32 @@ def main(argv=None):
     a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     a.add_argument("--out", default=str(paths.REPO / "Tests" / "Fixtures" / "golden"))
     a.add_argument("--seed", type=int, default=1, help="first weight seed tried per model")
+    a.add_argument("--shipped", nargs="*", default=None, metavar="SPEC",
+                   help="write fixtures of these shipped models (weights/<name>.json) instead")
+    a.add_argument("--slice", default=str(EXAMPLE), help="raw PNG slice for --shipped")
     args = a.parse_args(argv)
     torch.set_num_threads(2)
+    if args.shipped is not None:
+        out = Path(args.out if args.out != a.get_default("out")
+                   else paths.REPO / "Tests" / "Fixtures" / "golden-shipped")
+        out.mkdir(parents=True, exist_ok=True)
+        raw = _png_gray(Path(args.slice))
+        for spec_path in args.shipped:
+            model, spec = read_model(spec_path)
+            cfg = {k: spec[k] for k in ("architecture", "input", "coefficients", "degree", "depth",
+                                        "bottleneck", "filters") if k in spec}
+            prep = spec["preprocessing"]["parameters"]
+            rel = os.path.relpath(os.path.abspath(spec_path), paths.REPO)
+            src = os.path.relpath(os.path.abspath(args.slice), paths.REPO)
+            tensors, index = make_shipped_fixture(model, cfg, prep, raw, rel, spec["sha256"], src)
+            name = spec["name"]
+            index["name"], index["file"] = name, f"{name}.safetensors"
+            st = out / f"{name}.safetensors"
+            save_file(tensors, str(st), metadata={"format": "splineseg-golden-shipped/1"})
+            (out / f"{name}.json").write_text(json.dumps(index, indent=1) + "\n")
+            print(f"{st}: {st.stat().st_size} bytes, {len(index['layers'])} layers, "
+                  f"foreground {index['foreground_fraction']:.3f}")
+        return
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for name, (arch, i, p, hw, d, b, f) in MODELS.items():

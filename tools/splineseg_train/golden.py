@@ -105,16 +105,8 @@ def synthetic_slice(h: int, w: int, seed: int) -> np.ndarray:
 
 
 @torch.no_grad()
-def make_fixture(arch: str, input_size: int, degree: int, raw_hw: tuple[int, int], seed: int,
-                 depth=None, bottleneck=None, filters=None):
-    """-> (tensors dict for safetensors, index dict)."""
-    cfg = model_config(arch, input_size, degree, depth, bottleneck, filters)
-    model = build_from_config(cfg)
-    entries, digest = generate_weights(model, seed)
-    model.eval()
-    prep = pp.make_config(input_size)
-    raw = synthetic_slice(*raw_hw, seed=seed)
-    x = torch.from_numpy(pp.preprocess_image(raw.astype(np.float64), prep))[None, None]
+def run_with_layers(model: nn.Module, x: torch.Tensor):
+    """-> (coefficients, {"layer/<name>": output}, layer names in execution order)."""
     outputs, order = {}, []
 
     def hook(name):
@@ -129,6 +121,62 @@ def make_fixture(arch: str, input_size: int, degree: int, raw_hw: tuple[int, int
         hd.remove()
     if len(set(order)) != len(order):
         raise RuntimeError(f"a layer ran twice; module reuse breaks the fixture: {order}")
+    return coeffs, outputs, order
+
+
+SAMPLES_PER_LAYER = 4096
+
+
+@torch.no_grad()
+def make_shipped_fixture(model: nn.Module, cfg: dict, prep: dict, raw: np.ndarray,
+                         spec_path: str, weights_sha256: str, source: str):
+    """Fixture of a shipped model (format "splineseg-golden-shipped/1") on a real raw slice.
+    Its weights are the committed ones (checked by sha256), so they are not regenerated. A
+    shipped model's layer outputs are megabytes, so each layer keeps a strided sample: the flat
+    (row-major NCHW) elements k * stride for k < count, stride = ceil(numel / 4096), plus the
+    layer's max |value| over all elements (the scale for relative differences). Input,
+    coefficients, native values and mask are stored whole."""
+    model.eval()
+    h, w = raw.shape
+    x = torch.from_numpy(pp.preprocess_image(raw.astype(np.float64), prep))[None, None]
+    coeffs, outputs, order = run_with_layers(model, x)
+    values = native_values(coeffs, h, w, cfg["degree"], prep)[0]
+    samples, layers = {}, []
+    for n in order:
+        t = outputs[f"layer/{n}"].reshape(-1)
+        stride = -(-t.numel() // SAMPLES_PER_LAYER)
+        s = t[::stride].contiguous()
+        samples[f"layer_sample/{n}"] = s
+        layers.append({"name": n, "tensor": f"layer_sample/{n}",
+                       "shape": list(outputs[f"layer/{n}"].shape), "stride": stride,
+                       "count": s.numel(), "max_abs": float(t.abs().max())})
+    tensors = {"raw": torch.from_numpy(raw.astype(np.float32)), "input": x.contiguous(),
+               **samples, "coefficients": coeffs.contiguous(), "values": values.contiguous(),
+               "mask": (values > 0).to(torch.uint8).contiguous()}
+    index = {
+        "format": "splineseg-golden-shipped/1", "version": 1,
+        "model": {**cfg, "preprocessing": {**pp.spec(prep), "parameters": prep}},
+        "weights": {"spec": spec_path, "sha256": weights_sha256},
+        "raw_source": source, "raw_shape": [h, w], "layers": layers,
+        "foreground_fraction": float((values > 0).float().mean()),
+        "tensors": {k: {"dtype": str(v.dtype).replace("torch.", ""), "shape": list(v.shape)}
+                    for k, v in tensors.items()},
+    }
+    return tensors, index
+
+
+@torch.no_grad()
+def make_fixture(arch: str, input_size: int, degree: int, raw_hw: tuple[int, int], seed: int,
+                 depth=None, bottleneck=None, filters=None):
+    """-> (tensors dict for safetensors, index dict)."""
+    cfg = model_config(arch, input_size, degree, depth, bottleneck, filters)
+    model = build_from_config(cfg)
+    entries, digest = generate_weights(model, seed)
+    model.eval()
+    prep = pp.make_config(input_size)
+    raw = synthetic_slice(*raw_hw, seed=seed)
+    x = torch.from_numpy(pp.preprocess_image(raw.astype(np.float64), prep))[None, None]
+    coeffs, outputs, order = run_with_layers(model, x)
     values = native_values(coeffs, raw_hw[0], raw_hw[1], degree, prep)[0]
     tensors = {"raw": torch.from_numpy(raw), "input": x.contiguous(), **outputs,
                "coefficients": coeffs.contiguous(), "values": values.contiguous(),
