@@ -1,8 +1,13 @@
 #!/usr/bin/env python3
 """Peer benchmark: the SplineSeg networks on other CPU inference engines, batch 1.
 
+  swift build -c release --product model-bench     # SplineSeg's side ("splineseg" engine)
   nice -n 5 python3 tools/bench_peers.py [--configs vgg1-i512,unet-d4b8f64-i512 ...] [--runs 20]
-      [--threads 2] [--engines torch,ort,openvino,ncnn] [--json out.json]
+      [--threads 2] [--engines splineseg,torch,ort,openvino,ncnn] [--json out.json]
+
+The "splineseg" engine runs .build/release/model-bench --spec on the same weights (written as
+bench-models/<config>.json + .safetensors) and the same input, checked against the same PyTorch
+output, in the same run as the peers; the last table gives its speed-up over the fastest peer.
 
 Configurations use the names of the Swift `model-bench` (`swift run -c release model-bench`), so
 the two tables can be compared row by row:
@@ -53,7 +58,9 @@ sys.path.insert(0, str(TOOLS))
 
 DEFAULT_CONFIGS = ["vgg1-i512", "vgg2-i512", "unet-d4b8f64-i512", "unet-d4b8f32-i512",
                    "unet-d4b8f16-i512", "unet-d4b4f8-i128", "unet-d4b4f16-i256"]
-ENGINES = ["torch", "ort", "openvino", "ncnn"]
+ENGINES = ["splineseg", "torch", "ort", "openvino", "ncnn"]
+PEERS = ENGINES[1:]
+MODEL_BENCH = REPO / ".build" / "release" / "model-bench"
 # Python distribution and import name of each engine's package (pnnx only for ncnn's conversion).
 ENGINE_PACKAGES = {"torch": [("torch", "torch")], "ort": [("onnxruntime", "onnxruntime")],
                    "openvino": [("openvino", "openvino")],
@@ -149,7 +156,8 @@ def model_paths(models_dir: Path, name: str) -> dict:
     return {"state": d / f"{name}.pth", "onnx": d / f"{name}.onnx", "input": d / f"{name}.in.npy",
             "ref": d / f"{name}.ref.npy", "ncnn_dir": d / f"{name}-ncnn",
             "ncnn_param": d / f"{name}-ncnn" / "model.ncnn.param",
-            "ncnn_bin": d / f"{name}-ncnn" / "model.ncnn.bin"}
+            "ncnn_bin": d / f"{name}-ncnn" / "model.ncnn.bin", "spec": d / f"{name}.json",
+            "input_f32": d / f"{name}.in.f32", "ref_f32": d / f"{name}.ref.f32"}
 
 
 def prepare_config(name: str, models_dir: Path, engines: list, threads: int, seed: int = 0):
@@ -170,6 +178,17 @@ def prepare_config(name: str, models_dir: Path, engines: list, threads: int, see
     np.save(p["input"], x.numpy())
     np.save(p["ref"], ref.numpy())
     errors = {}
+    if "splineseg" in engines:
+        from splineseg_train import preprocess as pp
+        from splineseg_train.modelio import write_model
+        mcfg = {k: cfg[k] for k in ("architecture", "input", "coefficients", "degree", "depth",
+                                     "bottleneck", "filters") if k in cfg}
+        write_model(model, name, mcfg, pp.make_config(n), {"note": "bench_peers random weights"},
+                    models_dir)
+        x.numpy().astype("<f4").tofile(p["input_f32"])
+        ref.numpy().astype("<f4").tofile(p["ref_f32"])
+        errors["splineseg"] = None if MODEL_BENCH.is_file() else (
+            f"{MODEL_BENCH} missing: run swift build -c release --product model-bench")
     if "ort" in engines or "openvino" in engines:
         try:
             from export import export_onnx
@@ -447,7 +466,34 @@ def child_main(args) -> int:
     return 0
 
 
+def spawn_splineseg(name, args, timeout_s=1800) -> dict:
+    """SplineSeg's engine: model-bench --spec (Benchmarks/model-bench/SingleModel.swift) on the
+    same weights and input, checked against the same PyTorch reference."""
+    p = model_paths(args.models_dir, name)
+    cmd = [str(MODEL_BENCH), "--spec", str(p["spec"]), "--input", str(p["input_f32"]),
+           "--reference", str(p["ref_f32"]), "--threads", str(args.threads), "--runs", str(args.runs)]
+    try:
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        return {"status": "failed", "error": f"timed out after {timeout_s} s"}
+    line = next((x for x in r.stdout.splitlines()[::-1] if x.startswith("RESULT ")), None)
+    if line is None:
+        return {"status": "failed", "error": f"model-bench died (rc {r.returncode}): "
+                                             f"{(r.stderr.strip().splitlines() or ['no output'])[-1][:200]}"}
+    res = json.loads(line[len("RESULT "):])
+    if res.get("status") != "ok":
+        return res
+    if not res["rel_err"] <= TOLERANCE:
+        return {"status": "wrong", "rel_err": res["rel_err"], "info": res.get("info"),
+                "error": f"output differs from PyTorch: {res['rel_err']:.2e} > {TOLERANCE:g}"}
+    ts = res.pop("times_ms")
+    res.update(times_ms=ts, median_ms=statistics.median(ts), min_ms=min(ts), max_ms=max(ts))
+    return res
+
+
 def spawn_engine(engine, name, args, timeout_s=1800) -> dict:
+    if engine == "splineseg":
+        return spawn_splineseg(name, args, timeout_s)
     cmd = [sys.executable, str(Path(__file__).resolve()), "--child", engine, "--configs", name,
            "--models-dir", str(args.models_dir), "--threads", str(args.threads),
            "--runs", str(args.runs), "--warmup", str(args.warmup)]
@@ -465,6 +511,9 @@ def spawn_engine(engine, name, args, timeout_s=1800) -> dict:
 # ----------------------------------------------------------------------------- main
 
 def engine_missing(engine: str) -> str | None:
+    if engine == "splineseg":
+        return None if MODEL_BENCH.is_file() else (
+            f"{MODEL_BENCH} missing: swift build -c release --product model-bench")
     for dist, mod in ENGINE_PACKAGES[engine]:
         if importlib.util.find_spec(mod) is None:
             return f"{dist} not installed (pip install -r tools/requirements-bench.txt)"
@@ -531,6 +580,20 @@ def print_table(results, engines, configs, file=sys.stdout):
             else:
                 cells.append(f"{m:>9.2f}" + (f" ({t / m:4.2f}x)" if t else " " * 8))
         print(f"{c:<20} {gf:>7} " + " ".join(cells), file=file)
+    if "splineseg" in engines:
+        print("\nSplineSeg against the fastest peer of the same run (median; spread = min..max)",
+              file=file)
+        for c in configs:
+            ours = by.get((c, "splineseg"), {})
+            peers = [by[(c, e)] for e in PEERS if by.get((c, e), {}).get("median_ms")]
+            if not ours.get("median_ms") or not peers:
+                print(f"{c:<20} -", file=file)
+                continue
+            best = min(peers, key=lambda r: r["median_ms"])
+            print(f"{c:<20} splineseg {ours['median_ms']:.2f} ms ({ours['min_ms']:.2f}.."
+                  f"{ours['max_ms']:.2f}), fastest peer {best['engine']} {best['median_ms']:.2f} ms "
+                  f"({best['min_ms']:.2f}..{best['max_ms']:.2f}): {best['median_ms'] / ours['median_ms']:.2f}x",
+                  file=file)
 
 
 def main(argv=None) -> int:

@@ -5,6 +5,7 @@
 // can exceed 100% of the FMA peak. "*" after the engine: a generated function ran the network.
 //
 //   swift run -c release model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct]
+//   model-bench --spec M.json --input X.f32 ...   one model, for tools/bench_peers.py (SingleModel.swift)
 //
 // Latency = FastEngine.run on an I x I slice: preprocessing into the arena, the network, the
 // coefficients, and the spline on the native I x I grid. "fast" uses the default plan (Winograd
@@ -16,18 +17,34 @@ import SplineModel
 import SplineSeg
 
 var runs = 20, allocRuns = 1000, filter = "", withDirect = true
+var specPath: String?, inputPath: String?, referencePath: String?, singleThreads = 2
 var args = Array(CommandLine.arguments.dropFirst())
 while !args.isEmpty {
     let a = args.removeFirst()
     switch a {
+    case "--spec": specPath = args.removeFirst()
+    case "--input": inputPath = args.removeFirst()
+    case "--reference": referencePath = args.removeFirst()
+    case "--threads": singleThreads = max(1, Int(args.removeFirst()) ?? 2)
     case "--runs": runs = max(1, Int(args.removeFirst()) ?? runs)
     case "--alloc-runs": allocRuns = max(1, Int(args.removeFirst()) ?? allocRuns)
     case "--filter": filter = args.removeFirst()
     case "--no-direct": withDirect = false
     default:
         print("usage: model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct]")
+        print("       model-bench --spec M.json --input X.f32 [--reference R.f32] [--threads T] [--runs N]")
         exit(2)
     }
+}
+if let spec = specPath {
+    guard let input = inputPath else { print("model-bench: --spec needs --input X.f32"); exit(2) }
+    do {
+        try singleModel(spec: spec, input: input, reference: referencePath, threads: singleThreads, runs: runs)
+    } catch {
+        let obj = ["status": "failed", "error": "\(error)"]
+        print("RESULT " + String(decoding: try! JSONSerialization.data(withJSONObject: obj), as: UTF8.self))
+    }
+    exit(0)
 }
 
 let configs = [

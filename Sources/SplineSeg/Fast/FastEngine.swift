@@ -76,6 +76,12 @@ public final class FastEngine {
         try evaluateValues(width: width, height: height)
     }
 
+    /// Runs the network on an already preprocessed I x I input (row-major), as other engines
+    /// are fed in benchmarks: `coefficients` holds the result. Allocation-free.
+    public func computeCoefficients(networkInput x: [Float]) throws(SegmentationError) {
+        try runNetwork(input: x)
+    }
+
     /// Runs the network on a preprocessed I x I input (row-major).
     func runNetwork(input x: [Float], afterStep: ((Int) -> Void)? = nil) throws(SegmentationError) {
         let i = plan.input

@@ -1,0 +1,50 @@
+// `model-bench --spec` mode, used by tools/bench_peers.py as its "splineseg" engine so that
+// SplineSeg and the peers run the same weights on the same input in one run:
+//   model-bench --spec M.json --input X.f32 [--reference R.f32] [--threads T] [--runs N]
+// X: the I x I network input (float32 little-endian, row-major, already preprocessed);
+// R: the peers' reference coefficients (PyTorch). Prints one line "RESULT {json}": the relative
+// error max|C - R| / max|R|, and the times (ms) of FastEngine.computeCoefficients(networkInput:)
+// after warm-up runs (at least 3 and 0.5 s), as the peer engines are timed.
+import Foundation
+import SplineSeg
+
+func readFloats(_ path: String) throws -> [Float] {
+    let d = try Data(contentsOf: URL(fileURLWithPath: path))
+    return d.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+}
+
+func singleModel(spec: String, input: String, reference: String?, threads: Int, runs: Int) throws {
+    let model = try SplineSegModel.load(specPath: spec)
+    let x = try readFloats(input)
+    let e = try FastEngine(model: model, threads: threads)
+    try e.computeCoefficients(networkInput: x)
+    var rel = -1.0
+    if let r = reference {
+        let ref = try readFloats(r)
+        precondition(ref.count == e.coefficients.count, "reference has \(ref.count) values, engine \(e.coefficients.count)")
+        var d = 0.0, m = 0.0
+        for (a, b) in zip(e.coefficients, ref) {
+            d = max(d, Double(abs(a - b)))
+            m = max(m, Double(abs(b)))
+        }
+        rel = d / max(m, 1e-30)
+    }
+    let w0 = now()
+    var warm = 1
+    while warm < 3 || now() - w0 < 0.5 {
+        try e.computeCoefficients(networkInput: x)
+        warm += 1
+    }
+    var t: [Double] = []
+    for _ in 0..<runs {
+        let t0 = now()
+        try e.computeCoefficients(networkInput: x)
+        t.append((now() - t0) * 1e3)
+    }
+    let algorithms = Set(e.plan.steps.map(\.algorithm.rawValue)).sorted()
+    let obj: [String: Any] = ["status": "ok", "rel_err": rel, "times_ms": t,
+                              "info": ["threads": threads, "algorithms": algorithms,
+                                       "arena_mb": Double(e.plan.arenaBytes(threads: threads)) / 1048576]]
+    let json = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+    print("RESULT " + String(decoding: json, as: UTF8.self))
+}
