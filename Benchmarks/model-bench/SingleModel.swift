@@ -13,6 +13,33 @@ func readFloats(_ path: String) throws -> [Float] {
     return d.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
 }
 
+/// `--profile`: per-step median times, the slowest first, with each step's share and GFLOP/s.
+func profileModel(spec: String, input: String, threads: Int, runs: Int) throws {
+    let model = try SplineSegModel.load(specPath: spec)
+    let x = try readFloats(input)
+    let e = try FastEngine(model: model, threads: threads)
+    try e.computeCoefficients(networkInput: x)
+    let t = try e.profileSteps(networkInput: x, runs: runs)
+    let total = t.reduce(0, +)
+    print(String(format: "profile of %@, %d thread(s), %d runs: steps sum to %.2f ms (median per step)", model.spec.name, threads, runs, total))
+    var byKind: [String: Double] = [:]
+    for (s, ms) in zip(e.plan.steps, t) {
+        let k = s.kind.rawValue + (s.kind == .conv3x3 ? "/" + s.algorithm.rawValue : "")
+        byKind[k, default: 0] += ms
+    }
+    for (k, ms) in byKind.sorted(by: { $0.value > $1.value }) {
+        print(String(format: "  %-24@ %9.2f ms %5.1f%%", k, ms, 100 * ms / total))
+    }
+    print("  slowest steps:")
+    for i in t.indices.sorted(by: { t[$0] > t[$1] }).prefix(15) {
+        let s = e.plan.steps[i]
+        let g = s.macs > 0 ? 2 * Double(s.macs) / (t[i] * 1e-3) * 1e-9 : 0
+        print(String(format: "  %3d %-28@ %-10@ %@ -> %@ %8.2f ms %5.1f%% %7.1f GFLOP/s", i, s.name,
+                     s.kind.rawValue + (s.kind == .conv3x3 ? "/" + s.algorithm.rawValue : ""),
+                     "\(s.input.shape)", "\(s.output.shape)", t[i], 100 * t[i] / total, g))
+    }
+}
+
 func singleModel(spec: String, input: String, reference: String?, threads: Int, runs: Int) throws {
     let model = try SplineSegModel.load(specPath: spec)
     let x = try readFloats(input)

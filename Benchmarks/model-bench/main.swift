@@ -17,12 +17,13 @@ import SplineModel
 import SplineSeg
 
 var runs = 20, allocRuns = 1000, filter = "", withDirect = true
-var specPath: String?, inputPath: String?, referencePath: String?, singleThreads = 2
+var specPath: String?, inputPath: String?, referencePath: String?, singleThreads = 2, profile = false
 var args = Array(CommandLine.arguments.dropFirst())
 while !args.isEmpty {
     let a = args.removeFirst()
     switch a {
     case "--spec": specPath = args.removeFirst()
+    case "--profile": profile = true
     case "--input": inputPath = args.removeFirst()
     case "--reference": referencePath = args.removeFirst()
     case "--threads": singleThreads = max(1, Int(args.removeFirst()) ?? 2)
@@ -32,14 +33,18 @@ while !args.isEmpty {
     case "--no-direct": withDirect = false
     default:
         print("usage: model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct]")
-        print("       model-bench --spec M.json --input X.f32 [--reference R.f32] [--threads T] [--runs N]")
+        print("       model-bench --spec M.json --input X.f32 [--reference R.f32] [--threads T] [--runs N] [--profile]")
         exit(2)
     }
 }
 if let spec = specPath {
     guard let input = inputPath else { print("model-bench: --spec needs --input X.f32"); exit(2) }
     do {
-        try singleModel(spec: spec, input: input, reference: referencePath, threads: singleThreads, runs: runs)
+        if profile {
+            try profileModel(spec: spec, input: input, threads: singleThreads, runs: runs)
+        } else {
+            try singleModel(spec: spec, input: input, reference: referencePath, threads: singleThreads, runs: runs)
+        }
     } catch {
         let obj = ["status": "failed", "error": "\(error)"]
         print("RESULT " + String(decoding: try! JSONSerialization.data(withJSONObject: obj), as: UTF8.self))

@@ -1,3 +1,4 @@
+import Dispatch
 import SplineCore
 import SplineKernels
 import SplineModel
@@ -80,6 +81,20 @@ public final class FastEngine {
     /// are fed in benchmarks: `coefficients` holds the result. Allocation-free.
     public func computeCoefficients(networkInput x: [Float]) throws(SegmentationError) {
         try runNetwork(input: x)
+    }
+
+    /// Per-step wall time (median over `runs`, milliseconds, in plan order) of the network on
+    /// a preprocessed input: a profiling aid for benchmarks (`model-bench --profile`); allocates.
+    public func profileSteps(networkInput x: [Float], runs: Int) throws(SegmentationError) -> [Double] {
+        let n = plan.steps.count
+        var samples = [[Double]](repeating: [], count: n)
+        var stamps = [UInt64](repeating: 0, count: n + 1)
+        for _ in 0..<max(1, runs) {
+            stamps[0] = DispatchTime.now().uptimeNanoseconds
+            try runNetwork(input: x) { i in stamps[i + 1] = DispatchTime.now().uptimeNanoseconds }
+            for i in 0..<n { samples[i].append(Double(stamps[i + 1] &- stamps[i]) * 1e-6) }
+        }
+        return samples.map { $0.sorted()[$0.count / 2] }
     }
 
     /// Runs the network on a preprocessed I x I input (row-major).
