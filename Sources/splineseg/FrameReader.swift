@@ -54,6 +54,10 @@ struct MemorySource: ByteSource {
 /// payload is not (corrupt PNG, non-finite pixel) is skipped; after a bad header the reader
 /// drops bytes until the next "SSF1"/"SSP1" magic; a truncated last frame is dropped. Each such
 /// event adds 1 to `badFrames`.
+///
+/// Memory: a payload is read in steps into a buffer that grows (geometrically, to at most the
+/// declared size) only as bytes arrive, so a header announcing a huge frame costs nothing until
+/// the bytes come. The buffer keeps its largest size and is reused by later frames.
 struct FrameReader<Source: ByteSource> {
     var source: Source
     let name: String
@@ -65,6 +69,11 @@ struct FrameReader<Source: ByteSource> {
     private(set) var bytesRead = 0
     private var header: [UInt8] = []
     private var payload: [UInt8] = []
+    /// First payload step; each later step doubles what has arrived of the frame.
+    static var payloadStep: Int { 1 << 16 }
+
+    /// Bytes reserved for frame payloads (tests: memory must follow the bytes that arrived).
+    var payloadCapacity: Int { payload.capacity }
 
     init(source: Source, name: String, limits: StreamLimits = StreamLimits(), skipBad: Bool = false) {
         self.source = source
@@ -101,9 +110,6 @@ struct FrameReader<Source: ByteSource> {
                 }
                 dropToNextMagic()
             case .header(let h):
-                if payload.count < h.payloadBytes {
-                    payload = [UInt8](repeating: 0, count: h.payloadBytes)  // grows to the largest frame, then reused
-                }
                 let got = try readExactly(h.payloadBytes)
                 header.removeAll(keepingCapacity: true)
                 let index = frameIndex
@@ -161,14 +167,23 @@ struct FrameReader<Source: ByteSource> {
     }
 
     /// Reads `count` bytes into the start of `payload`; returns how many arrived before the end.
+    /// The buffer grows only when it is full and more bytes are due: to twice what has arrived
+    /// (at least one step), never past `count`. So its size follows the bytes received, not the
+    /// size a header announced; once it holds the largest frame it is reused without growing.
     private mutating func readExactly(_ count: Int) throws(CLIError) -> Int {
         var have = 0
         var src = source
         defer { source = src }
         while have < count {
+            if have == payload.count {
+                let target = min(count, max(have + Self.payloadStep, 2 * have))
+                payload.reserveCapacity(target)  // exactly this much (append alone may double)
+                payload.append(contentsOf: repeatElement(0, count: target - have))
+            }
+            let end = min(count, payload.count)
             let n = try payload.withUnsafeMutableBytes { p in
                 Result { () throws(CLIError) -> Int in
-                    try src.read(into: UnsafeMutableRawBufferPointer(rebasing: p[have..<count]))
+                    try src.read(into: UnsafeMutableRawBufferPointer(rebasing: p[have..<end]))
                 }
             }.get()
             if n == 0 { break }

@@ -90,6 +90,66 @@ final class StreamProtocolTests: XCTestCase {
         XCTAssertEqual(bad, 3)  // the garbage run, the corrupt PNG, the truncated tail
     }
 
+    /// 16384 x 3200 f32 pixels = 200 MiB of payload: within the default limits (2^26 pixels).
+    static let hugeRawHeader = rawFrame(width: 16384, height: 3200, type: 3, id: 1, pixels: [])
+    static let hugeBytes = 16384 * 3200 * 4
+    /// A PNG frame header announcing 200 MiB (the limit is 256 MiB).
+    static let hugePNGHeader: [UInt8] = Array("SSP1".utf8) + (0..<4).map { UInt8(truncatingIfNeeded: hugeBytes >> (8 * $0)) }
+
+    /// Regression (docs/hardening.md): a header announcing a huge frame used to allocate the
+    /// whole declared payload before any of it arrived. Memory must follow the bytes received.
+    func testAnnouncedHugeFrameAllocatesOnlyWhatArrives() {
+        for header in [Self.hugeRawHeader, Self.hugePNGHeader] {
+            for sent in [0, 100_000] {
+                let bytes = header + [UInt8](repeating: 0x41, count: sent)
+                for skipBad in [false, true] {
+                    var reader = FrameReader(source: MemorySource(bytes, chunk: 4096), name: "test", skipBad: skipBad)
+                    var px = [Float]()
+                    do {
+                        let f = try reader.next(into: &px)
+                        XCTAssertTrue(skipBad, "a truncated frame must fail without --skip-bad")
+                        XCTAssertNil(f)
+                        XCTAssertEqual(reader.badFrames, 1)
+                    } catch {
+                        XCTAssertFalse(skipBad, error.message)
+                        XCTAssertEqual(error.status, .streamProtocol)
+                        let needle = "test: frame 0 at byte 0: truncated frame: payload has \(sent) of \(Self.hugeBytes) bytes at the end of the input"
+                        XCTAssertTrue(error.message.contains(needle), error.message)
+                    }
+                    XCTAssertEqual(reader.bytesRead, bytes.count)
+                    // 200 MiB announced, at most 100 kB sent: a few hundred kB at most may be held.
+                    XCTAssertLessThan(reader.payloadCapacity, 1 << 20, "header \(header.prefix(4)), \(sent) bytes sent")
+                    XCTAssertLessThan(px.capacity, 1 << 20)
+                }
+            }
+        }
+    }
+
+    /// Frames larger than one read step arrive intact whatever the read size, and the payload
+    /// buffer grows to the largest frame once, then is reused (no allocation per frame).
+    func testLargeFramesReadInStepsAndBufferIsReused() throws {
+        let big = rawFrame(width: 600, height: 500, type: 2, id: 1)  // 600,000 payload bytes
+        let small = rawFrame(width: 3, height: 2, id: 2)
+        let stream = big + small + big + rawFrame(width: 600, height: 500, type: 2, id: 3)
+        let expected: [Float] = (0..<(600 * 500)).map { i in
+            Float(UInt16(UInt8(truncatingIfNeeded: (2 * i) &* 37)) | UInt16(UInt8(truncatingIfNeeded: (2 * i + 1) &* 37)) << 8)
+        }
+        for chunk in [1000, 65_537, Int.max] {
+            var reader = FrameReader(source: MemorySource(stream, chunk: chunk), name: "test")
+            var px = [Float]()
+            var ids: [UInt64] = [], capacities: [Int] = []
+            while let f = try reader.next(into: &px) {
+                ids.append(f.id)
+                capacities.append(reader.payloadCapacity)
+                if f.width == 600 { XCTAssertTrue(px == expected, "chunk \(chunk): frame \(f.id) pixels differ") }
+            }
+            XCTAssertEqual(ids, [1, 2, 1, 3])
+            XCTAssertGreaterThanOrEqual(capacities[0], 600_000)
+            XCTAssertLessThanOrEqual(capacities[0], 2 * 600_000, "grown far past the frame")
+            XCTAssertEqual(Set(capacities).count, 1, "chunk \(chunk): buffer reallocated: \(capacities)")
+        }
+    }
+
     /// Random and mutated inputs never crash or hang, and every failure is one protocol line.
     func testFuzzNeverCrashes() {
         var rng = SplitMix(seed: 42)
