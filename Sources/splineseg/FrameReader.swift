@@ -53,7 +53,8 @@ struct MemorySource: ByteSource {
 /// frame's position and byte offset. With `skipBad`, a frame whose header is valid but whose
 /// payload is not (corrupt PNG, non-finite pixel) is skipped; after a bad header the reader
 /// drops bytes until the next "SSF1"/"SSP1" magic; a truncated last frame is dropped. Each such
-/// event adds 1 to `badFrames`.
+/// event adds 1 to `badFrames` (a run of garbage counts once). Dropping garbage builds no text
+/// and allocates nothing: the header parse describes a problem by plain values.
 ///
 /// Memory: a payload is read in steps into a buffer that grows (geometrically, to at most the
 /// declared size) only as bytes arrive, so a header announcing a huge frame costs nothing until
@@ -94,15 +95,14 @@ struct FrameReader<Source: ByteSource> {
                 try fillHeader(to: n)
                 if header.count < n {  // end of input
                     if header.isEmpty { return nil }
-                    let message = "truncated frame header (\(header.count) of \(n) bytes) at the end of the input"
                     if resyncing || skipBad {
                         if !resyncing { badFrames += 1 }
                         return nil
                     }
-                    throw problem(message, at: frameStart)
+                    throw problem("truncated frame header (\(header.count) of \(n) bytes) at the end of the input", at: frameStart)
                 }
-            case .malformed(let message):
-                guard skipBad else { throw problem(message, at: frameStart) }
+            case .malformed(let what):
+                guard skipBad else { throw problem(what.message, at: frameStart) }
                 if !resyncing {
                     badFrames += 1
                     frameIndex += 1
@@ -141,13 +141,15 @@ struct FrameReader<Source: ByteSource> {
         .stream("\(name): frame \(index ?? frameIndex) at byte \(offset): \(message); check that the sender follows the protocol in docs/cli.md, or pass --skip-bad to skip bad frames")
     }
 
-    /// After a bad header: drop its first byte, then everything up to a possible magic start.
+    /// After a bad header: drop its first byte, then everything up to a possible magic start
+    /// (one shift of the at most 24 header bytes; nothing allocated).
     private mutating func dropToNextMagic() {
-        header.removeFirst()
-        while !header.isEmpty && !isMagicPrefix(header) { header.removeFirst() }
+        var start = 1
+        while start < header.count && !isMagicPrefix(header[start...]) { start += 1 }
+        header.removeFirst(start)
     }
 
-    private func isMagicPrefix(_ b: [UInt8]) -> Bool {
+    private func isMagicPrefix(_ b: ArraySlice<UInt8>) -> Bool {
         let n = min(b.count, 4)
         return b.prefix(n).elementsEqual(rawMagic.prefix(n)) || b.prefix(n).elementsEqual(pngMagic.prefix(n))
     }
