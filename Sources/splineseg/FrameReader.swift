@@ -168,6 +168,20 @@ struct FrameReader<Source: ByteSource> {
         }
     }
 
+    /// Replaces `payload` by a zeroed buffer of `size` bytes that starts with its first `keep`
+    /// bytes: one allocation and one copy (appending zeros goes element by element in
+    /// unoptimised builds).
+    private mutating func growPayload(keeping keep: Int, to size: Int) {
+        payload = payload.withUnsafeBytes { old in
+            [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                let raw = UnsafeMutableRawBufferPointer(buffer)
+                if keep > 0 { raw.baseAddress!.copyMemory(from: old.baseAddress!, byteCount: keep) }
+                (raw.baseAddress! + keep).initializeMemory(as: UInt8.self, repeating: 0, count: size - keep)
+                initialized = size
+            }
+        }
+    }
+
     /// Reads `count` bytes into the start of `payload`; returns how many arrived before the end.
     /// The buffer grows only when it is full and more bytes are due: to twice what has arrived
     /// (at least one step), never past `count`. So its size follows the bytes received, not the
@@ -177,11 +191,7 @@ struct FrameReader<Source: ByteSource> {
         var src = source
         defer { source = src }
         while have < count {
-            if have == payload.count {
-                let target = min(count, max(have + Self.payloadStep, 2 * have))
-                payload.reserveCapacity(target)  // exactly this much (append alone may double)
-                payload.append(contentsOf: repeatElement(0, count: target - have))
-            }
+            if have == payload.count { growPayload(keeping: have, to: min(count, max(have + Self.payloadStep, 2 * have))) }
             let end = min(count, payload.count)
             let n = try payload.withUnsafeMutableBytes { p in
                 Result { () throws(CLIError) -> Int in
