@@ -145,13 +145,22 @@ struct FrameReader<Source: ByteSource> {
     /// (one shift of the at most 24 header bytes; nothing allocated).
     private mutating func dropToNextMagic() {
         var start = 1
-        while start < header.count && !isMagicPrefix(header[start...]) { start += 1 }
+        while start < header.count && !isMagicPrefix(from: start) { start += 1 }
         header.removeFirst(start)
     }
 
-    private func isMagicPrefix(_ b: ArraySlice<UInt8>) -> Bool {
-        let n = min(b.count, 4)
-        return b.prefix(n).elementsEqual(rawMagic.prefix(n)) || b.prefix(n).elementsEqual(pngMagic.prefix(n))
+    /// Whether the header bytes from `start` on (up to 4) could begin a magic. Plain indexing:
+    /// slice `elementsEqual` allocates a coroutine frame per element in unoptimised builds.
+    private func isMagicPrefix(from start: Int) -> Bool {
+        var raw = true, png = true
+        var i = 0
+        while i < 4 && start + i < header.count {
+            let b = header[start + i]
+            raw = raw && b == rawMagic[i]
+            png = png && b == pngMagic[i]
+            i += 1
+        }
+        return raw || png
     }
 
     /// Appends bytes to `header` until it holds `count`, or the input ends.
