@@ -53,7 +53,12 @@ struct MemorySource: ByteSource {
 /// frame's position and byte offset. With `skipBad`, a frame whose header is valid but whose
 /// payload is not (corrupt PNG, non-finite pixel) is skipped; after a bad header the reader
 /// drops bytes until the next "SSF1"/"SSP1" magic; a truncated last frame is dropped. Each such
-/// event adds 1 to `badFrames`.
+/// event adds 1 to `badFrames` (a run of garbage counts once). Dropping garbage builds no text
+/// and allocates nothing: the header parse describes a problem by plain values.
+///
+/// Memory: a payload is read in steps into a buffer that grows (geometrically, to at most the
+/// declared size) only as bytes arrive, so a header announcing a huge frame costs nothing until
+/// the bytes come. The buffer keeps its largest size and is reused by later frames.
 struct FrameReader<Source: ByteSource> {
     var source: Source
     let name: String
@@ -65,6 +70,11 @@ struct FrameReader<Source: ByteSource> {
     private(set) var bytesRead = 0
     private var header: [UInt8] = []
     private var payload: [UInt8] = []
+    /// First payload step; each later step doubles what has arrived of the frame.
+    static var payloadStep: Int { 1 << 16 }
+
+    /// Bytes reserved for frame payloads (tests: memory must follow the bytes that arrived).
+    var payloadCapacity: Int { payload.capacity }
 
     init(source: Source, name: String, limits: StreamLimits = StreamLimits(), skipBad: Bool = false) {
         self.source = source
@@ -85,15 +95,14 @@ struct FrameReader<Source: ByteSource> {
                 try fillHeader(to: n)
                 if header.count < n {  // end of input
                     if header.isEmpty { return nil }
-                    let message = "truncated frame header (\(header.count) of \(n) bytes) at the end of the input"
                     if resyncing || skipBad {
                         if !resyncing { badFrames += 1 }
                         return nil
                     }
-                    throw problem(message, at: frameStart)
+                    throw problem("truncated frame header (\(header.count) of \(n) bytes) at the end of the input", at: frameStart)
                 }
-            case .malformed(let message):
-                guard skipBad else { throw problem(message, at: frameStart) }
+            case .malformed(let what):
+                guard skipBad else { throw problem(what.message, at: frameStart) }
                 if !resyncing {
                     badFrames += 1
                     frameIndex += 1
@@ -101,9 +110,6 @@ struct FrameReader<Source: ByteSource> {
                 }
                 dropToNextMagic()
             case .header(let h):
-                if payload.count < h.payloadBytes {
-                    payload = [UInt8](repeating: 0, count: h.payloadBytes)  // grows to the largest frame, then reused
-                }
                 let got = try readExactly(h.payloadBytes)
                 header.removeAll(keepingCapacity: true)
                 let index = frameIndex
@@ -135,15 +141,26 @@ struct FrameReader<Source: ByteSource> {
         .stream("\(name): frame \(index ?? frameIndex) at byte \(offset): \(message); check that the sender follows the protocol in docs/cli.md, or pass --skip-bad to skip bad frames")
     }
 
-    /// After a bad header: drop its first byte, then everything up to a possible magic start.
+    /// After a bad header: drop its first byte, then everything up to a possible magic start
+    /// (one shift of the at most 24 header bytes; nothing allocated).
     private mutating func dropToNextMagic() {
-        header.removeFirst()
-        while !header.isEmpty && !isMagicPrefix(header) { header.removeFirst() }
+        var start = 1
+        while start < header.count && !isMagicPrefix(from: start) { start += 1 }
+        header.removeFirst(start)
     }
 
-    private func isMagicPrefix(_ b: [UInt8]) -> Bool {
-        let n = min(b.count, 4)
-        return b.prefix(n).elementsEqual(rawMagic.prefix(n)) || b.prefix(n).elementsEqual(pngMagic.prefix(n))
+    /// Whether the header bytes from `start` on (up to 4) could begin a magic. Plain indexing:
+    /// slice `elementsEqual` allocates a coroutine frame per element in unoptimised builds.
+    private func isMagicPrefix(from start: Int) -> Bool {
+        var raw = true, png = true
+        var i = 0
+        while i < 4 && start + i < header.count {
+            let b = header[start + i]
+            raw = raw && b == rawMagic[i]
+            png = png && b == pngMagic[i]
+            i += 1
+        }
+        return raw || png
     }
 
     /// Appends bytes to `header` until it holds `count`, or the input ends.
@@ -160,15 +177,34 @@ struct FrameReader<Source: ByteSource> {
         }
     }
 
+    /// Replaces `payload` by a zeroed buffer of `size` bytes that starts with its first `keep`
+    /// bytes: one allocation and one copy (appending zeros goes element by element in
+    /// unoptimised builds).
+    private mutating func growPayload(keeping keep: Int, to size: Int) {
+        payload = payload.withUnsafeBytes { old in
+            [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                let raw = UnsafeMutableRawBufferPointer(buffer)
+                if keep > 0 { raw.baseAddress!.copyMemory(from: old.baseAddress!, byteCount: keep) }
+                (raw.baseAddress! + keep).initializeMemory(as: UInt8.self, repeating: 0, count: size - keep)
+                initialized = size
+            }
+        }
+    }
+
     /// Reads `count` bytes into the start of `payload`; returns how many arrived before the end.
+    /// The buffer grows only when it is full and more bytes are due: to twice what has arrived
+    /// (at least one step), never past `count`. So its size follows the bytes received, not the
+    /// size a header announced; once it holds the largest frame it is reused without growing.
     private mutating func readExactly(_ count: Int) throws(CLIError) -> Int {
         var have = 0
         var src = source
         defer { source = src }
         while have < count {
+            if have == payload.count { growPayload(keeping: have, to: min(count, max(have + Self.payloadStep, 2 * have))) }
+            let end = min(count, payload.count)
             let n = try payload.withUnsafeMutableBytes { p in
                 Result { () throws(CLIError) -> Int in
-                    try src.read(into: UnsafeMutableRawBufferPointer(rebasing: p[have..<count]))
+                    try src.read(into: UnsafeMutableRawBufferPointer(rebasing: p[have..<end]))
                 }
             }.get()
             if n == 0 { break }

@@ -22,6 +22,9 @@ struct StreamLimits: Sendable {
 
 let rawMagic: [UInt8] = Array("SSF1".utf8)
 let pngMagic: [UInt8] = Array("SSP1".utf8)
+/// The magics as little-endian u32, compared without building an array per header.
+private let rawMagicWord: UInt32 = 0x3146_5353  // "SSF1"
+private let pngMagicWord: UInt32 = 0x3150_5353  // "SSP1"
 let rawHeaderBytes = 24
 let pngHeaderBytes = 8
 
@@ -44,8 +47,42 @@ enum HeaderParse: Equatable {
     /// At least this many bytes (counted from the frame start) are needed to decide.
     case needMore(Int)
     case header(FrameHeader)
-    /// Not a valid header; the text says what is wrong.
-    case malformed(String)
+    /// Not a valid header; `message` says what is wrong.
+    case malformed(HeaderProblem)
+}
+
+/// What is wrong with a frame header, as plain values: `--skip-bad` resynchronisation parses a
+/// header at every dropped byte, so a parse must not build text; `message` is built only for a
+/// problem that is reported.
+enum HeaderProblem: Equatable, Sendable {
+    /// The first `count` (1...4) bytes, little-endian in `bytes`.
+    case badMagic(bytes: UInt32, count: Int)
+    case unknownPixelType(UInt8)
+    case reservedNotZero
+    case emptySize(width: Int, height: Int)
+    case sizeOverLimit(width: Int, height: Int, maxSide: Int, maxPixels: Int)
+    case pngLengthZero
+    case pngLengthOverLimit(length: Int, limit: Int)
+
+    var message: String {
+        switch self {
+        case .badMagic(let bytes, let count):
+            let b = (0..<count).map { UInt8(truncatingIfNeeded: bytes >> (8 * UInt32($0))) }
+            return "bad magic \(describeMagic(b)) (expected SSF1 raw or SSP1 PNG frame)"
+        case .unknownPixelType(let code):
+            return "unknown pixel type \(code) (expected 1 = u8, 2 = u16, 3 = f32)"
+        case .reservedNotZero:
+            return "reserved header bytes 13-15 are not zero"
+        case .emptySize(let w, let h):
+            return "frame size \(w)x\(h) is empty"
+        case .sizeOverLimit(let w, let h, let maxSide, let maxPixels):
+            return "frame size \(w)x\(h) exceeds the limit (\(maxSide) per side, \(maxPixels) pixels)"
+        case .pngLengthZero:
+            return "PNG frame length is 0"
+        case .pngLengthOverLimit(let length, let limit):
+            return "PNG frame length \(length) exceeds the \(limit)-byte limit"
+        }
+    }
 }
 
 @inline(__always)
@@ -60,48 +97,50 @@ func parseFrameHeader(_ b: UnsafeRawBufferPointer, limits: StreamLimits) -> Head
     guard b.count >= 4 else {
         // Fail fast on a wrong first byte, so garbage is reported without waiting for more input.
         for i in 0..<b.count where b[i] != rawMagic[i] && b[i] != pngMagic[i] {
-            return .malformed("bad magic \(describeMagic(b)) (expected SSF1 raw or SSP1 PNG frame)")
+            return .malformed(badMagic(b))
         }
         return .needMore(4)
     }
-    let magic = Array(b[0..<4])
-    if magic == rawMagic {
+    let magic = readLE(b, 0, as: UInt32.self)
+    if magic == rawMagicWord {
         guard b.count >= rawHeaderBytes else { return .needMore(rawHeaderBytes) }
         let w = Int(readLE(b, 4, as: UInt32.self)), h = Int(readLE(b, 8, as: UInt32.self))
         let code = b[12]
-        guard let type = PixelType(rawValue: code) else {
-            return .malformed("unknown pixel type \(code) (expected 1 = u8, 2 = u16, 3 = f32)")
-        }
-        guard b[13] == 0 && b[14] == 0 && b[15] == 0 else {
-            return .malformed("reserved header bytes 13-15 are not zero")
-        }
+        guard let type = PixelType(rawValue: code) else { return .malformed(.unknownPixelType(code)) }
+        guard b[13] == 0 && b[14] == 0 && b[15] == 0 else { return .malformed(.reservedNotZero) }
         if let problem = checkSize(w, h, limits) { return .malformed(problem) }
         return .header(FrameHeader(
             kind: .raw(type), width: w, height: h, id: readLE(b, 16, as: UInt64.self),
             headerBytes: rawHeaderBytes, payloadBytes: w * h * type.bytes))
     }
-    if magic == pngMagic {
+    if magic == pngMagicWord {
         guard b.count >= pngHeaderBytes else { return .needMore(pngHeaderBytes) }
         let length = Int(readLE(b, 4, as: UInt32.self))
-        guard length > 0 else { return .malformed("PNG frame length is 0") }
+        guard length > 0 else { return .malformed(.pngLengthZero) }
         guard length <= limits.maxPNGBytes else {
-            return .malformed("PNG frame length \(length) exceeds the \(limits.maxPNGBytes)-byte limit")
+            return .malformed(.pngLengthOverLimit(length: length, limit: limits.maxPNGBytes))
         }
         return .header(FrameHeader(kind: .png, width: 0, height: 0, id: nil, headerBytes: pngHeaderBytes, payloadBytes: length))
     }
-    return .malformed("bad magic \(describeMagic(b)) (expected SSF1 raw or SSP1 PNG frame)")
+    return .malformed(badMagic(b))
 }
 
-private func checkSize(_ w: Int, _ h: Int, _ limits: StreamLimits) -> String? {
-    if w < 1 || h < 1 { return "frame size \(w)x\(h) is empty" }
+private func badMagic(_ b: UnsafeRawBufferPointer) -> HeaderProblem {
+    let count = min(b.count, 4)
+    var bytes: UInt32 = 0
+    for i in 0..<count { bytes |= UInt32(b[i]) << (8 * UInt32(i)) }
+    return .badMagic(bytes: bytes, count: count)
+}
+
+private func checkSize(_ w: Int, _ h: Int, _ limits: StreamLimits) -> HeaderProblem? {
+    if w < 1 || h < 1 { return .emptySize(width: w, height: h) }
     if w > limits.maxSide || h > limits.maxSide || w * h > limits.maxPixels {
-        return "frame size \(w)x\(h) exceeds the limit (\(limits.maxSide) per side, \(limits.maxPixels) pixels)"
+        return .sizeOverLimit(width: w, height: h, maxSide: limits.maxSide, maxPixels: limits.maxPixels)
     }
     return nil
 }
 
-private func describeMagic(_ b: UnsafeRawBufferPointer) -> String {
-    let bytes = Array(b.prefix(4))
+private func describeMagic(_ bytes: [UInt8]) -> String {
     if bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) { return "'" + String(decoding: bytes, as: UTF8.self) + "'" }
     return bytes.map { b in "0x" + (b < 16 ? "0" : "") + String(b, radix: 16) }.joined(separator: " ")
 }

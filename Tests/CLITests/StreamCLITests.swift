@@ -59,6 +59,30 @@ final class StreamCLITests: XCTestCase {
         XCTAssertTrue(lenient.stderr.contains("2 frames valid, 2 bad skipped"), lenient.stderr)
     }
 
+    /// A header announcing a 200 MiB frame, then the end of input: exit 7 naming the truncation
+    /// (StreamProtocolTests checks that the reader does not allocate the 200 MiB meanwhile).
+    func testHugeAnnouncedFrameThenEndOfInput() throws {
+        let strict = try runCLI(["stream", "--validate-only"], stdin: Data(StreamProtocolTests.hugeRawHeader))
+        assertFails(strict, code: 7, mentioning: "stdin: frame 0 at byte 0: truncated frame: payload has 0 of 209715200 bytes at the end of the input")
+        let feed = rawFrame(width: 2, height: 2, id: 1) + StreamProtocolTests.hugePNGHeader + Array("short".utf8)
+        let lenient = try runCLI(["stream", "--validate-only", "--skip-bad"], stdin: Data(feed))
+        XCTAssertEqual(lenient.status, 0, lenient.stderr)
+        XCTAssertEqual(lenient.stdoutText, "{\"frame\":1,\"width\":2,\"height\":2}\n")
+        XCTAssertTrue(lenient.stderr.contains("1 frames valid, 1 bad skipped"), lenient.stderr)
+    }
+
+    /// --skip-bad over 300 kB of frame-like garbage finds the good frames after it.
+    func testSkipBadResynchronisesAfterLongGarbage() throws {
+        let feed = StreamProtocolTests.garbage(bytes: 300_000, seed: 7) + rawFrame(width: 2, height: 2, id: 9)
+            + StreamProtocolTests.garbage(bytes: 300, seed: 8) + rawFrame(width: 1, height: 3, id: 10)
+        let lenient = try runCLI(["stream", "--validate-only", "--skip-bad"], stdin: Data(feed))
+        XCTAssertEqual(lenient.status, 0, lenient.stderr)
+        XCTAssertEqual(lenient.stdoutText, "{\"frame\":9,\"width\":2,\"height\":2}\n{\"frame\":10,\"width\":1,\"height\":3}\n")
+        XCTAssertTrue(lenient.stderr.contains("2 frames valid, 2 bad skipped"), lenient.stderr)
+        // (No strict run here: it exits at the first byte, and writing the rest of a large feed
+        // into the closed pipe would kill the test runner with SIGPIPE.)
+    }
+
     func testInputFIFOPathAndErrors() throws {
         let dir = try makeTempDir(self)
         let file = dir + "/frames.bin"

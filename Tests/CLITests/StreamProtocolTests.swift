@@ -50,7 +50,7 @@ final class StreamProtocolTests: XCTestCase {
         XCTAssertEqual(h.payloadBytes, 4)
         func malformed(_ b: [UInt8], _ needle: String) {
             guard case .malformed(let m) = parse(b) else { return XCTFail("accepted: \(needle)") }
-            XCTAssertTrue(m.contains(needle), m)
+            XCTAssertTrue(m.message.contains(needle), m.message)
         }
         malformed(Array(rawFrame(width: 0, height: 2, id: 1).prefix(24)), "empty")
         malformed(Array(rawFrame(width: 100_000, height: 2, id: 1, pixels: []).prefix(24)), "exceeds the limit")
@@ -58,6 +58,8 @@ final class StreamProtocolTests: XCTestCase {
         malformed(Array(rawFrame(width: 2, height: 2, id: 1, reserved: [0, 1, 0]).prefix(24)), "reserved")
         malformed(Array("SSP1".utf8) + [0, 0, 0, 0], "length is 0")
         malformed(Array("SSP1".utf8) + [0xff, 0xff, 0xff, 0xff], "exceeds")
+        malformed(Array("XYZW".utf8), "bad magic 'XYZW' (expected SSF1 raw or SSP1 PNG frame)")
+        malformed([0x53, 0x01], "bad magic 0x53 0x01 (expected")
     }
 
     func testMalformedFramesAreProtocolErrorsWithPosition() {
@@ -88,6 +90,118 @@ final class StreamProtocolTests: XCTestCase {
         let (frames, bad) = try readAll(bytes, chunk: 3, skipBad: true)
         XCTAssertEqual(frames.map(\.0), [1, 2, 1])
         XCTAssertEqual(bad, 3)  // the garbage run, the corrupt PNG, the truncated tail
+    }
+
+    /// 16384 x 3200 f32 pixels = 200 MiB of payload: within the default limits (2^26 pixels).
+    static let hugeRawHeader = rawFrame(width: 16384, height: 3200, type: 3, id: 1, pixels: [])
+    static let hugeBytes = 16384 * 3200 * 4
+    /// A PNG frame header announcing 200 MiB (the limit is 256 MiB).
+    static let hugePNGHeader: [UInt8] = Array("SSP1".utf8) + (0..<4).map { UInt8(truncatingIfNeeded: hugeBytes >> (8 * $0)) }
+
+    /// Regression (docs/hardening.md): a header announcing a huge frame used to allocate the
+    /// whole declared payload before any of it arrived. Memory must follow the bytes received.
+    func testAnnouncedHugeFrameAllocatesOnlyWhatArrives() {
+        for header in [Self.hugeRawHeader, Self.hugePNGHeader] {
+            for sent in [0, 100_000] {
+                let bytes = header + [UInt8](repeating: 0x41, count: sent)
+                for skipBad in [false, true] {
+                    var reader = FrameReader(source: MemorySource(bytes, chunk: 4096), name: "test", skipBad: skipBad)
+                    var px = [Float]()
+                    do {
+                        let f = try reader.next(into: &px)
+                        XCTAssertTrue(skipBad, "a truncated frame must fail without --skip-bad")
+                        XCTAssertNil(f)
+                        XCTAssertEqual(reader.badFrames, 1)
+                    } catch {
+                        XCTAssertFalse(skipBad, error.message)
+                        XCTAssertEqual(error.status, .streamProtocol)
+                        let needle = "test: frame 0 at byte 0: truncated frame: payload has \(sent) of \(Self.hugeBytes) bytes at the end of the input"
+                        XCTAssertTrue(error.message.contains(needle), error.message)
+                    }
+                    XCTAssertEqual(reader.bytesRead, bytes.count)
+                    // 200 MiB announced, at most 100 kB sent: a few hundred kB at most may be held.
+                    XCTAssertLessThan(reader.payloadCapacity, 1 << 20, "header \(header.prefix(4)), \(sent) bytes sent")
+                    XCTAssertLessThan(px.capacity, 1 << 20)
+                }
+            }
+        }
+    }
+
+    /// Frames larger than one read step arrive intact whatever the read size, and the payload
+    /// buffer grows to the largest frame once, then is reused (no allocation per frame).
+    func testLargeFramesReadInStepsAndBufferIsReused() throws {
+        let big = rawFrame(width: 600, height: 500, type: 2, id: 1)  // 600,000 payload bytes
+        let small = rawFrame(width: 3, height: 2, id: 2)
+        let stream = big + small + big + rawFrame(width: 600, height: 500, type: 2, id: 3)
+        let expected: [Float] = (0..<(600 * 500)).map { i in
+            Float(UInt16(UInt8(truncatingIfNeeded: (2 * i) &* 37)) | UInt16(UInt8(truncatingIfNeeded: (2 * i + 1) &* 37)) << 8)
+        }
+        for chunk in [1000, 65_537, Int.max] {
+            var reader = FrameReader(source: MemorySource(stream, chunk: chunk), name: "test")
+            var px = [Float]()
+            var ids: [UInt64] = [], capacities: [Int] = []
+            while let f = try reader.next(into: &px) {
+                ids.append(f.id)
+                capacities.append(reader.payloadCapacity)
+                if f.width == 600 { XCTAssertTrue(px == expected, "chunk \(chunk): frame \(f.id) pixels differ") }
+            }
+            XCTAssertEqual(ids, [1, 2, 1, 3])
+            XCTAssertGreaterThanOrEqual(capacities[0], 600_000)
+            XCTAssertLessThanOrEqual(capacities[0], 2 * 600_000, "grown far past the frame")
+            XCTAssertEqual(Set(capacities).count, 1, "chunk \(chunk): buffer reallocated: \(capacities)")
+        }
+    }
+
+    /// Garbage that looks like frames: partial magics, headers that fail late, and random bytes.
+    /// A partial magic ends in 'x', so a random byte cannot complete it into a valid header.
+    static func garbage(bytes count: Int, seed: UInt64) -> [UInt8] {
+        var rng = SplitMix(seed: seed)
+        let traps: [[UInt8]] = [
+            Array("Sx".utf8), Array("SSx".utf8), Array("SSFx".utf8), Array("SSPx".utf8), Array("SSSSFx".utf8),
+            Array(rawFrame(width: 2, height: 2, type: 9, id: 1).prefix(24)),  // unknown pixel type
+            Array(rawFrame(width: 0, height: 2, id: 1).prefix(24)),  // empty
+            Array(rawFrame(width: 2, height: 2, id: 1, reserved: [1, 0, 0]).prefix(24)),
+            Array("SSP1".utf8) + [0, 0, 0, 0],  // length 0
+            Array("SSP1".utf8) + [0xff, 0xff, 0xff, 0xff],  // over the limit
+        ]
+        var g = [UInt8]()
+        while g.count < count {
+            if rng.next() % 4 == 0 {
+                g += traps[Int(rng.next() % UInt64(traps.count))]
+            } else {
+                for _ in 0..<(1 + rng.next() % 16) { g.append(UInt8(truncatingIfNeeded: rng.next())) }
+            }
+        }
+        return g
+    }
+
+    /// Regression: --skip-bad over a long garbage run resynchronises on the next good frame and
+    /// counts each bad region once (strict mode reports the first bad byte).
+    func testLongGarbageRunWithSkipBadResynchronises() throws {
+        let a = rawFrame(width: 2, height: 2, id: 1), b = rawFrame(width: 3, height: 1, id: 2)
+        let c = pngFrame(grayPNG(width: 2, height: 2, pixels: [1, 2, 3, 4]))
+        // Each garbage run ends in "SS" so the next magic starts inside a false one.
+        let bytes = a + Self.garbage(bytes: 200_000, seed: 1) + Array("SS".utf8) + b
+            + Self.garbage(bytes: 50_000, seed: 2) + c + Self.garbage(bytes: 1000, seed: 3)
+        for chunk in [7, Int.max] {
+            var reader = FrameReader(source: MemorySource(bytes, chunk: chunk), name: "test", skipBad: true)
+            var px = [Float]()
+            var ids: [UInt64] = []
+            while let f = try reader.next(into: &px) { ids.append(f.id) }
+            XCTAssertEqual(ids, [1, 2, 4])  // c is the 5th frame counting the two bad regions
+            XCTAssertEqual(reader.badFrames, 3)
+            XCTAssertEqual(reader.bytesRead, bytes.count)
+        }
+        XCTAssertThrowsError(try readAll(bytes)) { e in
+            XCTAssertTrue((e as! CLIError).message.contains("test: frame 1 at byte 28: "), "\(e)")
+        }
+    }
+
+    /// Regression: a bad header is described by plain values, and its text is only built when
+    /// it is reported. Resync parses a header at every garbage byte; it used to format (and
+    /// throw away) an error string each time. A parse result holding no heap object cannot.
+    func testHeaderParseResultHoldsNoText() {
+        XCTAssertTrue(_isPOD(HeaderParse.self), "HeaderParse must not carry a String or other heap object")
     }
 
     /// Random and mutated inputs never crash or hang, and every failure is one protocol line.

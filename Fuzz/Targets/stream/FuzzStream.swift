@@ -47,6 +47,9 @@ public func fuzzStream(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     } catch {
         precondition(!skipBad || isSourceError(error), "skip-bad reader threw: \(error)")
     }
+    // The payload buffer follows the bytes that arrived, not the sizes headers announced.
+    let bound = max(2 * reader.bytesRead, reader.bytesRead + FrameReader<MemorySource>.payloadStep) + 4096
+    precondition(reader.payloadCapacity <= bound, "payload buffer \(reader.payloadCapacity) bytes after \(reader.bytesRead) read")
     return 0
 }
 
