@@ -1,0 +1,144 @@
+// libFuzzer target: the model spec JSON alone, without weights (the fast half of the `model`
+// target): `ModelSpec.decode(json:)` (JSONDecoder + validate), then for a spec that validates
+// `ExecutionPlan.structure(spec:)` (the network with placeholder weights, lowered and memory-
+// planned, as for .sspack / built-in models) and invariants of the plan. Input = the spec JSON.
+// The planning policy is picked by the input length's parity (odd: direct only; even: auto,
+// i.e. Winograd where >= 16 channels) so both lowering paths are reached.
+@testable import SplineModel
+import SplineKernels
+
+/// Planning builds every weight tensor (all ones), folds and packs it: under ASan ~1 ms for the
+/// tiny test UNet (1.7 K weights), 15-70 ms for UNet(d3,b2,f8) (~150 K). Specs with more weights
+/// than this are not planned (UNet(d2,b2,f4) is; the shipped UNet(d4,b4,f8) has ~0.5 M, the VGGs
+/// 1.7 M / 7.6 M; validate() allows ~1.3 x 10^11, see docs/hardening.md). The model target has
+/// the same kind of bound (input <= 64, filters <= 64).
+let maxPlannedWeights = 40_000
+
+/// Weight floats NetworkBuilder reads for a valid spec (mirrors its architectures; only a cost bound).
+func weightCount(_ spec: ModelSpec) -> Int {
+    var total = 0, cin = 1
+    func conv3(_ c: Int) { total += cin * c * 9 + 5 * c; cin = c }  // conv + bias + BatchNorm (4 x c)
+    switch spec.architecture {
+    case "vgg-implicit1", "vgg-implicit2":
+        let layout = [(64, 2), (128, 2), (256, 3), (512, 3)]
+        for (c, n) in layout.prefix(spec.architecture == "vgg-implicit1" ? 3 : 4) { for _ in 0..<n { conv3(c) } }
+        let head = spec.architecture == "vgg-implicit1" ? 16 : 32
+        total += cin * head + 5 * head + head + 1
+    default:
+        let d = spec.depth ?? 0, f = spec.filters ?? 1
+        for i in 0...d { conv3(f << i); conv3(f << i) }
+        for j in 0..<d {
+            let c = f << (d - 1 - j)
+            total += 2 * c * c * 4 + c
+            cin = 2 * c
+            conv3(c); conv3(c)
+        }
+        total += cin + 1
+    }
+    return total
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzSpec(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
+    let spec: ModelSpec
+    do {
+        spec = try ModelSpec.decode(json: bytes)
+    } catch {
+        _ = error.description
+        return 0
+    }
+    // decode(json:) validated it; validation is a pure function of the spec.
+    do { try spec.validate() } catch { preconditionFailure("decoded spec fails validate(): \(error)") }
+    guard weightCount(spec) <= maxPlannedWeights else { return 0 }
+
+    let policy: AlgorithmPolicy = size % 2 == 1 ? .direct : .auto
+    let plan: ExecutionPlan
+    do {
+        plan = try ExecutionPlan.structure(spec: spec, policy: policy)
+    } catch {
+        // A validated spec should always plan (packed models would then fail to load).
+        preconditionFailure("validated spec does not plan: \(error)")
+    }
+    check(plan, spec: spec, policy: policy)
+    return 0
+}
+
+/// Structural invariants of a plan (cheap: O(steps + buffers^2), no arena).
+func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
+    let (I, O) = (spec.input, spec.coefficients)
+    precondition(plan.input == I && plan.coefficients == O && plan.policy == policy)
+    let bufs = plan.buffers, steps = plan.steps
+    precondition(!steps.isEmpty && bufs.indices.contains(plan.inputBuffer) && bufs.indices.contains(plan.outputBuffer))
+    precondition(bufs[plan.inputBuffer].shape == ActShape(channels: 1, height: I, width: I), "input buffer shape")
+    precondition(bufs[plan.outputBuffer].shape == ActShape(channels: 1, height: O, width: O), "output (coefficient) buffer shape")
+    precondition(bufs[plan.inputBuffer].firstStep == -1 && bufs[plan.outputBuffer].lastStep == steps.count)
+    precondition(steps.last!.output.buffer == plan.outputBuffer, "last step does not write the output")
+    precondition(plan.activationFloats % 16 == 0 && plan.scratchFloatsPerThread % 16 == 0)
+
+    // Buffers: aligned, inside the arena; two whose memory overlaps are never alive together,
+    // and exactly the shared ones are re-prepared each run.
+    for (i, b) in bufs.enumerated() {
+        precondition(b.offset >= 0 && b.offset % 16 == 0 && b.offset + b.floats <= plan.activationFloats, "buffer \(i) outside the arena")
+        precondition(b.firstStep >= -1 && b.firstStep <= b.lastStep && b.lastStep <= steps.count, "buffer \(i) lifetime")
+        var shared = false
+        for (j, o) in bufs.enumerated() where j != i && o.offset < b.offset + b.floats && b.offset < o.offset + o.floats {
+            shared = true
+            precondition(o.lastStep < b.firstStep || b.lastStep < o.firstStep, "buffers \(i) and \(j) share memory while both alive")
+        }
+        precondition((b.preparation != .none) == shared, "buffer \(i) preparation \(b.preparation) but shared = \(shared)")
+    }
+
+    // Steps: views inside their buffers and alive at the step; shapes follow the kernel kind;
+    // weights inside the packed array, aligned, not overlapping.
+    var weightRanges: [Range<Int>] = []
+    for (i, s) in steps.enumerated() {
+        for v in [s.input, s.output] {
+            precondition(bufs.indices.contains(v.buffer), "step \(i) view of buffer \(v.buffer)")
+            let b = bufs[v.buffer]
+            precondition(v.shape.height == b.shape.height && v.shape.width == b.shape.width, "step \(i) view size")
+            precondition(v.floatOffset >= 0 && v.floatOffset % b.shape.blockStride == 0
+                && v.floatOffset + v.shape.count <= b.shape.count, "step \(i) view outside buffer \(v.buffer)")
+            precondition(b.firstStep <= i && i <= b.lastStep, "step \(i) uses buffer \(v.buffer) outside its lifetime")
+        }
+        let (c, k, h, w) = (s.channels, s.outChannels, s.height, s.width)
+        precondition(s.input.shape == ActShape(channels: c, height: h, width: w), "step \(i) input shape")
+        let out = s.output.shape
+        switch s.kind {
+        case .conv3x3c1, .conv3x3, .conv1x1:
+            precondition(out == ActShape(channels: k, height: h, width: w), "step \(i) conv output shape")
+            precondition((s.kind == .conv3x3c1) == (c == 1) || s.kind == .conv1x1)
+            precondition(s.algorithm == .direct || (s.kind == .conv3x3 && policy == .auto && c >= 16 && k >= 16))
+            precondition(s.macs == c * k * (s.kind == .conv1x1 ? 1 : 9) * h * w)
+        case .maxPool2:
+            precondition(out == ActShape(channels: c, height: h / 2, width: w / 2) && h % 2 == 0 && w % 2 == 0)
+        case .avgPool:
+            precondition(s.parameter >= 1 && h % s.parameter == 0 && w % s.parameter == 0)
+            precondition(out == ActShape(channels: c, height: h / s.parameter, width: w / s.parameter), "step \(i) avgPool shape")
+        case .convT2x2:
+            precondition(out == ActShape(channels: k, height: 2 * h, width: 2 * w), "step \(i) convT shape")
+        case .channelCopy:
+            precondition(s.output.floatOffset == 0 && s.parameter >= 0 && s.parameter + c <= out.channels
+                && out.height == h && out.width == w, "step \(i) channel copy range")
+        }
+        precondition(s.scratchFloats >= 0 && s.scratchFloats <= plan.scratchFloatsPerThread)
+        precondition(s.units >= 1 || !s.parallel)
+        switch s.kind {
+        case .maxPool2, .avgPool, .channelCopy:
+            precondition(s.weightOffset == -1 && s.biasOffset == -1 && s.macs == 0)
+        default:
+            precondition(s.weightOffset >= 0 && s.weightOffset % 16 == 0 && s.weightCount > 0
+                && s.weightOffset + s.weightCount <= plan.weightFloats, "step \(i) weights outside the pack")
+            weightRanges.append(s.weightOffset..<(s.weightOffset + s.weightCount))
+            if s.biasOffset >= 0 {
+                precondition(s.biasOffset % 16 == 0 && s.biasOffset + k <= plan.weightFloats, "step \(i) bias outside the pack")
+                weightRanges.append(s.biasOffset..<(s.biasOffset + k))
+            } else {
+                precondition(s.biasOffset == -1 && s.algorithm != .direct, "step \(i): only Winograd packs its bias inside the weights")
+            }
+        }
+    }
+    weightRanges.sort { $0.lowerBound < $1.lowerBound }
+    for (a, b) in zip(weightRanges, weightRanges.dropFirst()) { precondition(a.upperBound <= b.lowerBound, "packed weights overlap") }
+    precondition(plan.hash.utf8.count == 64)
+}
