@@ -134,6 +134,10 @@ public struct ModelSpec: Codable, Sendable, Equatable {
         guard degree >= 0, degree < coefficients else {
             throw bad("degree p = \(degree) needs 0 <= p < O = \(coefficients)")
         }
+        guard weightCount <= ModelSpec.maxWeights else {
+            throw bad("the network has \(weightCount == Int.max ? "more than \(Int.max)" : "\(weightCount)") weights, "
+                + "more than this runtime's limit of \(ModelSpec.maxWeights); use fewer filters or a smaller depth")
+        }
         let pp = preprocessing.parameters
         guard pp.input == input else { throw bad("preprocessing.parameters.input = \(pp.input) differs from input = \(input)") }
         switch pp.intensity {

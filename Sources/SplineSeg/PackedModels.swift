@@ -55,6 +55,13 @@ extension SplineSegModel {
             throw ModelError.packMismatch(
                 "'\(spec.name)' pack was made from weights with sha256 \(header.weightsSHA256), the spec names \(spec.sha256)")
         }
+        // Packing folds BatchNorm (5 floats per channel become 1) but never drops a conv weight,
+        // so a real pack holds more than half the spec's weights: check that before planning,
+        // which allocates the spec's weights (the pack's size is bounded by its file).
+        guard spec.weightCount / 2 <= header.floatCount else {
+            throw ModelError.packMismatch(
+                "'\(spec.name)' pack holds \(header.floatCount) floats, far fewer than the spec's \(spec.weightCount) weights")
+        }
         let plan: ExecutionPlan
         do { plan = try ExecutionPlan.structure(spec: spec) } catch { throw ModelError.specInvalid(error.description) }
         guard header.planHash == plan.hash else {

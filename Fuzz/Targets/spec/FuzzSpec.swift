@@ -14,30 +14,6 @@ import SplineKernels
 /// the same kind of bound (input <= 64, filters <= 64).
 let maxPlannedWeights = 40_000
 
-/// Weight floats NetworkBuilder reads for a valid spec (mirrors its architectures; only a cost bound).
-func weightCount(_ spec: ModelSpec) -> Int {
-    var total = 0, cin = 1
-    func conv3(_ c: Int) { total += cin * c * 9 + 5 * c; cin = c }  // conv + bias + BatchNorm (4 x c)
-    switch spec.architecture {
-    case "vgg-implicit1", "vgg-implicit2":
-        let layout = [(64, 2), (128, 2), (256, 3), (512, 3)]
-        for (c, n) in layout.prefix(spec.architecture == "vgg-implicit1" ? 3 : 4) { for _ in 0..<n { conv3(c) } }
-        let head = spec.architecture == "vgg-implicit1" ? 16 : 32
-        total += cin * head + 5 * head + head + 1
-    default:
-        let d = spec.depth ?? 0, f = spec.filters ?? 1
-        for i in 0...d { conv3(f << i); conv3(f << i) }
-        for j in 0..<d {
-            let c = f << (d - 1 - j)
-            total += 2 * c * c * 4 + c
-            cin = 2 * c
-            conv3(c); conv3(c)
-        }
-        total += cin + 1
-    }
-    return total
-}
-
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSpec(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = size == 0 || data == nil ? [] : Array(UnsafeBufferPointer(start: data, count: size))
@@ -50,7 +26,7 @@ public func fuzzSpec(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     }
     // decode(json:) validated it; validation is a pure function of the spec.
     do { try spec.validate() } catch { preconditionFailure("decoded spec fails validate(): \(error)") }
-    guard weightCount(spec) <= maxPlannedWeights else { return 0 }
+    guard spec.weightCount <= maxPlannedWeights else { return 0 }
 
     let policy: AlgorithmPolicy = size % 2 == 1 ? .direct : .auto
     let plan: ExecutionPlan
