@@ -6,6 +6,7 @@
 //
 //   swift run -c release model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct]
 //   swift run -c release model-bench --threads-ab ROUNDS [--filter TEXT]
+//   swift run -c release model-bench --pool    (WorkerPool hand-off cost, PoolBench.swift)
 //
 // --threads-ab: 1 against 2 threads measured side by side (fast engine only): per round, a block
 // of runs of each engine in alternating order (ABBA), ~20 ms per block; reports the per-run
@@ -31,8 +32,9 @@ while !args.isEmpty {
     case "--filter": filter = args.removeFirst()
     case "--no-direct": withDirect = false
     case "--threads-ab": abRounds = max(1, Int(args.removeFirst()) ?? 1)
+    case "--pool": poolBench(calls: 2000); exit(0)
     default:
-        print("usage: model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct] [--threads-ab ROUNDS]")
+        print("usage: model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct] [--threads-ab ROUNDS] [--pool]")
         exit(2)
     }
 }
