@@ -2,10 +2,12 @@
 // DispatchQueue.concurrentPerform, which heap-allocates a few blocks per call on Linux).
 // Used by the dynamic executor and the generated model functions.
 //
-// A call publishes `parts` parts in one atomic claim word; the caller and the workers claim
-// parts from it until none is left, so the caller never waits for a worker that has not started
-// (a worker that wakes late, or not at all on a busy machine, leaves its parts to the caller),
-// only for parts a worker is running. Hand-off without system calls: an idle worker busy-waits
+// A call publishes `parts` parts in one atomic claim word; the caller claims parts from the
+// front (0, 1, ...), the workers from the back (parts - 1, ...), until none is left. So the caller
+// never waits for a worker that has not started (a worker that wakes late, or not at all on a
+// busy machine, leaves its parts to the caller), only for parts a worker is running, and each
+// thread keeps working on the same end of the rows from one step to the next (its input rows
+// are the ones it wrote, still in its own cache). Hand-off without system calls: an idle worker busy-waits
 // on the claim word (with the CPU's spin hint) for `spinMicroseconds` before it blocks on its
 // semaphore, and the caller signals that semaphore only for a worker that has gone to sleep;
 // the caller waiting for the last part busy-waits the same bounded time before blocking.
@@ -39,6 +41,7 @@ public final class WorkerPool: @unchecked Sendable {
     private struct Call {
         var job: Job?
         var context: UnsafeMutableRawPointer?
+        var parts: Int
     }
 
     private final class Worker: @unchecked Sendable {
@@ -49,9 +52,9 @@ public final class WorkerPool: @unchecked Sendable {
         var thread = pthread_t()
     }
 
-    /// Claim word: generation (bits 32...63) | parts (16...31) | next unclaimed part (0...15).
-    /// Claiming is a fetch-add of 1: the part is valid when below `parts`. Failed claims raise
-    /// `next` past `parts` by at most one per thread and generation, so it never carries.
+    /// Claim word: generation (bits 32...63) | front (16...31) | back (0...15): parts front..<back
+    /// are unclaimed. The caller claims `front` (front + 1), workers `back - 1` (back - 1), by
+    /// compare-exchange of the whole word, so a claim of an older generation fails.
     private let claim = Atomic<UInt64>(0)
     /// Parts of the current call finished (reset by the caller before publishing the call).
     private let finished = Atomic<Int>(0)
@@ -73,7 +76,7 @@ public final class WorkerPool: @unchecked Sendable {
         precondition(self.threads < 0x8000, "WorkerPool: \(threads) threads")
         self.spinMicroseconds = max(0, spinMicroseconds)
         call = .allocate(capacity: 1)
-        call.initialize(to: Call(job: nil, context: nil))
+        call.initialize(to: Call(job: nil, context: nil, parts: 0))
         workers = (1..<max(1, self.threads)).map { _ in Worker() }
         for (i, worker) in workers.enumerated() {
             let ctx = UnsafeMutablePointer<(Unmanaged<WorkerPool>, Int)>.allocate(capacity: 1)
@@ -140,17 +143,27 @@ public final class WorkerPool: @unchecked Sendable {
         return splineseg_move_off_cpu(Int32(caller)) == 1 && Int(splineseg_current_cpu()) != caller
     }
 
-    /// Claims and runs parts of the current call until none is left; returns the last claim word.
+    /// Claims and runs parts of the current call (the caller from the front, a worker from the
+    /// back) until none is left; returns the last claim word seen.
     @inline(__always)
     private func runParts(isCaller: Bool) -> UInt64 {
+        var word = claim.load(ordering: .acquiring)
         while true {
-            let word = claim.wrappingAdd(1, ordering: .acquiringAndReleasing).oldValue
-            let part = Int(word & 0xFFFF), parts = Int((word >> 16) & 0xFFFF)
-            if part >= parts { return word }
+            let front = (word >> 16) & 0xFFFF, back = word & 0xFFFF
+            if front >= back { return word }
+            let next = isCaller ? word &+ (1 << 16) : word &- 1
+            let (claimed, current) = claim.compareExchange(
+                expected: word, desired: next, ordering: .acquiringAndReleasing)
+            if !claimed {
+                word = current
+                continue
+            }
+            word = next
+            // The call's descriptor stays valid while one of its parts is unfinished.
             let c = call.pointee
-            c.job.unsafelyUnwrapped(c.context, part, parts)
+            c.job.unsafelyUnwrapped(c.context, Int(isCaller ? front : back &- 1), c.parts)
             let n = finished.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
-            if !isCaller && n == parts && callerWaiting.exchange(false, ordering: .sequentiallyConsistent) {
+            if !isCaller && n == c.parts && callerWaiting.exchange(false, ordering: .sequentiallyConsistent) {
                 done.signal()
             }
         }
@@ -199,11 +212,11 @@ public final class WorkerPool: @unchecked Sendable {
             for p in 0..<parts { job(context, p, parts) }
             return
         }
-        call.pointee = Call(job: job, context: context)
+        call.pointee = Call(job: job, context: context, parts: parts)
         callerCPU.store(Int(splineseg_current_cpu()), ordering: .relaxed)
         finished.store(0, ordering: .relaxed)
         generation &+= 1
-        claim.store((generation & 0xFFFF_FFFF) << 32 | UInt64(parts) << 16, ordering: .sequentiallyConsistent)
+        claim.store((generation & 0xFFFF_FFFF) << 32 | UInt64(parts), ordering: .sequentiallyConsistent)
         // Wake the sleepers among the workers this call can use; spinning ones see the word.
         for w in workers.prefix(parts - 1) where w.sleeping.load(ordering: .sequentiallyConsistent) {
             if w.sleeping.exchange(false, ordering: .sequentiallyConsistent) { w.wake.signal() }
