@@ -81,7 +81,10 @@ let package = Package(
             ],
             swiftSettings: swiftCPU),
         // Fast fixed-shape CNN kernels (SIMD, NCHWc8) with plain reference twins.
-        .target(name: "SplineKernels", swiftSettings: swiftCPU),
+        .target(name: "SplineKernels", dependencies: ["CSpinHint"], swiftSettings: swiftCPU),
+        // WorkerPool helpers in C: the spin-wait hint (x86 pause, arm64 yield), the current CPU,
+        // moving the calling thread off a CPU (GNU extensions the Swift Glibc module hides).
+        .target(name: "CSpinHint", path: "Sources/CSpinHint", cSettings: cCPU),
 
         // Benchmarks print numbers; they are not tests (timings are not asserted).
         .executableTarget(
@@ -90,7 +93,7 @@ let package = Package(
         // Process-wide malloc call counter for model-bench's allocation measurement.
         .target(name: "CMallocCounter", path: "Benchmarks/CMallocCounter", cSettings: cCPU),
         .executableTarget(
-            name: "model-bench", dependencies: ["SplineSeg", "SplineModel", "CMallocCounter"],
+            name: "model-bench", dependencies: ["SplineSeg", "SplineModel", "SplineKernels", "CMallocCounter"],
             path: "Benchmarks/model-bench", exclude: ["RESULTS-2026-11-26.txt"], swiftSettings: swiftCPU),
         .executableTarget(
             name: "kernel-bench", dependencies: ["SplineKernels"], path: "Benchmarks/kernel-bench",

@@ -6,6 +6,13 @@
 //
 //   swift run -c release model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct]
 //   model-bench --spec M.json --input X.f32 ...   one model, for tools/bench_peers.py (SingleModel.swift)
+//   swift run -c release model-bench --threads-ab ROUNDS [--filter TEXT]
+//   swift run -c release model-bench --pool    (WorkerPool hand-off cost, PoolBench.swift)
+//
+// --threads-ab: 1 against 2 threads measured side by side (fast engine only): per round, a block
+// of runs of each engine in alternating order (ABBA), ~20 ms per block; reports the per-run
+// time of each thread count and the per-round ratio T2/T1, median (min max) over the rounds,
+// for the built-in model (generated code and dynamic executor) and the filtered configs.
 //
 // Latency = FastEngine.run on an I x I slice: preprocessing into the arena, the network, the
 // coefficients, and the spline on the native I x I grid. "fast" uses the default plan (Winograd
@@ -16,7 +23,7 @@ import Foundation
 import SplineModel
 import SplineSeg
 
-var runs = 20, allocRuns = 1000, filter = "", withDirect = true
+var runs = 20, allocRuns = 1000, filter = "", withDirect = true, abRounds = 0
 var specPath: String?, inputPath: String?, referencePath: String?, singleThreads = 2, profile = false
 var args = Array(CommandLine.arguments.dropFirst())
 while !args.isEmpty {
@@ -31,8 +38,10 @@ while !args.isEmpty {
     case "--alloc-runs": allocRuns = max(1, Int(args.removeFirst()) ?? allocRuns)
     case "--filter": filter = args.removeFirst()
     case "--no-direct": withDirect = false
+    case "--threads-ab": abRounds = max(1, Int(args.removeFirst()) ?? 1)
+    case "--pool": poolBench(calls: 2000); exit(0)
     default:
-        print("usage: model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct]")
+        print("usage: model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct] [--threads-ab ROUNDS] [--pool]")
         print("       model-bench --spec M.json --input X.f32 [--reference R.f32] [--threads T] [--runs N] [--profile]")
         exit(2)
     }
@@ -78,9 +87,54 @@ func time(_ n: Int, _ body: () throws -> Void) rethrows -> (median: Double, min:
     return stats(t)
 }
 
+/// 1 against 2 threads side by side: `rounds` rounds of one block of runs per engine (ABBA order).
+func threadsAB(_ label: String, _ e1: FastEngine, _ e2: FastEngine, _ pixels: [Float], _ n: Int, rounds: Int) throws {
+    for _ in 0..<3 { try e1.run(pixels: pixels, width: n, height: n); try e2.run(pixels: pixels, width: n, height: n) }
+    let t0 = now()
+    try e1.run(pixels: pixels, width: n, height: n)
+    let block = max(1, min(200, Int(0.02 / max(now() - t0, 1e-6))))
+    func timeBlock(_ e: FastEngine) throws -> Double {
+        let t = now()
+        for _ in 0..<block { try e.run(pixels: pixels, width: n, height: n) }
+        return (now() - t) / Double(block)
+    }
+    var t1: [Double] = [], t2: [Double] = [], ratio: [Double] = []
+    for r in 0..<rounds {
+        let a: Double, b: Double
+        if r % 2 == 0 { a = try timeBlock(e1); b = try timeBlock(e2) } else { b = try timeBlock(e2); a = try timeBlock(e1) }
+        t1.append(a); t2.append(b); ratio.append(b / a)
+    }
+    let s1 = stats(t1), s2 = stats(t2), sr = stats(ratio)
+    print(pad(label, 24) + String(format: " %4d %9.3f %7.3f %7.3f %9.3f %7.3f %7.3f   %5.3f %5.3f %5.3f", block,
+                                  1e3 * s1.median, 1e3 * s1.min, 1e3 * s1.max, 1e3 * s2.median, 1e3 * s2.min,
+                                  1e3 * s2.max, sr.median, sr.min, sr.max))
+}
+
+func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+
+if abRounds > 0 {
+    print("model-bench --threads-ab: \(abRounds) rounds of (block of runs with 1 thread, block with 2 threads), ABBA;")
+    print("ms per run, median (min max) over rounds; ratio = T2/T1 per round, median (min max)\n")
+    print(pad("model", 24) + " runs   1T med     min     max    2T med     min     max   ratio   min   max")
+    if filter.isEmpty || "la-unet-d4b4f8-i128".contains(filter), SplineSegModel.builtInNames.contains("la-unet-d4b4f8-i128") {
+        let model = try SplineSegModel.builtIn(name: "la-unet-d4b4f8-i128")
+        let n = model.spec.input
+        for generated in [true, false] {
+            let e1 = try FastEngine(model: model, threads: 1, allowGenerated: generated)
+            let e2 = try FastEngine(model: model, threads: 2, allowGenerated: generated)
+            try threadsAB("built-in i128 " + (e1.usesGeneratedCode ? "generated" : "dynamic"), e1, e2, slice(n), n, rounds: abRounds)
+        }
+    }
+    for c in configs {
+        let model = try c.load(seed: 1)
+        let e1 = try FastEngine(model: model, threads: 1), e2 = try FastEngine(model: model, threads: 2)
+        try threadsAB(c.label + " \(c.input)", e1, e2, slice(c.input), c.input, rounds: abRounds)
+    }
+    exit(0)
+}
+
 print("model-bench: \(runs) runs per row (after 1 warm-up); ms median (min max); GFLOP/s = 2 x conv MACs / median;")
 print("peak = 12-accumulator FMA loop measured right before each model with the same thread count\n")
-func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 print(pad("model", 17) + "    I   GFLOP engine  T    median       min       max  GFLOP/s  %peak   arena")
 var smallest: SplineSegModel?
 for c in configs {

@@ -54,7 +54,8 @@ enum ModelSource {
             s += "            // \(i): \(st.name): \(st.kind.rawValue)\(alg) \(st.activation) \(st.input.shape) -> \(st.output.shape)\n"
             let inOff = plan.offset(of: st.input), outOff = plan.offset(of: st.output)
             if st.parallel {
-                s += "            pool.run(parts: min(pool.threads, \(st.units)), context: ctx) { c, part, parts in\n"
+                let scratch = st.scratchFloats > 0 ? ", scratch: true" : ""
+                s += "            pool.run(parts: pool.parts(units: \(st.units)\(scratch)), context: ctx) { c, part, parts in\n"
                 s += "                let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee\n"
                 s += "                " + call(st, a: "f.arena", w: "f.weights", inOff: inOff, outOff: outOff,
                                              scratch: "f.scratch + part * \(plan.scratchFloatsPerThread)",

@@ -24,13 +24,13 @@ public enum Model_la_unet_d4b4f8_i128 {
             let ctx = UnsafeMutableRawPointer(frame)
             generatedZeroHalo(a + 135200, blocks: 1, height: 128, width: 128)  // buffer 5 8x128x128: shared
             // 0: encoder.0.conv1: conv3x3c1 relu 1x128x128 -> 8x128x128
-            pool.run(parts: min(pool.threads, 128), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 128), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3c1_direct_c8_6x16_relu_avx2(f.arena + 0, f.arena + 135200, weights: f.weights + 0, bias: f.weights + 80, outChannels: 8, height: 128, width: 128, rows: rowRange(rows: 128, part: part, of: parts))
             }
             generatedZeroHalo(a + 0, blocks: 1, height: 128, width: 128)  // buffer 6 8x128x128: shared
             // 1: encoder.0.conv2: conv3x3 direct relu 8x128x128 -> 8x128x128
-            pool.run(parts: min(pool.threads, 128), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 128), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3_direct_c8_6x16_relu_avx2(f.arena + 135200, f.arena + 0, weights: f.weights + 96, bias: f.weights + 672, channels: 8, outChannels: 8, height: 128, width: 128, rows: rowRange(rows: 128, part: part, of: parts))
             }
@@ -42,13 +42,13 @@ public enum Model_la_unet_d4b4f8_i128 {
             f32_maxpool2x2s2_direct_c8_1x8_avx2(a + 0, a + 204896, channels: 8, height: 128, width: 128, rows: 0..<64)
             generatedZeroHalo(a + 0, blocks: 2, height: 64, width: 64)  // buffer 8 16x64x64: shared
             // 4: encoder.1.conv1: conv3x3 direct relu 8x64x64 -> 16x64x64
-            pool.run(parts: min(pool.threads, 64), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 64), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3_direct_c8_6x16_relu_avx2(f.arena + 204896, f.arena + 0, weights: f.weights + 688, bias: f.weights + 1840, channels: 8, outChannels: 16, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))
             }
             generatedZeroHalo(a + 204896, blocks: 2, height: 64, width: 64)  // buffer 9 16x64x64: shared
             // 5: encoder.1.conv2: conv3x3 winogradF63 relu 16x64x64 -> 16x64x64
-            pool.run(parts: min(pool.threads, 5), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 5, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: f.arena + 0, output: f.arena + 204896, weights: f.weights + 1856, scratch: f.scratch + part * 62496, inChannels: 16, outChannels: 16, height: 64, width: 64, blocks: rowRange(rows: 5, part: part, of: parts))
             }
@@ -60,13 +60,13 @@ public enum Model_la_unet_d4b4f8_i128 {
             f32_maxpool2x2s2_direct_c8_1x8_avx2(a + 204896, a + 73984, channels: 16, height: 64, width: 64, rows: 0..<32)
             generatedZeroHalo(a + 36992, blocks: 4, height: 32, width: 32)  // buffer 11 32x32x32: shared
             // 8: encoder.2.conv1: conv3x3 winogradF43 relu 16x32x32 -> 32x32x32
-            pool.run(parts: min(pool.threads, 2), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 73984, output: f.arena + 36992, weights: f.weights + 18256, scratch: f.scratch + part * 62496, inChannels: 16, outChannels: 32, height: 32, width: 32, blocks: rowRange(rows: 2, part: part, of: parts))
             }
             generatedZeroHalo(a + 73984, blocks: 4, height: 32, width: 32)  // buffer 12 32x32x32: shared
             // 9: encoder.2.conv2: conv3x3 winogradF43 relu 32x32x32 -> 32x32x32
-            pool.run(parts: min(pool.threads, 3), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 3, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 36992, output: f.arena + 73984, weights: f.weights + 36720, scratch: f.scratch + part * 62496, inChannels: 32, outChannels: 32, height: 32, width: 32, blocks: rowRange(rows: 3, part: part, of: parts))
             }
@@ -81,7 +81,7 @@ public enum Model_la_unet_d4b4f8_i128 {
             f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: a + 110976, output: a + 57728, weights: w + 73616, scratch: s, inChannels: 32, outChannels: 64, height: 16, width: 16, blocks: 0..<1)
             generatedZeroHalo(a + 78464, blocks: 8, height: 16, width: 16)  // buffer 15 64x16x16: shared
             // 13: encoder.3.conv2: conv3x3 winogradF43 relu 64x16x16 -> 64x16x16
-            pool.run(parts: min(pool.threads, 2), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 57728, output: f.arena + 78464, weights: f.weights + 147408, scratch: f.scratch + part * 62496, inChannels: 64, outChannels: 64, height: 16, width: 16, blocks: rowRange(rows: 2, part: part, of: parts))
             }
@@ -120,13 +120,13 @@ public enum Model_la_unet_d4b4f8_i128 {
             f32_convt2x2s2_gemm_c8_6x16_avx2(a + 36992, a + 18496, weights: w + 1774128, bias: w + 1776176, channels: 32, outChannels: 16, height: 16, width: 16, rows: 0..<16)
             generatedZeroHalo(a + 36992, blocks: 2, height: 32, width: 32)  // buffer 24 16x32x32: shared
             // 26: decoder.2.conv1: conv3x3 winogradF43 relu 32x32x32 -> 16x32x32
-            pool.run(parts: min(pool.threads, 2), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 0, output: f.arena + 36992, weights: f.weights + 1776192, scratch: f.scratch + part * 62496, inChannels: 32, outChannels: 16, height: 32, width: 32, blocks: rowRange(rows: 2, part: part, of: parts))
             }
             generatedZeroHalo(a + 0, blocks: 2, height: 32, width: 32)  // buffer 25 16x32x32: shared
             // 27: decoder.2.conv2: conv3x3 winogradF43 relu 16x32x32 -> 16x32x32
-            pool.run(parts: min(pool.threads, 2), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 36992, output: f.arena + 0, weights: f.weights + 1794640, scratch: f.scratch + part * 62496, inChannels: 16, outChannels: 16, height: 32, width: 32, blocks: rowRange(rows: 2, part: part, of: parts))
             }
@@ -134,13 +134,13 @@ public enum Model_la_unet_d4b4f8_i128 {
             f32_convt2x2s2_gemm_c8_6x16_avx2(a + 0, a + 170048, weights: w + 1803872, bias: w + 1804384, channels: 16, outChannels: 8, height: 32, width: 32, rows: 0..<32)
             generatedZeroHalo(a + 0, blocks: 1, height: 64, width: 64)  // buffer 26 8x64x64: shared
             // 29: decoder.3.conv1: conv3x3 direct relu 16x64x64 -> 8x64x64
-            pool.run(parts: min(pool.threads, 64), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 64), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3_direct_c8_6x16_relu_avx2(f.arena + 135200, f.arena + 0, weights: f.weights + 1804400, bias: f.weights + 1805552, channels: 16, outChannels: 8, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))
             }
             generatedZeroHalo(a + 34848, blocks: 1, height: 64, width: 64)  // buffer 27 8x64x64: shared
             // 30: decoder.3.conv2: conv3x3 direct relu 8x64x64 -> 8x64x64
-            pool.run(parts: min(pool.threads, 64), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 64), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_conv3x3_direct_c8_6x16_relu_avx2(f.arena + 0, f.arena + 34848, weights: f.weights + 1805568, bias: f.weights + 1806144, channels: 8, outChannels: 8, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))
             }

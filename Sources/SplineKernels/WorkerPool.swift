@@ -1,10 +1,21 @@
 // A fixed set of worker threads for splitting kernel calls, allocation-free per call (unlike
 // DispatchQueue.concurrentPerform, which heap-allocates a few blocks per call on Linux).
 // Used by the dynamic executor and the generated model functions.
-// The caller runs part 0 itself; workers 1..<parts run the others and signal completion.
-// Every kernel splits by output rows / tile blocks only, so results are bitwise identical for
-// any number of parts.
+//
+// A call publishes `parts` parts in one atomic claim word; the caller claims parts from the
+// front (0, 1, ...), the workers from the back (parts - 1, ...), until none is left. So the caller
+// never waits for a worker that has not started (a worker that wakes late, or not at all on a
+// busy machine, leaves its parts to the caller), only for parts a worker is running, and each
+// thread keeps working on the same end of the rows from one step to the next (its input rows
+// are the ones it wrote, still in its own cache). Hand-off without system calls: an idle worker busy-waits
+// on the claim word (with the CPU's spin hint) for `spinMicroseconds` before it blocks on its
+// semaphore, and the caller signals that semaphore only for a worker that has gone to sleep;
+// the caller waiting for the last part busy-waits the same bounded time before blocking.
+// Every kernel splits by output rows / tile blocks only, and a part's work does not depend on
+// the thread that runs it, so results are bitwise identical for any number of parts and threads.
+import CSpinHint
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -14,30 +25,63 @@ import Darwin
 public final class WorkerPool: @unchecked Sendable {
     /// Parts a call can run at once (the caller + threads - 1 workers).
     public let threads: Int
-    private let start: [DispatchSemaphore]
-    private let done = DispatchSemaphore(value: 0)
+    /// How long an idle worker busy-waits for the next call, and the caller for the parts that
+    /// workers are still running, before blocking on a semaphore (microseconds, 0: block at once).
+    public let spinMicroseconds: Int
+    /// The default busy-wait: long enough to cover the gaps between the parallel steps of a
+    /// network (single-threaded steps in between), short enough not to hold a core when idle.
+    public static let defaultSpinMicroseconds = 100
+
     /// A part of a call: job(context, part, parts). A C function pointer: a closure literal
     /// that captures nothing converts to it, and calling or storing it never allocates
     /// (Swift closures stored for other threads need a heap context; withoutActuallyEscaping
     /// allocates its escape check on every call).
     public typealias Job = @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> Void
 
-    // Written by the caller before signalling `start`, read by workers after waiting on it
-    // (the semaphores order the accesses).
-    private var job: Job?
-    private var context: UnsafeMutableRawPointer?
-    private var parts = 0
-    private var stopping = false
-    private var workers: [pthread_t] = []
+    private struct Call {
+        var job: Job?
+        var context: UnsafeMutableRawPointer?
+        var parts: Int
+    }
 
-    public init(threads: Int) {
+    private final class Worker: @unchecked Sendable {
+        /// Set by the worker before it blocks on `wake`; whoever clears it (the worker itself
+        /// on finding a new call, or the caller publishing one) decides whether `wake` is signalled.
+        let sleeping = Atomic<Bool>(false)
+        let wake = DispatchSemaphore(value: 0)
+        var thread = pthread_t()
+    }
+
+    /// Claim word: generation (bits 32...63) | front (16...31) | back (0...15): parts front..<back
+    /// are unclaimed. The caller claims `front` (front + 1), workers `back - 1` (back - 1), by
+    /// compare-exchange of the whole word, so a claim of an older generation fails.
+    private let claim = Atomic<UInt64>(0)
+    /// Parts of the current call finished (reset by the caller before publishing the call).
+    private let finished = Atomic<Int>(0)
+    /// Set by the caller before it blocks on `done` waiting for the last part.
+    private let callerWaiting = Atomic<Bool>(false)
+    private let stopping = Atomic<Bool>(false)
+    /// The CPU the caller ran on when it last published a call (-1: unknown).
+    private let callerCPU = Atomic<Int>(-1)
+    private let done = DispatchSemaphore(value: 0)
+    private let workers: [Worker]
+    // Written by the caller before it publishes the claim word (release), read by a thread after
+    // it claimed a part (acquire) and before it counts the part finished: the caller does not
+    // write it again until every part is finished. Raw memory: no exclusivity bookkeeping.
+    private let call: UnsafeMutablePointer<Call>
+    private var generation: UInt64 = 0
+
+    public init(threads: Int, spinMicroseconds: Int = WorkerPool.defaultSpinMicroseconds) {
         self.threads = max(1, threads)
-        start = (1..<max(2, self.threads)).map { _ in DispatchSemaphore(value: 0) }
-        for w in 1..<self.threads {
+        precondition(self.threads < 0x8000, "WorkerPool: \(threads) threads")
+        self.spinMicroseconds = max(0, spinMicroseconds)
+        call = .allocate(capacity: 1)
+        call.initialize(to: Call(job: nil, context: nil, parts: 0))
+        workers = (1..<max(1, self.threads)).map { _ in Worker() }
+        for (i, worker) in workers.enumerated() {
             let ctx = UnsafeMutablePointer<(Unmanaged<WorkerPool>, Int)>.allocate(capacity: 1)
-            ctx.initialize(to: (Unmanaged.passUnretained(self), w))
-            var tid = pthread_t()
-            let rc = pthread_create(&tid, nil, { raw in
+            ctx.initialize(to: (Unmanaged.passUnretained(self), i))
+            let rc = pthread_create(&worker.thread, nil, { raw in
                 let p = raw!.assumingMemoryBound(to: (Unmanaged<WorkerPool>, Int).self)
                 let (pool, index) = p.pointee
                 p.deallocate()
@@ -45,39 +89,147 @@ public final class WorkerPool: @unchecked Sendable {
                 return nil
             }, ctx)
             precondition(rc == 0, "WorkerPool: pthread_create failed (\(rc)); lower the thread count")
-            workers.append(tid)
         }
     }
 
     deinit {
-        stopping = true
-        for s in start { s.signal() }
-        for t in workers { pthread_join(t, nil) }
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        generation &+= 1
+        claim.store((generation & 0xFFFF_FFFF) << 32, ordering: .sequentiallyConsistent)
+        for w in workers where w.sleeping.exchange(false, ordering: .sequentiallyConsistent) { w.wake.signal() }
+        for w in workers { pthread_join(w.thread, nil) }
+        call.deallocate()
+    }
+
+    @inline(__always)
+    private static func generation(of word: UInt64) -> UInt64 { word >> 32 }
+
+    @inline(__always)
+    private static func nanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
+    }
+
+    /// Busy-waits (spin hint; clock read every 64 rounds) until `ready()` or `spinMicroseconds`
+    /// have passed; returns whether `ready()` came true. A worker (`worker`) also stops when it
+    /// shares the caller's CPU and cannot move off it: spinning there only slows the caller.
+    @inline(__always)
+    private func spin(worker: Bool, until ready: () -> Bool) -> Bool {
+        if ready() { return true }
+        if spinMicroseconds == 0 { return false }
+        let deadline = Self.nanoseconds() &+ UInt64(spinMicroseconds) &* 1000
+        var rounds = 0
+        while true {
+            splineseg_spin_hint()
+            if ready() { return true }
+            rounds &+= 1
+            if rounds & 63 == 0 {
+                if Self.nanoseconds() >= deadline { return false }
+                if worker && !offCallerCPU() { return false }
+            }
+        }
+    }
+
+    /// Whether this worker runs on another CPU than the caller, after moving off the caller's
+    /// CPU if it was on it. Linux places a woken thread on the waker's CPU when no CPU is idle
+    /// (every CPU busy, if only with niced background work), and two busy threads sharing a
+    /// CPU are not moved apart while they stay cache-hot: a worker there would only take time
+    /// from the caller. Costs two system calls when it moves, a few nanoseconds otherwise.
+    @inline(__always)
+    private func offCallerCPU() -> Bool {
+        let cpu = Int(splineseg_current_cpu()), caller = callerCPU.load(ordering: .relaxed)
+        if cpu < 0 || caller < 0 || cpu != caller { return true }
+        return splineseg_move_off_cpu(Int32(caller)) == 1 && Int(splineseg_current_cpu()) != caller
+    }
+
+    /// Claims and runs parts of the current call (the caller from the front, a worker from the
+    /// back) until none is left; returns the last claim word seen.
+    @inline(__always)
+    private func runParts(isCaller: Bool) -> UInt64 {
+        var word = claim.load(ordering: .acquiring)
+        while true {
+            let front = (word >> 16) & 0xFFFF, back = word & 0xFFFF
+            if front >= back { return word }
+            let next = isCaller ? word &+ (1 << 16) : word &- 1
+            let (claimed, current) = claim.compareExchange(
+                expected: word, desired: next, ordering: .acquiringAndReleasing)
+            if !claimed {
+                word = current
+                continue
+            }
+            word = next
+            // The call's descriptor stays valid while one of its parts is unfinished.
+            let c = call.pointee
+            c.job.unsafelyUnwrapped(c.context, Int(isCaller ? front : back &- 1), c.parts)
+            let n = finished.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
+            if !isCaller && n == c.parts && callerWaiting.exchange(false, ordering: .sequentiallyConsistent) {
+                done.signal()
+            }
+        }
     }
 
     private func work(_ index: Int) {
+        let me = workers[index]
+        var seen: UInt64 = 0
         while true {
-            start[index - 1].wait()
-            if stopping { return }
-            job!(context, index, parts)
-            done.signal()
+            // Wait for a call of a newer generation: spin, then sleep (Dekker with the caller:
+            // both sides store, then load the other's flag, all sequentially consistent).
+            if !spin(worker: true, until: { Self.generation(of: claim.load(ordering: .acquiring)) != seen }) {
+                me.sleeping.store(true, ordering: .sequentiallyConsistent)
+                let word = claim.load(ordering: .sequentiallyConsistent)
+                if Self.generation(of: word) == seen || !me.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                    me.wake.wait()  // the caller cleared `sleeping` and signals (or has signalled)
+                }
+            }
+            if stopping.load(ordering: .acquiring) { return }
+            // On the caller's CPU and unable to move: leave this call's parts to the caller.
+            seen = offCallerCPU() ? Self.generation(of: runParts(isCaller: false))
+                                  : Self.generation(of: claim.load(ordering: .acquiring))
         }
     }
 
-    /// Calls `job(context, p, parts)` for p in 0..<parts (parts <= threads), part 0 on the calling
-    /// thread, and returns when all parts are done. The parts must write disjoint memory. Not
-    /// reentrant: one call at a time per pool.
+    /// Parts per thread for work without per-part scratch: finer parts let the caller take over
+    /// the work of a worker that starts late or runs slowly (a CPU shared with other processes).
+    public static let partsPerThread = 4
+
+    /// How many parts to split `units` independent work units (output rows, tile blocks) into:
+    /// 1 with one thread; otherwise `partsPerThread` per thread, or, for work with per-part
+    /// scratch (`scratch`: the arena has one slot per thread), one per thread; at most `units`.
+    @inline(__always)
+    public func parts(units: Int, scratch: Bool = false) -> Int {
+        threads == 1 ? 1 : max(1, min(units, scratch ? threads : threads &* Self.partsPerThread))
+    }
+
+    /// Calls `job(context, p, parts)` once for each p in 0..<parts, on the calling thread and the
+    /// workers (any part on any of them, several parts on one; `parts` may exceed `threads`),
+    /// and returns when all parts are done. The parts must write disjoint memory and must not
+    /// depend on the thread that runs them; per-part scratch is indexed by `p` (so it needs
+    /// `parts` slots). Not reentrant: one call at a time per pool.
     public func run(parts: Int, context: UnsafeMutableRawPointer?, _ job: Job) {
-        precondition(parts >= 1 && parts <= threads, "WorkerPool: \(parts) parts for \(threads) threads")
-        if parts == 1 {
-            job(context, 0, 1)
+        precondition(parts >= 1 && parts < 0x8000, "WorkerPool: \(parts) parts")
+        if parts == 1 || threads == 1 {
+            for p in 0..<parts { job(context, p, parts) }
             return
         }
-        self.job = job
-        self.context = context
-        self.parts = parts
-        for w in 1..<parts { start[w - 1].signal() }
-        job(context, 0, parts)
-        for _ in 1..<parts { done.wait() }
+        call.pointee = Call(job: job, context: context, parts: parts)
+        callerCPU.store(Int(splineseg_current_cpu()), ordering: .relaxed)
+        finished.store(0, ordering: .relaxed)
+        generation &+= 1
+        claim.store((generation & 0xFFFF_FFFF) << 32 | UInt64(parts), ordering: .sequentiallyConsistent)
+        // Wake the sleepers among the workers this call can use; spinning ones see the word.
+        for w in workers.prefix(parts - 1) where w.sleeping.load(ordering: .sequentiallyConsistent) {
+            if w.sleeping.exchange(false, ordering: .sequentiallyConsistent) { w.wake.signal() }
+        }
+        _ = runParts(isCaller: true)
+        // Parts still running on workers: spin, then sleep (Dekker with the worker that finishes
+        // the last part).
+        if !spin(worker: false, until: { finished.load(ordering: .acquiring) == parts }) {
+            callerWaiting.store(true, ordering: .sequentiallyConsistent)
+            if finished.load(ordering: .sequentiallyConsistent) != parts
+                || !callerWaiting.exchange(false, ordering: .sequentiallyConsistent) {
+                done.wait()
+            }
+        }
     }
 }

@@ -56,7 +56,7 @@ final class PlanExecutor {
 
     @inline(__always)
     private func execute(_ s: PlanStep, _ w: UnsafePointer<Float>) {
-        let parts = s.parallel ? min(threads, s.units) : 1
+        let parts = s.parallel ? pool.parts(units: s.units, scratch: s.scratchFloats > 0) : 1
         if parts == 1 {
             runPart(s, w, part: 0, of: 1)
             return
@@ -75,7 +75,8 @@ final class PlanExecutor {
     private func runPart(_ s: PlanStep, _ w: UnsafePointer<Float>, part: Int, of parts: Int) {
         let input = UnsafePointer(arena.base + plan.offset(of: s.input))
         let output = arena.base + plan.offset(of: s.output)
-        let scratch = arena.base + plan.activationFloats + part * plan.scratchFloatsPerThread
+        // Per-part Winograd scratch: steps with scratch have at most `threads` parts (one slot each).
+        let scratch = arena.base + plan.activationFloats + (s.scratchFloats > 0 ? part * plan.scratchFloatsPerThread : 0)
         runStep(s, input: input, output: output, weights: w, scratch: scratch,
                 units: rowRange(rows: s.units, part: part, of: parts))
     }

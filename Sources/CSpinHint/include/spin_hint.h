@@ -1,0 +1,24 @@
+// Small helpers for WorkerPool that Swift cannot express or import:
+// - the CPU's spin-wait hint for the bounded busy-wait (x86 `pause`: lets the other SMT thread
+//   run and avoids the memory-order mis-speculation flush when the awaited store arrives; arm64
+//   `yield`), inline so the spin loop makes no call;
+// - the CPU the calling thread runs on, and a way to move the calling thread off a CPU (glibc's
+//   sched_getcpu / sched_setaffinity are GNU extensions that the Swift Glibc module hides).
+#pragma once
+
+static inline void splineseg_spin_hint(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/// The CPU the calling thread is running on (it may move at any time), or -1 where unknown.
+int splineseg_current_cpu(void);
+
+/// Moves the calling thread to another CPU of its affinity set: narrows the set to exclude
+/// `cpu` (the kernel migrates the thread at once) and restores it (the thread stays where it
+/// was moved until the scheduler moves it again). Returns 1 if the thread was moved, 0 if not
+/// (no other CPU allowed, a failed call, or not Linux).
+int splineseg_move_off_cpu(int cpu);

@@ -1,0 +1,23 @@
+// See include/spin_hint.h.
+#if defined(__linux__)
+#define _GNU_SOURCE
+#include <sched.h>
+#endif
+#include "spin_hint.h"
+
+#if defined(__linux__)
+int splineseg_current_cpu(void) { return sched_getcpu(); }
+
+int splineseg_move_off_cpu(int cpu) {
+    cpu_set_t allowed, others;
+    if (cpu < 0 || cpu >= CPU_SETSIZE || sched_getaffinity(0, sizeof allowed, &allowed) != 0) return 0;
+    others = allowed;
+    CPU_CLR(cpu, &others);
+    if (CPU_COUNT(&others) == 0 || sched_setaffinity(0, sizeof others, &others) != 0) return 0;
+    (void)sched_setaffinity(0, sizeof allowed, &allowed);
+    return 1;
+}
+#else
+int splineseg_current_cpu(void) { return -1; }
+int splineseg_move_off_cpu(int cpu) { (void)cpu; return 0; }
+#endif
