@@ -27,30 +27,6 @@ def _directed(from_surf: np.ndarray, to_surf: np.ndarray, spacing) -> np.ndarray
     return dt[from_surf]
 
 
-def volume_metrics(pred: np.ndarray, gt: np.ndarray, spacing) -> dict:
-    pred = np.asarray(pred, dtype=bool)
-    gt = np.asarray(gt, dtype=bool)
-    if pred.shape != gt.shape:
-        raise ValueError(f"prediction shape {pred.shape} differs from ground truth {gt.shape}")
-    spacing = tuple(float(s) for s in spacing)
-    if len(spacing) != pred.ndim:
-        raise ValueError(f"spacing {spacing} needs one value per axis of shape {pred.shape}")
-    tp = np.count_nonzero(pred & gt)
-    np_, ng = np.count_nonzero(pred), np.count_nonzero(gt)
-    acc = float(np.count_nonzero(pred == gt)) / pred.size
-    if np_ == 0 and ng == 0:
-        return dict(accuracy=acc, dice=1.0, jaccard=1.0, hd=0.0, hd95=0.0, assd=0.0)
-    dice = 2.0 * tp / (np_ + ng)
-    jac = tp / (np_ + ng - tp)
-    if np_ == 0 or ng == 0:
-        return dict(accuracy=acc, dice=dice, jaccard=jac, hd=math.inf, hd95=math.inf,
-                    assd=math.inf)
-    sp, sg = surface(pred), surface(gt)
-    d = np.concatenate([_directed(sp, sg, spacing), _directed(sg, sp, spacing)])
-    return dict(accuracy=acc, dice=dice, jaccard=jac, hd=float(d.max()),
-                hd95=float(np.percentile(d, 95)), assd=float(d.mean()))
-
-
 def overlap_metrics(pred: np.ndarray, gt: np.ndarray, spacing=None) -> dict:
     """Accuracy, Dice and Jaccard of volume_metrics alone (same empty-mask rules)."""
     pred = np.asarray(pred, dtype=bool)
@@ -63,6 +39,23 @@ def overlap_metrics(pred: np.ndarray, gt: np.ndarray, spacing=None) -> dict:
     if np_ == 0 and ng == 0:
         return dict(accuracy=acc, dice=1.0, jaccard=1.0)
     return dict(accuracy=acc, dice=2.0 * tp / (np_ + ng), jaccard=tp / (np_ + ng - tp))
+
+
+def volume_metrics(pred: np.ndarray, gt: np.ndarray, spacing) -> dict:
+    m = overlap_metrics(pred, gt)
+    pred = np.asarray(pred, dtype=bool)
+    gt = np.asarray(gt, dtype=bool)
+    spacing = tuple(float(s) for s in spacing)
+    if len(spacing) != pred.ndim:
+        raise ValueError(f"spacing {spacing} needs one value per axis of shape {pred.shape}")
+    has_p, has_g = pred.any(), gt.any()
+    if not has_p and not has_g:
+        return dict(m, hd=0.0, hd95=0.0, assd=0.0)
+    if not has_p or not has_g:
+        return dict(m, hd=math.inf, hd95=math.inf, assd=math.inf)
+    sp, sg = surface(pred), surface(gt)
+    d = np.concatenate([_directed(sp, sg, spacing), _directed(sg, sp, spacing)])
+    return dict(m, hd=float(d.max()), hd95=float(np.percentile(d, 95)), assd=float(d.mean()))
 
 
 METRIC_NAMES = ["accuracy", "dice", "jaccard", "hd", "hd95", "assd"]
