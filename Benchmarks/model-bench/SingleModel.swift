@@ -13,12 +13,18 @@ func readFloats(_ path: String) throws -> [Float] {
     return d.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
 }
 
-/// `--profile`: per-step median times, the slowest first, with each step's share and GFLOP/s.
-func profileModel(spec: String, input: String, threads: Int, runs: Int) throws {
+/// The spec's model on a FastEngine, its input, after one run (first run sizes the buffers).
+func loadedEngine(spec: String, input: String, threads: Int) throws -> (SplineSegModel, FastEngine, [Float]) {
     let model = try SplineSegModel.load(specPath: spec)
     let x = try readFloats(input)
     let e = try FastEngine(model: model, threads: threads)
     try e.computeCoefficients(networkInput: x)
+    return (model, e, x)
+}
+
+/// `--profile`: per-step median times, the slowest first, with each step's share and GFLOP/s.
+func profileModel(spec: String, input: String, threads: Int, runs: Int) throws {
+    let (model, e, x) = try loadedEngine(spec: spec, input: input, threads: threads)
     let t = try e.profileSteps(networkInput: x, runs: runs)
     let total = t.reduce(0, +)
     print(String(format: "profile of %@, %d thread(s), %d runs: steps sum to %.2f ms (median per step)", model.spec.name, threads, runs, total))
@@ -41,10 +47,7 @@ func profileModel(spec: String, input: String, threads: Int, runs: Int) throws {
 }
 
 func singleModel(spec: String, input: String, reference: String?, threads: Int, runs: Int) throws {
-    let model = try SplineSegModel.load(specPath: spec)
-    let x = try readFloats(input)
-    let e = try FastEngine(model: model, threads: threads)
-    try e.computeCoefficients(networkInput: x)
+    let (_, e, x) = try loadedEngine(spec: spec, input: input, threads: threads)
     var rel = -1.0
     if let r = reference {
         let ref = try readFloats(r)
