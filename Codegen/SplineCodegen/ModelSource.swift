@@ -53,16 +53,18 @@ enum ModelSource {
             let alg = st.kind == .conv3x3 ? " \(st.algorithm.rawValue)" : ""
             s += "            // \(i): \(st.name): \(st.kind.rawValue)\(alg) \(st.activation) \(st.input.shape) -> \(st.output.shape)\n"
             let inOff = plan.offset(of: st.input), outOff = plan.offset(of: st.output)
+            let pools = (max: st.maxPooled.map { plan.offset(of: $0) }, avg: st.avgPooled.map { plan.offset(of: $0) })
             if st.parallel {
                 let scratch = st.scratchFloats > 0 ? ", scratch: true" : ""
                 s += "            pool.run(parts: pool.parts(units: \(st.units)\(scratch)), context: ctx) { c, part, parts in\n"
                 s += "                let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee\n"
-                s += "                " + call(st, a: "f.arena", w: "f.weights", inOff: inOff, outOff: outOff,
+                s += "                " + call(st, a: "f.arena", w: "f.weights", inOff: inOff, outOff: outOff, pools: pools,
                                              scratch: "f.scratch + part * \(plan.scratchFloatsPerThread)",
                                              units: "rowRange(rows: \(st.units), part: part, of: parts)") + "\n"
                 s += "            }\n"
             } else {
-                s += "            " + call(st, a: "a", w: "w", inOff: inOff, outOff: outOff, scratch: "s", units: "0..<\(st.units)") + "\n"
+                s += "            " + call(st, a: "a", w: "w", inOff: inOff, outOff: outOff, pools: pools, scratch: "s",
+                                             units: "0..<\(st.units)") + "\n"
             }
         }
         s += "        }\n    }\n}\n"
@@ -70,7 +72,10 @@ enum ModelSource {
     }
 
     /// One kernel call, the literal twin of SplineSeg's `runStep`.
-    static func call(_ st: PlanStep, a: String, w: String, inOff: Int, outOff: Int, scratch: String, units: String) -> String {
+    static func call(
+        _ st: PlanStep, a: String, w: String, inOff: Int, outOff: Int, pools: (max: Int?, avg: Int?),
+        scratch: String, units: String
+    ) -> String {
         let act = st.activation == .none ? "" : "_\(st.activation)"
         let io = "\(a) + \(inOff), \(a) + \(outOff)"
         let wb = "weights: \(w) + \(st.weightOffset), bias: \(w) + \(st.biasOffset)"
@@ -80,6 +85,13 @@ enum ModelSource {
             return "f32_conv3x3c1_direct_c8_6x16\(act)_avx2(\(io), \(wb), outChannels: \(k), height: \(h), width: \(wd), rows: \(units))"
         case .conv3x3 where st.algorithm == .direct:
             return "f32_conv3x3_direct_c8_6x16\(act)_avx2(\(io), \(wb), channels: \(c), outChannels: \(k), height: \(h), width: \(wd), rows: \(units))"
+        case .conv3x3 where pools.max != nil || pools.avg != nil:
+            let tile = st.algorithm == .winogradF43 ? "4x4" : "6x6"
+            func ptr(_ o: Int?) -> String { o.map { "\(a) + \($0)" } ?? "nil" }
+            return "f32_conv3x3_winograd\(tile)_c8_6x16_relu_pool2x2s2_avx2(input: \(a) + \(inOff), "
+                + "output: \(st.writesOutput ? "\(a) + \(outOff)" : "nil"), maxPooled: \(ptr(pools.max)), avgPooled: \(ptr(pools.avg)), "
+                + "weights: \(w) + \(st.weightOffset), scratch: \(scratch), inChannels: \(c), outChannels: \(k), "
+                + "height: \(h), width: \(wd), blocks: \(units))"
         case .conv3x3:
             let tile = st.algorithm == .winogradF43 ? "4x4" : "6x6"
             return "f32_conv3x3_winograd\(tile)_c8_6x16\(act)_avx2(input: \(a) + \(inOff), output: \(a) + \(outOff), "

@@ -162,6 +162,25 @@ public func f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(
                      height: height, width: width, blocks: blocks, relu: true)
 }
 
+/// F(4x4,3x3) conv, bias, ReLU, fused 2x2 stride-2 pooling of the ReLU output (H, W even):
+/// `maxPooled` / `avgPooled` (each optional; padded NCHWc8 K x H/2 x W/2, interior written)
+/// get every 2x2 window's max / mean (bitwise what `f32_maxpool2x2s2_direct_c8_1x8_avx2` /
+/// `f32_avgpool_direct_c8_1x8_avx2` with kernel 2 compute from the full output); `output`
+/// (optional) the full result. The rest of the contract as `f32_conv3x3_winograd4x4_c8_6x16_relu_avx2`.
+@inlinable
+public func f32_conv3x3_winograd4x4_c8_6x16_relu_pool2x2s2_avx2(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
+    maxPooled: UnsafeMutablePointer<Float>?, avgPooled: UnsafeMutablePointer<Float>?,
+    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+) {
+    precondition(height & 1 == 0 && width & 1 == 0, "winograd pool2x2s2: odd height or width")
+    _winogradF43Conv(input: input, output: output, weights: weights, scratch: scratch,
+                     inChannels: inChannels, outChannels: outChannels,
+                     height: height, width: width, blocks: blocks, relu: true,
+                     maxPooled: maxPooled, avgPooled: avgPooled)
+}
+
 // MARK: - Implementation
 
 @inlinable @inline(__always)
@@ -309,9 +328,10 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
 
 @inlinable @inline(__always)
 func _winogradF43Conv(
-    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
     weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>, relu: Bool
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>, relu: Bool,
+    maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil
 ) {
     let cb = (inChannels &+ 7) >> 3, kb = (outChannels &+ 7) >> 3
     let cp = cb &* 8, kp = kb &* 8
@@ -328,6 +348,10 @@ func _winogradF43Conv(
     let uP = cp &* kp                         // U stride between positions p
     let bias = weights + 36 &* uP
     let zero = SIMD8<Float>()
+    let pooling = maxPooled != nil || avgPooled != nil
+    precondition(pooling || output != nil, "winograd: no output")
+    let prs = (width / 2 &+ 2) &* 8               // pooled outputs: row and channel-block strides
+    let pbs = (height / 2 &+ 2) &* prs
     precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT,
                  "winograd: block range out of bounds")
 
@@ -388,10 +412,10 @@ func _winogradF43Conv(
         // 3. Output transform Y = A^T M A + bias (+ ReLU), clipped to H x W. Output channel
         //    block outer, tiles inner.
         let two = SIMD8<Float>(repeating: 2), four = SIMD8<Float>(repeating: 4)
-        let eight = SIMD8<Float>(repeating: 8)
+        let eight = SIMD8<Float>(repeating: 8), quarter = SIMD8<Float>(repeating: 0.25)
         for k in 0..<kb {
             let bk = _wLoad(bias + k &* 8)
-            let dstK = output + k &* bs
+            let dstK = output.map { $0 + k &* bs }
             var ty = t0 / tilesW
             var tx = t0 &- ty &* tilesW
             for i in 0..<n {
@@ -411,26 +435,77 @@ func _winogradF43Conv(
                     _wStore(o + 144, (d12 + m5).addingProduct(d34, eight))
                 }
                 let orows = min(4, height &- oy), ocols = min(4, width &- ox)
-                let dstBase = dstK + (oy &+ 1) &* rs + (ox &+ 1) &* 8
-                for r in 0..<orows {
-                    let q = tmp + r &* 48
-                    let m0 = _wLoad(q), m1 = _wLoad(q + 8), m2 = _wLoad(q + 16)
-                    let m3 = _wLoad(q + 24), m4 = _wLoad(q + 32), m5 = _wLoad(q + 40)
-                    let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
-                    var y0 = (m0 + s12 + s34) + bk
-                    var y1 = d12.addingProduct(d34, two) + bk
-                    var y2 = s12.addingProduct(s34, four) + bk
-                    var y3 = (d12 + m5).addingProduct(d34, eight) + bk
-                    if relu {
-                        y0 = _wRelu(y0); y1 = _wRelu(y1); y2 = _wRelu(y2); y3 = _wRelu(y3)
+                if !pooling {
+                    let dstBase = dstK! + (oy &+ 1) &* rs + (ox &+ 1) &* 8
+                    for r in 0..<orows {
+                        let q = tmp + r &* 48
+                        let m0 = _wLoad(q), m1 = _wLoad(q + 8), m2 = _wLoad(q + 16)
+                        let m3 = _wLoad(q + 24), m4 = _wLoad(q + 32), m5 = _wLoad(q + 40)
+                        let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
+                        var y0 = (m0 + s12 + s34) + bk
+                        var y1 = d12.addingProduct(d34, two) + bk
+                        var y2 = s12.addingProduct(s34, four) + bk
+                        var y3 = (d12 + m5).addingProduct(d34, eight) + bk
+                        if relu {
+                            y0 = _wRelu(y0); y1 = _wRelu(y1); y2 = _wRelu(y2); y3 = _wRelu(y3)
+                        }
+                        let dst = dstBase + r &* rs
+                        if ocols == 4 {
+                            _wStore(dst, y0); _wStore(dst + 8, y1); _wStore(dst + 16, y2); _wStore(dst + 24, y3)
+                        } else {
+                            _wStore(dst, y0)
+                            if ocols > 1 { _wStore(dst + 8, y1) }
+                            if ocols > 2 { _wStore(dst + 16, y2) }
+                        }
                     }
-                    let dst = dstBase + r &* rs
-                    if ocols == 4 {
-                        _wStore(dst, y0); _wStore(dst + 8, y1); _wStore(dst + 16, y2); _wStore(dst + 24, y3)
-                    } else {
-                        _wStore(dst, y0)
-                        if ocols > 1 { _wStore(dst + 8, y1) }
-                        if ocols > 2 { _wStore(dst + 16, y2) }
+                } else {
+                    @inline(__always) func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+                        let q = tmp + r &* 48
+                        let m0 = _wLoad(q), m1 = _wLoad(q + 8), m2 = _wLoad(q + 16)
+                        let m3 = _wLoad(q + 24), m4 = _wLoad(q + 32), m5 = _wLoad(q + 40)
+                        let s12 = m1 + m2, d12 = m1 - m2, s34 = m3 + m4, d34 = m3 - m4
+                        var y0 = (m0 + s12 + s34) + bk
+                        var y1 = d12.addingProduct(d34, two) + bk
+                        var y2 = s12.addingProduct(s34, four) + bk
+                        var y3 = (d12 + m5).addingProduct(d34, eight) + bk
+                        if relu {
+                            y0 = _wRelu(y0); y1 = _wRelu(y1); y2 = _wRelu(y2); y3 = _wRelu(y3)
+                        }
+                        return (y0, y1, y2, y3)
+                    }
+                    @inline(__always) func store(_ dst: UnsafeMutablePointer<Float>,
+                                                 _ y: (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)) {
+                        if ocols == 4 {
+                            _wStore(dst, y.0); _wStore(dst + 8, y.1); _wStore(dst + 16, y.2); _wStore(dst + 24, y.3)
+                        } else {
+                            _wStore(dst, y.0)
+                            if ocols > 1 { _wStore(dst + 8, y.1) }
+                            if ocols > 2 { _wStore(dst + 16, y.2) }
+                        }
+                    }
+                    // Row pairs (orows and ocols are even): full rows if wanted, then the 2x2
+                    // windows' max and mean in the pool kernels' operation order (max of the
+                    // two row maxima; ((a + b) + c) + d, times 1/4).
+                    let pOff = k &* pbs + (oy / 2 &+ 1) &* prs + (ox / 2 &+ 1) &* 8
+                    var r = 0
+                    while r < orows {
+                        let y = row(r)
+                        if let d = dstK { store(d + (oy &+ 1 &+ r) &* rs + (ox &+ 1) &* 8, y) }
+                        // Top row of each 2x2 window reduced at once (fewer live registers).
+                        let m0 = vmax(y.0, y.1), m1 = vmax(y.2, y.3)
+                        let s0 = y.0 + y.1, s1 = y.2 + y.3
+                        let z = row(r &+ 1)
+                        if let d = dstK { store(d + (oy &+ 2 &+ r) &* rs + (ox &+ 1) &* 8, z) }
+                        let pr = pOff + (r >> 1) &* prs
+                        if let mp = maxPooled {
+                            _wStore(mp + pr, vmax(m0, vmax(z.0, z.1)))
+                            if ocols > 2 { _wStore(mp + pr + 8, vmax(m1, vmax(z.2, z.3))) }
+                        }
+                        if let ap = avgPooled {
+                            _wStore(ap + pr, ((s0 + z.0) + z.1) * quarter)
+                            if ocols > 2 { _wStore(ap + pr + 8, ((s1 + z.2) + z.3) * quarter) }
+                        }
+                        r &+= 2
                     }
                 }
                 tx &+= 1

@@ -117,6 +117,25 @@ public func f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(
                      height: height, width: width, blocks: blocks, relu: true)
 }
 
+/// F(6x6,3x3) conv, bias, ReLU, fused 2x2 stride-2 pooling of the ReLU output (H, W even):
+/// `maxPooled` / `avgPooled` (each optional; padded NCHWc8 K x H/2 x W/2, interior written)
+/// get every 2x2 window's max / mean (bitwise what `f32_maxpool2x2s2_direct_c8_1x8_avx2` /
+/// `f32_avgpool_direct_c8_1x8_avx2` with kernel 2 compute from the full output); `output`
+/// (optional) the full result. The rest of the contract as `f32_conv3x3_winograd6x6_c8_6x16_relu_avx2`.
+@inlinable
+public func f32_conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
+    maxPooled: UnsafeMutablePointer<Float>?, avgPooled: UnsafeMutablePointer<Float>?,
+    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+) {
+    precondition(height & 1 == 0 && width & 1 == 0, "winograd pool2x2s2: odd height or width")
+    _winogradF63Conv(input: input, output: output, weights: weights, scratch: scratch,
+                     inChannels: inChannels, outChannels: outChannels,
+                     height: height, width: width, blocks: blocks, relu: true,
+                     maxPooled: maxPooled, avgPooled: avgPooled)
+}
+
 // MARK: - Implementation
 
 /// One row / column of B^T d B for F(6,3): 8 in, 8 out at out, out+s, ..., out+7s.
@@ -148,9 +167,10 @@ func _wInputTransform8(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float
 
 @inlinable @inline(__always)
 func _winogradF63Conv(
-    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
     weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>, relu: Bool
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>, relu: Bool,
+    maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil
 ) {
     let cb = (inChannels &+ 7) >> 3, kb = (outChannels &+ 7) >> 3
     let cp = cb &* 8, kp = kb &* 8
@@ -167,6 +187,10 @@ func _winogradF63Conv(
     let uP = cp &* kp
     let bias = weights + 64 &* uP
     let zero = SIMD8<Float>()
+    let pooling = maxPooled != nil || avgPooled != nil
+    precondition(pooling || output != nil, "winograd: no output")
+    let prs = (width / 2 &+ 2) &* 8               // pooled outputs: row and channel-block strides
+    let pbs = (height / 2 &+ 2) &* prs
     precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT,
                  "winograd: block range out of bounds")
 
@@ -233,9 +257,10 @@ func _winogradF63Conv(
         let c32 = SIMD8<Float>(repeating: 32), h2 = SIMD8<Float>(repeating: 0.5)
         let h4 = SIMD8<Float>(repeating: 0.25), h8 = SIMD8<Float>(repeating: 0.125)
         let h16 = SIMD8<Float>(repeating: 0.0625), h32 = SIMD8<Float>(repeating: 0.03125)
+        let quarter = SIMD8<Float>(repeating: 0.25)
         for k in 0..<kb {
             let bk = _wLoad(bias + k &* 8)
-            let dstK = output + k &* bs
+            let dstK = output.map { $0 + k &* bs }
             var ty = t0 / tilesW
             var tx = t0 &- ty &* tilesW
             for i in 0..<n {
@@ -258,32 +283,92 @@ func _winogradF63Conv(
                     _wStore(o + 320, (b1 + m7).addingProduct(b2, c32).addingProduct(b3, h32))
                 }
                 let orows = min(6, height &- oy), ocols = min(6, width &- ox)
-                let dstBase = dstK + (oy &+ 1) &* rs + (ox &+ 1) &* 8
-                for r in 0..<orows {
-                    let q = tmp + r &* 64
-                    let m0 = _wLoad(q), m1 = _wLoad(q + 8), m2 = _wLoad(q + 16), m3 = _wLoad(q + 24)
-                    let m4 = _wLoad(q + 32), m5 = _wLoad(q + 40), m6 = _wLoad(q + 48), m7 = _wLoad(q + 56)
-                    let a1 = m1 + m2, b1 = m1 - m2, a2 = m3 + m4, b2 = m3 - m4, a3 = m5 + m6, b3 = m5 - m6
-                    var y0 = (m0 + a1 + a2 + a3) + bk
-                    var y1 = b1.addingProduct(b2, c2).addingProduct(b3, h2) + bk
-                    var y2 = a1.addingProduct(a2, c4).addingProduct(a3, h4) + bk
-                    var y3 = b1.addingProduct(b2, c8).addingProduct(b3, h8) + bk
-                    var y4 = a1.addingProduct(a2, c16).addingProduct(a3, h16) + bk
-                    var y5 = (b1 + m7).addingProduct(b2, c32).addingProduct(b3, h32) + bk
-                    if relu {
-                        y0 = _wRelu(y0); y1 = _wRelu(y1); y2 = _wRelu(y2)
-                        y3 = _wRelu(y3); y4 = _wRelu(y4); y5 = _wRelu(y5)
+                if !pooling {
+                    let dstBase = dstK! + (oy &+ 1) &* rs + (ox &+ 1) &* 8
+                    for r in 0..<orows {
+                        let q = tmp + r &* 64
+                        let m0 = _wLoad(q), m1 = _wLoad(q + 8), m2 = _wLoad(q + 16), m3 = _wLoad(q + 24)
+                        let m4 = _wLoad(q + 32), m5 = _wLoad(q + 40), m6 = _wLoad(q + 48), m7 = _wLoad(q + 56)
+                        let a1 = m1 + m2, b1 = m1 - m2, a2 = m3 + m4, b2 = m3 - m4, a3 = m5 + m6, b3 = m5 - m6
+                        var y0 = (m0 + a1 + a2 + a3) + bk
+                        var y1 = b1.addingProduct(b2, c2).addingProduct(b3, h2) + bk
+                        var y2 = a1.addingProduct(a2, c4).addingProduct(a3, h4) + bk
+                        var y3 = b1.addingProduct(b2, c8).addingProduct(b3, h8) + bk
+                        var y4 = a1.addingProduct(a2, c16).addingProduct(a3, h16) + bk
+                        var y5 = (b1 + m7).addingProduct(b2, c32).addingProduct(b3, h32) + bk
+                        if relu {
+                            y0 = _wRelu(y0); y1 = _wRelu(y1); y2 = _wRelu(y2)
+                            y3 = _wRelu(y3); y4 = _wRelu(y4); y5 = _wRelu(y5)
+                        }
+                        let dst = dstBase + r &* rs
+                        if ocols == 6 {
+                            _wStore(dst, y0); _wStore(dst + 8, y1); _wStore(dst + 16, y2)
+                            _wStore(dst + 24, y3); _wStore(dst + 32, y4); _wStore(dst + 40, y5)
+                        } else {
+                            _wStore(dst, y0)
+                            if ocols > 1 { _wStore(dst + 8, y1) }
+                            if ocols > 2 { _wStore(dst + 16, y2) }
+                            if ocols > 3 { _wStore(dst + 24, y3) }
+                            if ocols > 4 { _wStore(dst + 32, y4) }
+                        }
                     }
-                    let dst = dstBase + r &* rs
-                    if ocols == 6 {
-                        _wStore(dst, y0); _wStore(dst + 8, y1); _wStore(dst + 16, y2)
-                        _wStore(dst + 24, y3); _wStore(dst + 32, y4); _wStore(dst + 40, y5)
-                    } else {
-                        _wStore(dst, y0)
-                        if ocols > 1 { _wStore(dst + 8, y1) }
-                        if ocols > 2 { _wStore(dst + 16, y2) }
-                        if ocols > 3 { _wStore(dst + 24, y3) }
-                        if ocols > 4 { _wStore(dst + 32, y4) }
+                } else {
+                    @inline(__always) func row(_ r: Int) -> (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>,
+                                                             SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) {
+                        let q = tmp + r &* 64
+                        let m0 = _wLoad(q), m1 = _wLoad(q + 8), m2 = _wLoad(q + 16), m3 = _wLoad(q + 24)
+                        let m4 = _wLoad(q + 32), m5 = _wLoad(q + 40), m6 = _wLoad(q + 48), m7 = _wLoad(q + 56)
+                        let a1 = m1 + m2, b1 = m1 - m2, a2 = m3 + m4, b2 = m3 - m4, a3 = m5 + m6, b3 = m5 - m6
+                        var y0 = (m0 + a1 + a2 + a3) + bk
+                        var y1 = b1.addingProduct(b2, c2).addingProduct(b3, h2) + bk
+                        var y2 = a1.addingProduct(a2, c4).addingProduct(a3, h4) + bk
+                        var y3 = b1.addingProduct(b2, c8).addingProduct(b3, h8) + bk
+                        var y4 = a1.addingProduct(a2, c16).addingProduct(a3, h16) + bk
+                        var y5 = (b1 + m7).addingProduct(b2, c32).addingProduct(b3, h32) + bk
+                        if relu {
+                            y0 = _wRelu(y0); y1 = _wRelu(y1); y2 = _wRelu(y2)
+                            y3 = _wRelu(y3); y4 = _wRelu(y4); y5 = _wRelu(y5)
+                        }
+                        return (y0, y1, y2, y3, y4, y5)
+                    }
+                    @inline(__always) func store(_ dst: UnsafeMutablePointer<Float>, _ y: (SIMD8<Float>, SIMD8<Float>,
+                                                 SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)) {
+                        if ocols == 6 {
+                            _wStore(dst, y.0); _wStore(dst + 8, y.1); _wStore(dst + 16, y.2)
+                            _wStore(dst + 24, y.3); _wStore(dst + 32, y.4); _wStore(dst + 40, y.5)
+                        } else {
+                            _wStore(dst, y.0)
+                            if ocols > 1 { _wStore(dst + 8, y.1) }
+                            if ocols > 2 { _wStore(dst + 16, y.2) }
+                            if ocols > 3 { _wStore(dst + 24, y.3) }
+                            if ocols > 4 { _wStore(dst + 32, y.4) }
+                        }
+                    }
+                    // Row pairs (orows and ocols are even): full rows if wanted, then the 2x2
+                    // windows' max and mean in the pool kernels' operation order (max of the
+                    // two row maxima; ((a + b) + c) + d, times 1/4).
+                    let pOff = k &* pbs + (oy / 2 &+ 1) &* prs + (ox / 2 &+ 1) &* 8
+                    var r = 0
+                    while r < orows {
+                        let y = row(r)
+                        if let d = dstK { store(d + (oy &+ 1 &+ r) &* rs + (ox &+ 1) &* 8, y) }
+                        // Top row of each 2x2 window reduced at once (fewer live registers).
+                        let m0 = vmax(y.0, y.1), m1 = vmax(y.2, y.3), m2 = vmax(y.4, y.5)
+                        let s0 = y.0 + y.1, s1 = y.2 + y.3, s2 = y.4 + y.5
+                        let z = row(r &+ 1)
+                        if let d = dstK { store(d + (oy &+ 2 &+ r) &* rs + (ox &+ 1) &* 8, z) }
+                        let pr = pOff + (r >> 1) &* prs
+                        if let mp = maxPooled {
+                            _wStore(mp + pr, vmax(m0, vmax(z.0, z.1)))
+                            if ocols > 2 { _wStore(mp + pr + 8, vmax(m1, vmax(z.2, z.3))) }
+                            if ocols > 4 { _wStore(mp + pr + 16, vmax(m2, vmax(z.4, z.5))) }
+                        }
+                        if let ap = avgPooled {
+                            _wStore(ap + pr, ((s0 + z.0) + z.1) * quarter)
+                            if ocols > 2 { _wStore(ap + pr + 8, ((s1 + z.2) + z.3) * quarter) }
+                            if ocols > 4 { _wStore(ap + pr + 16, ((s2 + z.4) + z.5) * quarter) }
+                        }
+                        r &+= 2
                     }
                 }
                 tx &+= 1

@@ -103,9 +103,15 @@ public struct ExecutionPlan: Sendable, Equatable {
                 + "in \(t.input.buffer)+\(t.input.floatOffset):\(t.input.shape) out \(t.output.buffer)+\(t.output.floatOffset):\(t.output.shape) "
                 + "c \(t.channels) k \(t.outChannels) h \(t.height) w \(t.width) p \(t.parameter) "
                 + "w \(t.weightOffset)+\(t.weightCount) b \(t.biasOffset) units \(t.units) par \(t.parallel) "
-                + "scratch \(t.scratchFloats) produces \(t.produces.map(\.name).joined(separator: ","))\n"
+                + "scratch \(t.scratchFloats) produces \(t.produces.map(\.name).joined(separator: ","))"
+                + (t.maxPooled == nil && t.avgPooled == nil ? "" : " pool2 full \(t.writesOutput) max \(Self.describe(t.maxPooled)) avg \(Self.describe(t.avgPooled))")
+                + "\n"
         }
         return s
+    }
+
+    private static func describe(_ v: PlanView?) -> String {
+        v.map { "\($0.buffer)+\($0.floatOffset):\($0.shape)" } ?? "-"
     }
 
     /// Human-readable table: steps, shapes, algorithms, buffers and the arena size.
@@ -113,8 +119,11 @@ public struct ExecutionPlan: Sendable, Equatable {
         var s = ""
         for (i, t) in steps.enumerated() {
             let alg = t.kind == .conv3x3 ? t.algorithm.rawValue : "-"
+            let pools = (t.maxPooled.map { " +max2 \($0.shape) @buf\($0.buffer)" } ?? "")
+                + (t.avgPooled.map { " +avg2 \($0.shape) @buf\($0.buffer)" } ?? "")
+            let out = t.writesOutput ? "\(t.output.shape) @buf\(t.output.buffer)" : "(not stored)"
             s += "  \(i): \(t.name) \(t.kind.rawValue)[\(alg)\(t.activation == .none ? "" : "+\(t.activation)")] "
-                + "\(t.input.shape) -> \(t.output.shape) @buf\(t.output.buffer)\(t.parallel ? " (threads)" : "")\n"
+                + "\(t.input.shape) -> \(out)\(pools)\(t.parallel ? " (threads)" : "")\n"
         }
         s += "  arena: \(buffers.count) buffers, activations \(4 * activationFloats) bytes "
             + "(without reuse \(4 * unsharedFloats) bytes), Winograd scratch \(4 * scratchFloatsPerThread) bytes per thread, "

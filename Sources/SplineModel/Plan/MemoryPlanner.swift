@@ -22,6 +22,8 @@ enum MemoryPlanner {
         for (i, s) in l.steps.enumerated() {
             touch(s.input.buffer, i)
             touch(s.output.buffer, i)
+            if let v = s.maxPooled { touch(v.buffer, i) }
+            if let v = s.avgPooled { touch(v.buffer, i) }
         }
         touch(l.outputBuffer, l.steps.count)
         return live

@@ -30,6 +30,8 @@ struct PlanLowering {
     let policy: AlgorithmPolicy
     let shapes: [ActShape]
     var uses: [Int]
+    /// Network steps reading each register.
+    var consumers: [[Int]]
     var view: [PlanView?]
     var target: [PlanView?]
     var steps: [PlanStep] = []
@@ -54,7 +56,10 @@ struct PlanLowering {
         self.policy = policy
         shapes = network.registerShapes()
         uses = [Int](repeating: 0, count: shapes.count)
-        for s in network.steps { for r in s.inputs { uses[r] += 1 } }
+        consumers = [[Int]](repeating: [], count: shapes.count)
+        for (i, s) in network.steps.enumerated() {
+            for r in s.inputs { uses[r] += 1; consumers[r].append(i) }
+        }
         view = [PlanView?](repeating: nil, count: shapes.count)
         target = view
     }
@@ -159,11 +164,17 @@ struct PlanLowering {
                 consumed += 1
             }
             let outReg = ns[i + consumed - 1].output
-            let out = output(outReg)
+            var outView: PlanView?
+            func out() -> PlanView {
+                if let v = outView { return v }
+                let v = output(outReg)
+                outView = v
+                return v
+            }
             let h = inShape.height, wd = inShape.width, c = inShape.channels
             if k == 3 && c == 1 {
                 let p = try pack { () throws(KernelShapeError) in try packConv3x3C1(weights: wv, bias: bv, outChannels: cout) }
-                add(ns[i + consumed - 1].name, .conv3x3c1, .direct, act, inView, out, c, cout, h, wd, 0,
+                add(ns[i + consumed - 1].name, .conv3x3c1, .direct, act, inView, out(), c, cout, h, wd, 0,
                     appendWeights(p.weights), p.weights.count, appendWeights(p.bias), macs: cout * 9 * h * wd)
             } else if k == 3 {
                 let alg = act == .tanh ? .direct : algorithm(c, cout, h, wd)
@@ -173,25 +184,30 @@ struct PlanLowering {
                     let p = try pack { () throws(KernelShapeError) in
                         try packConv3x3(weights: wv, bias: bv, outChannels: cout, channels: c)
                     }
-                    add(ns[i + consumed - 1].name, .conv3x3, .direct, act, inView, out, c, cout, h, wd, 0,
+                    add(ns[i + consumed - 1].name, .conv3x3, .direct, act, inView, out(), c, cout, h, wd, 0,
                         appendWeights(p.weights), p.weights.count, appendWeights(p.bias), macs: macs)
                 case .winogradF43, .winogradF63:
                     let p = alg == .winogradF43
                         ? winogradF43PackWeights(weights: wv, bias: bv, inChannels: c, outChannels: cout)
                         : winogradF63PackWeights(weights: wv, bias: bv, inChannels: c, outChannels: cout)
-                    add(ns[i + consumed - 1].name, .conv3x3, alg, act, inView, out, c, cout, h, wd, 0,
-                        appendWeights(p), p.count, -1, macs: macs)
+                    let wo = appendWeights(p)
+                    if act == .relu, consumed == 1, let fused = fusePools(conv: i, channels: cout, height: h, width: wd) {
+                        emitFused(i, fused, alg, inView, c, cout, h, wd, wo, p.count, macs: macs)
+                        return fused.consumed
+                    }
+                    add(ns[i + consumed - 1].name, .conv3x3, alg, act, inView, out(), c, cout, h, wd, 0,
+                        wo, p.count, -1, macs: macs)
                 }
             } else if k == 1 {
                 let p = try pack { () throws(KernelShapeError) in
                     try packConv1x1(weights: wv, bias: bv, outChannels: cout, channels: c)
                 }
-                add(ns[i + consumed - 1].name, .conv1x1, .direct, act, inView, out, c, cout, h, wd, 0,
+                add(ns[i + consumed - 1].name, .conv1x1, .direct, act, inView, out(), c, cout, h, wd, 0,
                     appendWeights(p.weights), p.weights.count, appendWeights(p.bias), macs: c * cout * h * wd)
             } else {
                 throw .unsupported("layer '\(s.name)': \(k)x\(k) conv (only 3x3 and 1x1)")
             }
-            view[outReg] = out
+            view[outReg] = out()
             return consumed
         case .affine, .tanh:
             throw .unsupported("layer '\(s.name)': BatchNorm / tanh that does not follow a 1x1 conv")
@@ -227,6 +243,76 @@ struct PlanLowering {
         return 1
     }
 
+    /// Pools fused into a Winograd conv + ReLU (network step `conv`): the max pool that
+    /// follows it, and a skip pool of even kernel reading the same output (its first 2x2 stage;
+    /// kernel 2k' > 2 leaves an avgPool(k') on the half-size result). Nil unless H, W are even
+    /// and the next step max-pools the conv's output.
+    struct FusedPools {
+        var maxStep: Int
+        var avgStep: Int?
+        var avgKernel: Int
+        /// The full-resolution output is read by something else too.
+        var keepOutput: Bool
+        /// Network steps consumed in order (the conv and its max pool).
+        var consumed: Int { 2 }
+    }
+
+    private func fusePools(conv i: Int, channels: Int, height h: Int, width w: Int) -> FusedPools? {
+        let ns = network.steps
+        let reg = ns[i].output
+        guard h % 2 == 0, w % 2 == 0, i + 1 < ns.count, case .maxPool2 = ns[i + 1].op,
+              ns[i + 1].inputs == [reg] else { return nil }
+        var avg: (step: Int, kernel: Int)?
+        for j in consumers[reg] where j != i + 1 && !emitted.contains(j) {
+            if case .avgPool(let k) = ns[j].op, k % 2 == 0, avg == nil, ns[j].inputs == [reg] { avg = (j, k) }
+        }
+        let fusedUses = 1 + (avg == nil ? 0 : 1)
+        return FusedPools(maxStep: i + 1, avgStep: avg?.step, avgKernel: avg?.kernel ?? 0,
+                          keepOutput: uses[reg] > fusedUses)
+    }
+
+    /// Emits conv step i with its fused pools (see `FusedPools`).
+    private mutating func emitFused(
+        _ i: Int, _ f: FusedPools, _ alg: ConvAlgorithm, _ inView: PlanView, _ c: Int, _ k: Int, _ h: Int, _ w: Int,
+        _ weightOffset: Int, _ weightCount: Int, macs: Int
+    ) {
+        let ns = network.steps
+        let reg = ns[i].output
+        let maxReg = ns[f.maxStep].output
+        let maxView = target[maxReg] ?? newBuffer(shapes[maxReg])
+        emitted.insert(f.maxStep)
+        view[maxReg] = maxView
+        var produced: [PlanStep.Produced] = []
+        var full: PlanView?
+        if f.keepOutput {
+            full = target[reg] ?? newBuffer(shapes[reg])
+            view[reg] = full
+            produced.append(.init(name: ns[i].name, view: full!))
+        }
+        produced.append(.init(name: ns[f.maxStep].name, view: maxView))
+        var avgView: PlanView?
+        if let a = f.avgStep {
+            emitted.insert(a)
+            let avgReg = ns[a].output
+            if f.avgKernel == 2 {
+                avgView = target[avgReg] ?? newBuffer(shapes[avgReg])
+                view[avgReg] = avgView
+                produced.append(.init(name: ns[a].name, view: avgView!))
+            } else {
+                avgView = newBuffer(ActShape(channels: k, height: h / 2, width: w / 2))
+            }
+        }
+        add(ns[i].name, .conv3x3, alg, .relu, inView, full ?? maxView, c, k, h, w, 0, weightOffset, weightCount, -1,
+            macs: macs, maxPooled: maxView, avgPooled: avgView, writesOutput: full != nil, produced: produced)
+        if let a = f.avgStep, f.avgKernel > 2, let half = avgView {
+            // The rest of the skip pool: avgPool(kernel / 2) of the 2x2 means.
+            let avgReg = ns[a].output
+            let out = target[avgReg] ?? newBuffer(shapes[avgReg])
+            add(ns[a].name, .avgPool, .direct, .none, half, out, k, k, h / 2, w / 2, f.avgKernel / 2, -1, 0, -1, macs: 0)
+            view[avgReg] = out
+        }
+    }
+
     private func algorithm(_ c: Int, _ k: Int, _ h: Int, _ w: Int) -> ConvAlgorithm {
         guard policy == .auto, c >= 16, k >= 16 else { return .direct }
         return winogradPrefersF63(inChannels: c, outChannels: k, height: h, width: w) ? .winogradF63 : .winogradF43
@@ -244,7 +330,9 @@ struct PlanLowering {
     private mutating func add(
         _ name: String, _ kind: PlanStep.Kind, _ alg: ConvAlgorithm, _ act: Activation, _ input: PlanView,
         _ output: PlanView, _ c: Int, _ k: Int, _ h: Int, _ w: Int, _ parameter: Int,
-        _ weightOffset: Int, _ weightCount: Int, _ biasOffset: Int, macs: Int, produces: Bool = true
+        _ weightOffset: Int, _ weightCount: Int, _ biasOffset: Int, macs: Int, produces: Bool = true,
+        maxPooled: PlanView? = nil, avgPooled: PlanView? = nil, writesOutput: Bool = true,
+        produced: [PlanStep.Produced]? = nil
     ) {
         var units = h, scratch = 0
         switch (kind, alg) {
@@ -264,8 +352,11 @@ struct PlanLowering {
             channels: c, outChannels: k, height: h, width: w, parameter: parameter,
             weightOffset: weightOffset, weightCount: weightCount, biasOffset: biasOffset, units: units,
             parallel: work >= PlanLowering.parallelWorkThreshold && units > 1, scratchFloats: scratch, macs: macs,
-            produces: produces ? [.init(name: name, view: output)] : [])
+            maxPooled: maxPooled, avgPooled: avgPooled, writesOutput: writesOutput,
+            produces: produced ?? (produces ? [.init(name: name, view: output)] : []))
         steps.append(step)
         lastWriter[output.buffer] = steps.count - 1
+        if let v = maxPooled { lastWriter[v.buffer] = steps.count - 1 }
+        if let v = avgPooled { lastWriter[v.buffer] = steps.count - 1 }
     }
 }

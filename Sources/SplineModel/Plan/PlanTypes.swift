@@ -83,6 +83,16 @@ public struct PlanStep: Sendable, Hashable {
     public let scratchFloats: Int
     /// Multiply-adds (convs), 0 for pools and copies.
     public let macs: Int
+    /// A Winograd conv + ReLU with the 2x2 stride-2 pooling that follows it fused into its output
+    /// transform (`*_relu_pool2x2s2_*` kernels): the max-pooled result (the UNet / VGG max pool)
+    /// and the mean-pooled result (first stage of a UNet skip pool), each H/2 x W/2; nil when
+    /// not fused.
+    public let maxPooled: PlanView?
+    public let avgPooled: PlanView?
+    /// Whether the full-resolution `output` is written. False for a fused conv whose output is
+    /// read by nothing but its pools: `output` is then the max-pooled view (no buffer of the
+    /// full size exists).
+    public let writesOutput: Bool
     /// Reference layers whose outputs are complete after this step (name, view): e.g. the
     /// transposed conv of a UNet step completes both `upconv` and `cat`.
     public internal(set) var produces: [Produced]

@@ -78,7 +78,9 @@ final class PlanExecutor {
         // Per-part Winograd scratch: steps with scratch have at most `threads` parts (one slot each).
         let scratch = arena.base + plan.activationFloats + (s.scratchFloats > 0 ? part * plan.scratchFloatsPerThread : 0)
         runStep(s, input: input, output: output, weights: w, scratch: scratch,
-                units: rowRange(rows: s.units, part: part, of: parts))
+                units: rowRange(rows: s.units, part: part, of: parts),
+                maxPooled: s.maxPooled.map { arena.base + plan.offset(of: $0) },
+                avgPooled: s.avgPooled.map { arena.base + plan.offset(of: $0) })
     }
 
     /// The CHW values of a view (debugging).

@@ -7,8 +7,25 @@ import SplineModel
 @inline(__always)
 func runStep(
     _ s: PlanStep, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, units r: Range<Int>
+    weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, units r: Range<Int>,
+    maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil
 ) {
+    if maxPooled != nil || avgPooled != nil {
+        // A Winograd conv + ReLU with fused 2x2 pools (PlanStep.maxPooled).
+        let full = s.writesOutput ? output : nil
+        precondition(s.kind == .conv3x3 && s.activation == .relu, "fused pools on a non-Winograd step (plan bug)")
+        if s.algorithm == .winogradF43 {
+            f32_conv3x3_winograd4x4_c8_6x16_relu_pool2x2s2_avx2(
+                input: input, output: full, maxPooled: maxPooled, avgPooled: avgPooled, weights: weights + s.weightOffset,
+                scratch: scratch, inChannels: s.channels, outChannels: s.outChannels, height: s.height, width: s.width, blocks: r)
+        } else {
+            precondition(s.algorithm == .winogradF63, "fused pools on a direct conv (plan bug)")
+            f32_conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2(
+                input: input, output: full, maxPooled: maxPooled, avgPooled: avgPooled, weights: weights + s.weightOffset,
+                scratch: scratch, inChannels: s.channels, outChannels: s.outChannels, height: s.height, width: s.width, blocks: r)
+        }
+        return
+    }
     let w = weights + max(s.weightOffset, 0), b = weights + max(s.biasOffset, 0)
     let (c, k, h, wd) = (s.channels, s.outChannels, s.height, s.width)
     switch (s.kind, s.algorithm, s.activation) {
