@@ -1,4 +1,5 @@
 import Foundation
+import SplineKernels
 import SplineModel
 import XCTest
 
@@ -32,12 +33,48 @@ final class PlanTests: XCTestCase {
             for (k, s) in p.steps.enumerated() {
                 XCTAssertLessThan(p.buffers[s.input.buffer].firstStep, k, "\(name): step \(k) reads an unwritten buffer")
                 XCTAssertLessThanOrEqual(s.output.floatOffset + s.output.shape.count, p.buffers[s.output.buffer].shape.count)
+                for v in [s.maxPooled, s.avgPooled].compactMap({ $0 }) {
+                    XCTAssertLessThanOrEqual(v.floatOffset + v.shape.count, p.buffers[v.buffer].shape.count)
+                    XCTAssertEqual(v.shape, ActShape(channels: s.outChannels, height: s.height / 2, width: s.width / 2))
+                }
             }
             print("\(name): plan \(p.hash.prefix(12)), \(p.steps.count) steps, arena \(p.arenaBytes(threads: 1)) bytes "
                   + "(1 thread; activations \(4 * p.activationFloats), without reuse \(4 * p.unsharedFloats)), "
                   + "\(p.arenaBytes(threads: 2)) bytes with 2 threads")
             if p.buffers.count > 3 { XCTAssertLessThan(p.activationFloats, p.unsharedFloats, name) }
         }
+    }
+
+    /// 2x2 pools after a Winograd conv + ReLU run in its output transform: the max pool, and the
+    /// first 2x2 stage of a UNet skip pool (kernel 2: all of it; kernel 4: an avgPool(2) of the
+    /// half-size means follows). A conv output read only by its pools is never stored.
+    func testPoolsFuseIntoWinogradConvs() throws {
+        let builtin = try SplineSegModel.load(specPath: Self.shippedSpecPath).plan   // I 128, O 64: skip pools of kernel 2
+        let names = builtin.steps.map(\.name)
+        XCTAssertTrue(names.contains("pools.0"), "the 8-channel level runs direct convs: its pool stays a step")
+        for level in 1...3 {
+            XCTAssertFalse(names.contains("pools.\(level)"))
+            XCTAssertFalse(names.contains("decoder.\(3 - level).skip_pool"))
+            let conv = builtin.steps[try XCTUnwrap(names.firstIndex(of: "encoder.\(level).conv2"))]
+            XCTAssertNotNil(conv.maxPooled)
+            XCTAssertNotNil(conv.avgPooled)
+            XCTAssertFalse(conv.writesOutput)
+            XCTAssertEqual(conv.produces.map(\.name), ["pools.\(level)", "decoder.\(3 - level).skip_pool"])
+        }
+        let unet = try XCTUnwrap(FastEngineTests.fixtures.first { $0.name == "unet-d3b2f8-i64-p3" }).model.plan  // skip kernel 4
+        let unames = unet.steps.map(\.name)
+        let c = try XCTUnwrap(unames.firstIndex(of: "encoder.1.conv2"))
+        XCTAssertEqual(unet.steps[c].produces.map(\.name), ["pools.1"])
+        let rest = try XCTUnwrap(unames.firstIndex(of: "decoder.1.skip_pool"))
+        XCTAssertEqual(unet.steps[rest].kind, .avgPool)
+        XCTAssertEqual(unet.steps[rest].parameter, 2)
+        XCTAssertEqual(unet.steps[rest].input, unet.steps[c].avgPooled)
+        let vgg = try XCTUnwrap(FastEngineTests.fixtures.first { $0.name == "vgg1-i28-p2" }).model.plan
+        let v = vgg.steps[try XCTUnwrap(vgg.steps.firstIndex { $0.name == "features.conv1_2" })]
+        XCTAssertNotNil(v.maxPooled)
+        XCTAssertNil(v.avgPooled)
+        XCTAssertFalse(v.writesOutput)
+        XCTAssertFalse(vgg.steps.contains { $0.kind == .maxPool2 })
     }
 
     func testDevModelPlanSummaryAndDeterminism() throws {
@@ -50,7 +87,7 @@ final class PlanTests: XCTestCase {
         // encoder goes deeper, and the transposed conv writes into the pooled skip's buffer.
         let names = a.plan.steps.map(\.name)
         let skip0 = try XCTUnwrap(names.firstIndex(of: "decoder.3.skip_pool"))
-        XCTAssertEqual(names[skip0 - 1], "encoder.0.conv2")
+        XCTAssertEqual(names[skip0 - 1], "encoder.0.conv2")   // a direct conv: its pools are steps
         let up = a.plan.steps[try XCTUnwrap(names.firstIndex(of: "decoder.3.upconv"))]
         XCTAssertEqual(up.output.buffer, a.plan.steps[skip0].output.buffer)
         XCTAssertEqual(up.output.floatOffset, a.plan.steps[skip0].output.shape.blocks * up.output.shape.blockStride)
