@@ -20,7 +20,10 @@ struct LoweredNetwork {
 ///   buffer (KERNELS.md "Concatenation"); a part starting at a channel that is not a multiple
 ///   of 8 is copied in with the scalar channel copy instead;
 /// - the skip pool of each UNet decoder step is scheduled right after its skip is produced, so
-///   the full-resolution skip dies at once and only the pooled part stays alive.
+///   the full-resolution skip dies at once and only the pooled part stays alive;
+/// - a Winograd conv + ReLU followed by a 2x2 max pool computes the pool (and the first 2x2 stage
+///   of an even-kernel skip pool of the same output) in its output transform, and stores its
+///   full-resolution output only if something else reads it (`FusedPools`).
 struct PlanLowering {
     /// Steps with fewer multiply-adds (or floats moved, for pools) run on one thread: splitting
     /// them costs more in dispatch than it gains (~1M MACs is ~50 us on one Zen 3 core).
@@ -191,7 +194,7 @@ struct PlanLowering {
                         ? winogradF43PackWeights(weights: wv, bias: bv, inChannels: c, outChannels: cout)
                         : winogradF63PackWeights(weights: wv, bias: bv, inChannels: c, outChannels: cout)
                     let wo = appendWeights(p)
-                    if act == .relu, consumed == 1, let fused = fusePools(conv: i, channels: cout, height: h, width: wd) {
+                    if act == .relu, consumed == 1, let fused = fusePools(conv: i, height: h, width: wd) {
                         emitFused(i, fused, alg, inView, c, cout, h, wd, wo, p.count, macs: macs)
                         return fused.consumed
                     }
@@ -257,7 +260,7 @@ struct PlanLowering {
         var consumed: Int { 2 }
     }
 
-    private func fusePools(conv i: Int, channels: Int, height h: Int, width w: Int) -> FusedPools? {
+    private func fusePools(conv i: Int, height h: Int, width w: Int) -> FusedPools? {
         let ns = network.steps
         let reg = ns[i].output
         guard h % 2 == 0, w % 2 == 0, i + 1 < ns.count, case .maxPool2 = ns[i + 1].op,
