@@ -101,6 +101,13 @@ func fmt(_ x: Double) -> String {
 }
 
 let args = CommandLine.arguments
+let usage = "usage: wino-bench [reps (default 11)] [F43|F63|- (both)] [vgg]"
+if args.contains(where: { $0 == "-h" || $0 == "--help" }) { print(usage); exit(0) }
+guard args.count <= 4, args.count < 2 || (Int(args[1]).map { $0 >= 1 } ?? false),
+      args.count < 3 || ["F43", "F63", "-"].contains(args[2]), args.count < 4 || args[3] == "vgg" else {
+    FileHandle.standardError.write(Data((usage + "\n").utf8))
+    exit(2)
+}
 let reps = args.count > 1 ? Int(args[1])! : 11
 let only = args.count > 2 && args[2] != "-" ? args[2] : ""
 // Extra VGG-16 shapes at 512x512 input (blocks 1-3) and block 4 at 64x64 with a 3rd argument "vgg".
