@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 bd076de90243bf5d88834b4994f1835309597b6609830b7ce996ce56b2eac32b
+// builtin: la-unet-d4b4f8-i128 pack-sha256 3b8aa810f156eed1cb8b369033cf2d2827480b5fdb4eea5d63ccc6fb916f40a2
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

@@ -44,6 +44,15 @@ func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     return min(max(n, 6), 120)
 }
 
+/// Output-channel parts of a layer whose tiles all fit in one block (1 or 2): such a layer
+/// (deep levels of small models, e.g. 128 channels at 8x8) would otherwise run on one thread.
+/// Work unit u is then tile block u / 2, 16-channel output panels of half u % 2; both halves
+/// transform the whole input block (small next to the GEMMs) and each streams half of U.
+@inlinable @inline(__always)
+func _wKParts(tilesPerBlock n: Int, kp: Int, tiles: Int) -> Int {
+    tiles <= n && kp >= 32 ? 2 : 1
+}
+
 /// Number of output tiles per block (see `_wTilesPerBlock`).
 @inlinable @inline(__always)
 public func winogradF43TilesPerBlock(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
@@ -51,13 +60,14 @@ public func winogradF43TilesPerBlock(inChannels: Int, outChannels: Int, height: 
                     tiles: ((height &+ 3) >> 2) &* ((width &+ 3) >> 2))
 }
 
-/// Total number of tile blocks of an H x W output: the kernel's block range is a sub-range
-/// of 0..<winogradF43BlockCount(...).
+/// Number of work units of an H x W output (tile blocks; 2 output-channel halves when one
+/// block holds every tile, `_wKParts`): the kernel's `blocks` range is a sub-range of
+/// 0..<winogradF43BlockCount(...).
 @inlinable @inline(__always)
 public func winogradF43BlockCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
     let tiles = ((height &+ 3) >> 2) &* ((width &+ 3) >> 2)
     let n = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
-    return (tiles &+ n &- 1) / n
+    return (tiles &+ n &- 1) / n &* _wKParts(tilesPerBlock: n, kp: (outChannels &+ 7) & ~7, tiles: tiles)
 }
 
 /// Floats of scratch ONE thread needs (each concurrently running call needs its own).
@@ -292,20 +302,23 @@ func _wMicro6x8(_ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Fl
     _wStore(c + 24, c3); _wStore(c + 32, c4); _wStore(c + 40, c5)
 }
 
-/// The batched GEMMs of one tile block: for p in 0..<positions,
+/// The batched GEMMs of one tile block for the 16-channel output panels `panels` (the last
+/// one 8 wide when Kp % 16 == 8): for p in 0..<positions,
 /// M[p][kb][i][8] = sum_c V[p][c/8][i][c%8] * U[p][c][k] (V at V + p*vP + cblk*(nT*8) + i*8,
 /// U panels at U + p*uP + panel*16*cp, M at M + p*mP + kb*(nT*8) + i*8), i < np (multiple of 6).
 @inlinable @inline(__always)
 func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
                    _ U: UnsafePointer<Float>, _ uP: Int,
-                   _ M: UnsafeMutablePointer<Float>, _ mP: Int, cb: Int, kp: Int, nT: Int, np: Int) {
+                   _ M: UnsafeMutablePointer<Float>, _ mP: Int, cb: Int, kp: Int, nT: Int, np: Int,
+                   panels: Range<Int>) {
     let cp = cb &* 8
     let fullPanels = kp >> 4
+    let fullEnd = min(panels.upperBound, fullPanels)
     for p in 0..<positions {
         let vp = UnsafePointer(V + p &* vP)
         let up = U + p &* uP
         let mp = M + p &* mP
-        for panel in 0..<fullPanels {
+        for panel in panels.lowerBound..<fullEnd {
             let b = up + panel &* 16 &* cp
             let c = mp + (panel &* 2) &* (nT &* 8)
             var i0 = 0
@@ -314,7 +327,7 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
                 i0 &+= 6
             }
         }
-        if kp & 15 != 0 {
+        if kp & 15 != 0 && panels.upperBound > fullPanels {
             let b = up + fullPanels &* 16 &* cp
             let c = mp + (fullPanels &* 2) &* (nT &* 8)
             var i0 = 0
@@ -352,68 +365,79 @@ func _winogradF43Conv(
     precondition(pooling || output != nil, "winograd: no output")
     let prs = (width / 2 &+ 2) &* 8               // pooled outputs: row and channel-block strides
     let pbs = (height / 2 &+ 2) &* prs
-    precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT,
+    let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
+    let panels = (kp &+ 15) >> 4               // 16-channel output panels (the last may be 8 wide)
+    let panelsPerPart = (panels &+ kParts &- 1) / kParts
+    precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT &* kParts,
                  "winograd: block range out of bounds")
 
-    for blk in blocks {
+    var transformed = -1                       // the tile block whose V is in scratch
+    for unit in blocks {
+        let blk = kParts == 1 ? unit : unit >> 1
+        let pan0 = kParts == 1 ? 0 : (unit & 1) &* panelsPerPart
+        let pan1 = min(panels, pan0 &+ panelsPerPart)
         let t0 = blk &* nT
         let n = min(nT, tiles &- t0)
         let np: Int = ((n &+ 5) / 6) &* 6
+        if blk != transformed {                // consecutive units of one block share its V
+            transformed = blk
 
-        // 1. Input transform. V[p][c][i][8] at V + p*vP + c*(nT*8) + i*8. Channel block
-        //    outer, tiles inner: the input is streamed along 6 rows at a time.
-        for i in n..<np {   // pad tiles of the last micro-panel: zeros (never stale data)
-            for p in 0..<36 {
-                for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
+            // 1. Input transform. V[p][c][i][8] at V + p*vP + c*(nT*8) + i*8. Channel block
+            //    outer, tiles inner: the input is streamed along 6 rows at a time.
+            for i in n..<np {   // pad tiles of the last micro-panel: zeros (never stale data)
+                for p in 0..<36 {
+                    for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
+                }
             }
-        }
-        for c in 0..<cb {
-            let srcC = input + c &* bs
-            var ty = t0 / tilesW
-            var tx = t0 &- ty &* tilesW
-            for i in 0..<n {
-                let y0 = ty &* 4, x0 = tx &* 4      // padded coordinates of the 6x6 patch
-                let src = srcC + y0 &* rs + x0 &* 8
-                let dst = V + c &* (nT &* 8) + i &* 8
-                if y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2 {
-                    for r in 0..<6 {   // rows: X = d B into tmp[r*6 + j]
-                        let s = src + r &* rs
-                        _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
-                                          _wLoad(s + 24), _wLoad(s + 32), _wLoad(s + 40), tmp + r &* 48, 8)
-                    }
-                } else {
-                    // Partial tile at the right / bottom edge: zeros beyond the halo.
-                    let rows = min(6, height &+ 2 &- y0), cols = min(6, width &+ 2 &- x0)  // both >= 3
-                    for r in 0..<6 {
-                        let s = src + r &* rs
-                        if r >= rows {
-                            _wInputTransform6(zero, zero, zero, zero, zero, zero, tmp + r &* 48, 8)
-                        } else {
+            for c in 0..<cb {
+                let srcC = input + c &* bs
+                var ty = t0 / tilesW
+                var tx = t0 &- ty &* tilesW
+                for i in 0..<n {
+                    let y0 = ty &* 4, x0 = tx &* 4      // padded coordinates of the 6x6 patch
+                    let src = srcC + y0 &* rs + x0 &* 8
+                    let dst = V + c &* (nT &* 8) + i &* 8
+                    if y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2 {
+                        for r in 0..<6 {   // rows: X = d B into tmp[r*6 + j]
+                            let s = src + r &* rs
                             _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
-                                              cols > 3 ? _wLoad(s + 24) : zero,
-                                              cols > 4 ? _wLoad(s + 32) : zero,
-                                              cols > 5 ? _wLoad(s + 40) : zero, tmp + r &* 48, 8)
+                                              _wLoad(s + 24), _wLoad(s + 32), _wLoad(s + 40), tmp + r &* 48, 8)
+                        }
+                    } else {
+                        // Partial tile at the right / bottom edge: zeros beyond the halo.
+                        let rows = min(6, height &+ 2 &- y0), cols = min(6, width &+ 2 &- x0)  // both >= 3
+                        for r in 0..<6 {
+                            let s = src + r &* rs
+                            if r >= rows {
+                                _wInputTransform6(zero, zero, zero, zero, zero, zero, tmp + r &* 48, 8)
+                            } else {
+                                _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                                  cols > 3 ? _wLoad(s + 24) : zero,
+                                                  cols > 4 ? _wLoad(s + 32) : zero,
+                                                  cols > 5 ? _wLoad(s + 40) : zero, tmp + r &* 48, 8)
+                            }
                         }
                     }
+                    for j in 0..<6 {       // columns: V = B^T X
+                        let q = tmp + j &* 8
+                        _wInputTransform6(_wLoad(q), _wLoad(q + 48), _wLoad(q + 96),
+                                          _wLoad(q + 144), _wLoad(q + 192), _wLoad(q + 240), dst + j &* vP, 6 &* vP)
+                    }
+                    tx &+= 1
+                    if tx == tilesW { tx = 0; ty &+= 1 }
                 }
-                for j in 0..<6 {       // columns: V = B^T X
-                    let q = tmp + j &* 8
-                    _wInputTransform6(_wLoad(q), _wLoad(q + 48), _wLoad(q + 96),
-                                      _wLoad(q + 144), _wLoad(q + 192), _wLoad(q + 240), dst + j &* vP, 6 &* vP)
-                }
-                tx &+= 1
-                if tx == tilesW { tx = 0; ty &+= 1 }
             }
         }
 
         // 2. 36 GEMMs: M[p][kb][i][8] at M + p*mP + kb*(nT*8) + i*8.
-        _wBatchedGemm(positions: 36, V, vP, weights, uP, M, mP, cb: cb, kp: kp, nT: nT, np: np)
+        _wBatchedGemm(positions: 36, V, vP, weights, uP, M, mP, cb: cb, kp: kp, nT: nT, np: np,
+                      panels: pan0..<pan1)
 
         // 3. Output transform Y = A^T M A + bias (+ ReLU), clipped to H x W. Output channel
         //    block outer, tiles inner.
         let two = SIMD8<Float>(repeating: 2), four = SIMD8<Float>(repeating: 4)
         let eight = SIMD8<Float>(repeating: 8), quarter = SIMD8<Float>(repeating: 0.25)
-        for k in 0..<kb {
+        for k in (pan0 &* 2)..<min(kb, pan1 &* 2) {
             let bk = _wLoad(bias + k &* 8)
             let dstK = output.map { $0 + k &* bs }
             var ty = t0 / tilesW

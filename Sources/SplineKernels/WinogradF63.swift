@@ -28,12 +28,13 @@ public func winogradPrefersF63(inChannels: Int, outChannels: Int, height: Int, w
     return t63 &* 10 < t43 &* 9
 }
 
-/// Total number of tile blocks; the kernel's block range is a sub-range of 0..<this.
+/// Number of work units (tile blocks; 2 output-channel halves when one block holds every tile,
+/// `_wKParts` in WinogradF43.swift); the kernel's `blocks` range is a sub-range of 0..<this.
 @inlinable @inline(__always)
 public func winogradF63BlockCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
     let tiles = ((height &+ 5) / 6) &* ((width &+ 5) / 6)
     let n = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
-    return (tiles &+ n &- 1) / n
+    return (tiles &+ n &- 1) / n &* _wKParts(tilesPerBlock: n, kp: (outChannels &+ 7) & ~7, tiles: tiles)
 }
 
 /// Floats of scratch ONE thread needs (each concurrently running call needs its own).
@@ -191,65 +192,76 @@ func _winogradF63Conv(
     precondition(pooling || output != nil, "winograd: no output")
     let prs = (width / 2 &+ 2) &* 8               // pooled outputs: row and channel-block strides
     let pbs = (height / 2 &+ 2) &* prs
-    precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT,
+    let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
+    let panels = (kp &+ 15) >> 4               // 16-channel output panels (the last may be 8 wide)
+    let panelsPerPart = (panels &+ kParts &- 1) / kParts
+    precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT &* kParts,
                  "winograd: block range out of bounds")
 
-    for blk in blocks {
+    var transformed = -1                       // the tile block whose V is in scratch
+    for unit in blocks {
+        let blk = kParts == 1 ? unit : unit >> 1
+        let pan0 = kParts == 1 ? 0 : (unit & 1) &* panelsPerPart
+        let pan1 = min(panels, pan0 &+ panelsPerPart)
         let t0 = blk &* nT
         let n = min(nT, tiles &- t0)
         let np: Int = ((n &+ 5) / 6) &* 6
+        if blk != transformed {                // consecutive units of one block share its V
+            transformed = blk
 
-        // 1. Input transform V = B^T d B (8x8 per tile and channel block).
-        for i in n..<np {
-            for p in 0..<64 {
-                for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
+            // 1. Input transform V = B^T d B (8x8 per tile and channel block).
+            for i in n..<np {
+                for p in 0..<64 {
+                    for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
+                }
             }
-        }
-        for c in 0..<cb {
-            let srcC = input + c &* bs
-            var ty = t0 / tilesW
-            var tx = t0 &- ty &* tilesW
-            for i in 0..<n {
-                let y0 = ty &* 6, x0 = tx &* 6      // padded coordinates of the 8x8 patch
-                let src = srcC + y0 &* rs + x0 &* 8
-                let dst = V + c &* (nT &* 8) + i &* 8
-                if y0 &+ 8 <= height &+ 2 && x0 &+ 8 <= width &+ 2 {
-                    for r in 0..<8 {
-                        let s = src + r &* rs
-                        _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16), _wLoad(s + 24),
-                                          _wLoad(s + 32), _wLoad(s + 40), _wLoad(s + 48), _wLoad(s + 56),
-                                          tmp + r &* 64, 8)
-                    }
-                } else {
-                    // Partial tile: zeros beyond the halo (rows, cols >= 3).
-                    let rows = min(8, height &+ 2 &- y0), cols = min(8, width &+ 2 &- x0)
-                    for r in 0..<8 {
-                        let s = src + r &* rs
-                        if r >= rows {
-                            _wInputTransform8(zero, zero, zero, zero, zero, zero, zero, zero, tmp + r &* 64, 8)
-                        } else {
-                            _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
-                                              cols > 3 ? _wLoad(s + 24) : zero,
-                                              cols > 4 ? _wLoad(s + 32) : zero,
-                                              cols > 5 ? _wLoad(s + 40) : zero,
-                                              cols > 6 ? _wLoad(s + 48) : zero,
-                                              cols > 7 ? _wLoad(s + 56) : zero, tmp + r &* 64, 8)
+            for c in 0..<cb {
+                let srcC = input + c &* bs
+                var ty = t0 / tilesW
+                var tx = t0 &- ty &* tilesW
+                for i in 0..<n {
+                    let y0 = ty &* 6, x0 = tx &* 6      // padded coordinates of the 8x8 patch
+                    let src = srcC + y0 &* rs + x0 &* 8
+                    let dst = V + c &* (nT &* 8) + i &* 8
+                    if y0 &+ 8 <= height &+ 2 && x0 &+ 8 <= width &+ 2 {
+                        for r in 0..<8 {
+                            let s = src + r &* rs
+                            _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16), _wLoad(s + 24),
+                                              _wLoad(s + 32), _wLoad(s + 40), _wLoad(s + 48), _wLoad(s + 56),
+                                              tmp + r &* 64, 8)
+                        }
+                    } else {
+                        // Partial tile: zeros beyond the halo (rows, cols >= 3).
+                        let rows = min(8, height &+ 2 &- y0), cols = min(8, width &+ 2 &- x0)
+                        for r in 0..<8 {
+                            let s = src + r &* rs
+                            if r >= rows {
+                                _wInputTransform8(zero, zero, zero, zero, zero, zero, zero, zero, tmp + r &* 64, 8)
+                            } else {
+                                _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                                  cols > 3 ? _wLoad(s + 24) : zero,
+                                                  cols > 4 ? _wLoad(s + 32) : zero,
+                                                  cols > 5 ? _wLoad(s + 40) : zero,
+                                                  cols > 6 ? _wLoad(s + 48) : zero,
+                                                  cols > 7 ? _wLoad(s + 56) : zero, tmp + r &* 64, 8)
+                            }
                         }
                     }
+                    for j in 0..<8 {
+                        let q = tmp + j &* 8
+                        _wInputTransform8(_wLoad(q), _wLoad(q + 64), _wLoad(q + 128), _wLoad(q + 192),
+                                          _wLoad(q + 256), _wLoad(q + 320), _wLoad(q + 384), _wLoad(q + 448),
+                                          dst + j &* vP, 8 &* vP)
+                    }
+                    tx &+= 1
+                    if tx == tilesW { tx = 0; ty &+= 1 }
                 }
-                for j in 0..<8 {
-                    let q = tmp + j &* 8
-                    _wInputTransform8(_wLoad(q), _wLoad(q + 64), _wLoad(q + 128), _wLoad(q + 192),
-                                      _wLoad(q + 256), _wLoad(q + 320), _wLoad(q + 384), _wLoad(q + 448),
-                                      dst + j &* vP, 8 &* vP)
-                }
-                tx &+= 1
-                if tx == tilesW { tx = 0; ty &+= 1 }
             }
         }
 
         // 2. 64 GEMMs.
-        _wBatchedGemm(positions: 64, V, vP, weights, uP, M, mP, cb: cb, kp: kp, nT: nT, np: np)
+        _wBatchedGemm(positions: 64, V, vP, weights, uP, M, mP, cb: cb, kp: kp, nT: nT, np: np,
+                      panels: pan0..<pan1)
 
         // 3. Output transform Y = A^T M A + bias (+ ReLU), clipped to H x W.
         let c2 = SIMD8<Float>(repeating: 2), c4 = SIMD8<Float>(repeating: 4)
@@ -258,7 +270,7 @@ func _winogradF63Conv(
         let h4 = SIMD8<Float>(repeating: 0.25), h8 = SIMD8<Float>(repeating: 0.125)
         let h16 = SIMD8<Float>(repeating: 0.0625), h32 = SIMD8<Float>(repeating: 0.03125)
         let quarter = SIMD8<Float>(repeating: 0.25)
-        for k in 0..<kb {
+        for k in (pan0 &* 2)..<min(kb, pan1 &* 2) {
             let bk = _wLoad(bias + k &* 8)
             let dstK = output.map { $0 + k &* bs }
             var ty = t0 / tilesW

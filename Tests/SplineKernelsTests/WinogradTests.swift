@@ -301,6 +301,31 @@ final class WinogradTests: XCTestCase {
     }
 
     /// Any split of the block range, sequential or on threads, gives bitwise identical output.
+    /// A layer whose tiles fit in one block splits into two output-channel halves (`_wKParts`):
+    /// 2 work units (also with a last half panel of 8 channels), correct against the references,
+    /// bitwise equal whatever the split (one range, per unit, reversed, 2 threads).
+    func testOutputChannelHalvesOfSingleBlockLayers() {
+        for algo in WinoAlgo.allCases {
+            for (c, k, h, w) in [(20, 40, 8, 8), (64, 128, 8, 8), (16, 32, 6, 10), (24, 48, 4, 4)] {
+                XCTAssertEqual(algo.blockCount(c, k, h, w), 2, "\(algo) C\(c) K\(k) \(h)x\(w): one block, two halves")
+                var worst = (0.0, 0.0, 0.0)
+                check(algo, c: c, k: k, h: h, w: w, relu: true, seed: 31, worst: &worst)
+                var rng = WinoLCG(state: 5)
+                let input = (0..<(c * h * w)).map { _ in rng.next() }
+                let packed = algo.pack((0..<(k * c * 9)).map { _ in rng.next() * 0.1 }, (0..<k).map { _ in rng.next() }, c, k)
+                let whole = winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: false)
+                for (name, splits, threads) in [("per unit", [0..<1, 1..<2], 1), ("reversed", [1..<2, 0..<1], 1),
+                                                ("2 threads", [0..<1, 1..<2], 2)] {
+                    let out = winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: false,
+                                          splits: splits, threads: threads)
+                    XCTAssertEqual(out.map(\.bitPattern), whole.map(\.bitPattern), "\(algo) \(name) C\(c) K\(k)")
+                }
+            }
+            // One output-channel panel (K <= 16): nothing to split.
+            XCTAssertEqual(algo.blockCount(32, 16, 8, 8), 1)
+        }
+    }
+
     func testThreadSplitBitwise() {
         for algo in WinoAlgo.allCases {
             for (c, k, h, w) in [(64, 24, 37, 45), (20, 64, 33, 58)] {
