@@ -69,7 +69,8 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
     // weights inside the packed array, aligned, not overlapping.
     var weightRanges: [Range<Int>] = []
     for (i, s) in steps.enumerated() {
-        for v in [s.input, s.output] {
+        // Fused pools (Winograd conv + ReLU + 2x2 pools): extra outputs, H/2 x W/2 each.
+        for v in [s.input, s.output] + [s.maxPooled, s.avgPooled].compactMap({ $0 }) {
             precondition(bufs.indices.contains(v.buffer), "step \(i) view of buffer \(v.buffer)")
             let b = bufs[v.buffer]
             precondition(v.shape.height == b.shape.height && v.shape.width == b.shape.width, "step \(i) view size")
@@ -82,7 +83,20 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
         let out = s.output.shape
         switch s.kind {
         case .conv3x3c1, .conv3x3, .conv1x1:
-            precondition(out == ActShape(channels: k, height: h, width: w), "step \(i) conv output shape")
+            if s.maxPooled != nil || s.avgPooled != nil {
+                precondition(s.kind == .conv3x3 && s.algorithm != .direct && s.activation == .relu
+                    && h % 2 == 0 && w % 2 == 0 && s.maxPooled != nil, "step \(i) fused pools on a conv that cannot have them")
+                let half = ActShape(channels: k, height: h / 2, width: w / 2)
+                precondition(s.maxPooled!.shape == half && (s.avgPooled?.shape ?? half) == half, "step \(i) pooled view shape")
+                if let a = s.avgPooled { precondition(a.buffer != s.maxPooled!.buffer, "step \(i) max and mean pools share a buffer") }
+            } else {
+                precondition(s.writesOutput, "step \(i) writes nothing")
+            }
+            if s.writesOutput {
+                precondition(out == ActShape(channels: k, height: h, width: w), "step \(i) conv output shape")
+            } else {
+                precondition(s.output == s.maxPooled!, "step \(i): a conv without its full output names the max pool as output")
+            }
             precondition((s.kind == .conv3x3c1) == (c == 1) || s.kind == .conv1x1)
             precondition(s.algorithm == .direct || (s.kind == .conv3x3 && policy == .auto && c >= 16 && k >= 16))
             precondition(s.macs == c * k * (s.kind == .conv1x1 ? 1 : 9) * h * w)
