@@ -8,6 +8,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/wino-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"   # swiftc drops module files in the current directory
 swiftc -O -wmo -swift-version 6 -Xcc -march=x86-64-v3 -module-name WinoBench \
+  -I "$ROOT"/Sources/CSpinHint/include \
   "$ROOT"/Sources/SplineKernels/Layout.swift "$ROOT"/Sources/SplineKernels/Winograd*.swift \
   "$ROOT"/Sources/SplineKernels/MaxPool2x2.swift "$ROOT"/Sources/SplineKernels/SIMDMemory.swift \
   "$ROOT"/Sources/SplineKernels/Reference/Winograd*.swift \

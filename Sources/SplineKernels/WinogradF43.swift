@@ -21,6 +21,8 @@
 //   U = G g G^T computed in Double; followed by the bias padded to Kp = 8 * ceil(K / 8).
 // Padding channels (c >= C, k >= K) are zero so they contribute nothing / produce zeros.
 
+import CSpinHint
+
 // MARK: - Shape helpers (all pure functions of the shape: constants for literal shapes)
 
 /// Tiles per block for `positions` (36 or 64) batched GEMMs, Cp x Kp (padded) channels and
@@ -33,8 +35,7 @@
 ///   (512->512 @ 64x64: 1.8x faster than 6-tile blocks).
 @inlinable @inline(__always)
 func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
-    let uBytes: Int = positions &* cp &* kp &* 4
-    if uBytes > 24 &* 1024 &* 1024 {
+    if _wUStreams(positions: positions, cp: cp, kp: kp) {
         let half: Int = (tiles &+ 1) / 2
         return min(120, max(6, ((half &+ 5) / 6) &* 6))
     }
@@ -42,6 +43,13 @@ func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     let budget: Int = 256 &* 1024
     let n: Int = ((budget / bytesPerTile) / 6) &* 6
     return min(max(n, 6), 120)
+}
+
+/// Whether the transformed weights U (positions x Cp x Kp floats) exceed 24 MB, i.e. do not
+/// stay in the 32 MB L3 between tile blocks: they are then streamed from DRAM once per block.
+@inlinable @inline(__always)
+func _wUStreams(positions: Int, cp: Int, kp: Int) -> Bool {
+    positions &* cp &* kp &* 4 > 24 &* 1024 &* 1024
 }
 
 /// Output-channel parts of a layer whose tiles all fit in one block (1 or 2): such a layer
@@ -239,10 +247,13 @@ func _wInputTransform6(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float
 
 /// 6x16 register tile: M[i][k0..k0+16] (i = 6 tiles) = sum over cb*8 channels.
 /// a: V[p][0][i0][0], aStride: floats between channel blocks of V; b: U panel [c][16];
-/// c: M[p][kb][i0][0], cStride: floats between kb and kb + 1 in M.
+/// c: M[p][kb][i0][0], cStride: floats between kb and kb + 1 in M; pf: cblocks * pfPerBlock
+/// consecutive cache lines to prefetch (pfPerBlock after each channel block; 0: none).
 @inlinable @inline(__always)
 func _wMicro6x16(_ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>,
-                 _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int) {
+                 _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int,
+                 _ pf: UnsafePointer<Float>, _ pfPerBlock: Int) {
+    var pfp = pf
     var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
     var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
     var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
@@ -267,6 +278,10 @@ func _wMicro6x16(_ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<F
             let a5 = SIMD8<Float>(repeating: ap[40 &+ l])
             c50 = c50.addingProduct(a5, b0); c51 = c51.addingProduct(a5, b1)
             bp += 16
+        }
+        for _ in 0..<pfPerBlock {
+            splineseg_prefetch(pfp)
+            pfp += 16
         }
         ap += aStride
     }
@@ -306,6 +321,13 @@ func _wMicro6x8(_ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Fl
 /// one 8 wide when Kp % 16 == 8): for p in 0..<positions,
 /// M[p][kb][i][8] = sum_c V[p][c/8][i][c%8] * U[p][c][k] (V at V + p*vP + cblk*(nT*8) + i*8,
 /// U panels at U + p*uP + panel*16*cp, M at M + p*mP + kb*(nT*8) + i*8), i < np (multiple of 6).
+///
+/// When U exceeds the L3 (`_wUStreams`), U comes from DRAM once per block: while a panel's
+/// micro-tiles run, they prefetch the next panel (cp cache lines, cb per micro-tile), which the
+/// hardware prefetchers do not (they stop at 4 KB pages and the panel is re-read in between).
+/// Measured with wino-bench F63 vgg, 512->512 @ 64x64: 290-303 % -> 323-328 % of the FMA peak
+/// (1 thread), 249-315 % -> 314-319 % (2 threads). On smaller U (from L3) it costs up to 1/3,
+/// hence only there.
 @inlinable @inline(__always)
 func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
                    _ U: UnsafePointer<Float>, _ uP: Int,
@@ -314,6 +336,7 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
     let cp = cb &* 8
     let fullPanels = kp >> 4
     let fullEnd = min(panels.upperBound, fullPanels)
+    let prefetch = _wUStreams(positions: positions, cp: cp, kp: kp)
     for p in 0..<positions {
         let vp = UnsafePointer(V + p &* vP)
         let up = U + p &* uP
@@ -322,9 +345,25 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
             let b = up + panel &* 16 &* cp
             let c = mp + (panel &* 2) &* (nT &* 8)
             var i0 = 0
-            while i0 < np {
-                _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8)
-                i0 &+= 6
+            if prefetch {
+                // The next panel of this position, else the first one of the next position.
+                let next = panel &+ 1 < fullEnd ? b + 16 &* cp
+                    : U + (p &+ 1) &* uP + panels.lowerBound &* 16 &* cp
+                let last = p &+ 1 == positions && panel &+ 1 == fullEnd
+                // The next panel's cp = 8 * cb lines spread over the np / 6 micro-tiles.
+                let perBlock = last ? 0 : (8 &* 6 &+ np &- 1) / np
+                var lines = 0                  // of the next panel's cp lines, prefetched so far
+                while i0 < np {
+                    let k = lines < cp ? perBlock : 0
+                    _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8, next + lines &* 16, k)
+                    lines &+= cb &* k
+                    i0 &+= 6
+                }
+            } else {
+                while i0 < np {
+                    _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8, b, 0)
+                    i0 &+= 6
+                }
             }
         }
         if kp & 15 != 0 && panels.upperBound > fullPanels {

@@ -284,7 +284,8 @@ final class WinogradTests: XCTestCase {
         }
     }
 
-    /// Transformed weights over 24 MB switch the blocking to large blocks (>= 2 of them).
+    /// Transformed weights over 24 MB switch the blocking to large blocks (>= 2 of them) and
+    /// the GEMMs to prefetching the next weight panel (`_wUStreams`).
     func testLargeWeightBlocking() {
         let (c, k, h, w) = (448, 456, 5, 13)   // Kp = 456: 28 full panels + a half panel
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: c, outChannels: k, height: h, width: w), 6)

@@ -1,10 +1,16 @@
-// Small helpers for WorkerPool that Swift cannot express or import:
+// Small helpers for WorkerPool and the kernels that Swift cannot express or import:
 // - the CPU's spin-wait hint for the bounded busy-wait (x86 `pause`: lets the other SMT thread
 //   run and avoids the memory-order mis-speculation flush when the awaited store arrives; arm64
 //   `yield`), inline so the spin loop makes no call;
 // - the CPU the calling thread runs on, and a way to move the calling thread off a CPU (glibc's
 //   sched_getcpu / sched_setaffinity are GNU extensions that the Swift Glibc module hides).
+// - a software prefetch (x86 `prefetcht0`) for the Winograd GEMMs that stream transformed
+//   weights from DRAM (WinogradF43.swift, `_wBatchedGemm`): Swift has no prefetch intrinsic.
 #pragma once
+
+static inline void splineseg_prefetch(const void *p) {
+    __builtin_prefetch(p, 0, 3);
+}
 
 static inline void splineseg_spin_hint(void) {
 #if defined(__x86_64__) || defined(__i386__)
