@@ -26,7 +26,8 @@ import CSpinHint
 // MARK: - Shape helpers (all pure functions of the shape: constants for literal shapes)
 
 /// Tiles per block for `positions` (36 or 64) batched GEMMs, Cp x Kp (padded) channels and
-/// `tiles` output tiles. Always a multiple of 6 (the GEMM register tile height), >= 6.
+/// `tiles` output tiles. Always even (GEMM register tiles are 6 rows, with a 2- or 4-row
+/// tail) and >= 6.
 /// - Transformed weights U (positions*Cp*Kp floats) up to 24 MB (fit the L3): blocks of V + M
 ///   scratch ~256 KB (half a Zen 3 L2): 6..24 tiles for 16..256 channels. Tuned on the 2-core
 ///   Zen box: 6..12 tiles are best for 64..256 channels (U streams from L3 fine).
@@ -36,8 +37,9 @@ import CSpinHint
 @inlinable @inline(__always)
 func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     if _wUStreams(positions: positions, cp: cp, kp: kp) {
+        // Even halves balance the 2 threads (121 tiles: 62 + 59 rather than 66 + 55).
         let half: Int = (tiles &+ 1) / 2
-        return min(120, max(6, ((half &+ 5) / 6) &* 6))
+        return min(120, max(6, (half &+ 1) & ~1))
     }
     let bytesPerTile: Int = positions &* (cp &+ kp) &* 4
     let budget: Int = 256 &* 1024
@@ -317,10 +319,67 @@ func _wMicro6x8(_ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Fl
     _wStore(c + 24, c3); _wStore(c + 32, c4); _wStore(c + 40, c5)
 }
 
+/// Tail of a micro-panel: `rows` (2 or 4) x 16 (`wide`) or x 8 register tile, arguments as
+/// `_wMicro6x16` (wide) / `_wMicro6x8`. Each value's sum runs over c in the same order as in
+/// the 6-row tiles, so a tile's result does not depend on which kernel computed it.
+@inlinable @inline(__always)
+func _wMicroTail(_ rows: Int, _ wide: Bool, _ a: UnsafePointer<Float>, _ aStride: Int,
+                 _ b: UnsafePointer<Float>, _ cblocks: Int, _ c: UnsafeMutablePointer<Float>,
+                 _ cStride: Int) {
+    var c00 = SIMD8<Float>(), c01 = SIMD8<Float>()
+    var c10 = SIMD8<Float>(), c11 = SIMD8<Float>()
+    var c20 = SIMD8<Float>(), c21 = SIMD8<Float>()
+    var c30 = SIMD8<Float>(), c31 = SIMD8<Float>()
+    let bw = wide ? 16 : 8
+    var ap = a
+    var bp = b
+    for _ in 0..<cblocks {
+        for l in 0..<8 {
+            let b0 = _wLoad(bp)
+            let a0 = SIMD8<Float>(repeating: ap[l]), a1 = SIMD8<Float>(repeating: ap[8 &+ l])
+            c00 = c00.addingProduct(a0, b0); c10 = c10.addingProduct(a1, b0)
+            if wide {
+                let b1 = _wLoad(bp + 8)
+                c01 = c01.addingProduct(a0, b1); c11 = c11.addingProduct(a1, b1)
+                if rows == 4 {
+                    let a2 = SIMD8<Float>(repeating: ap[16 &+ l]), a3 = SIMD8<Float>(repeating: ap[24 &+ l])
+                    c20 = c20.addingProduct(a2, b0); c21 = c21.addingProduct(a2, b1)
+                    c30 = c30.addingProduct(a3, b0); c31 = c31.addingProduct(a3, b1)
+                }
+            } else if rows == 4 {
+                c20 = c20.addingProduct(SIMD8<Float>(repeating: ap[16 &+ l]), b0)
+                c30 = c30.addingProduct(SIMD8<Float>(repeating: ap[24 &+ l]), b0)
+            }
+            bp += bw
+        }
+        ap += aStride
+    }
+    _wStore(c, c00); _wStore(c + 8, c10)
+    if rows == 4 { _wStore(c + 16, c20); _wStore(c + 24, c30) }
+    if wide {
+        let d = c + cStride
+        _wStore(d, c01); _wStore(d + 8, c11)
+        if rows == 4 { _wStore(d + 16, c21); _wStore(d + 24, c31) }
+    }
+}
+
+/// The 6-row micro-tiles of one row range [0, np) (np even) and its 2- or 4-row tail.
+@inlinable @inline(__always)
+func _wTailRows(_ np: Int, _ i0: Int, _ wide: Bool, _ vp: UnsafePointer<Float>, _ aStride: Int,
+                _ b: UnsafePointer<Float>, _ cb: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int) {
+    let r = np &- i0
+    if r == 4 {
+        _wMicroTail(4, wide, vp + i0 &* 8, aStride, b, cb, c + i0 &* 8, cStride)
+    } else if r == 2 {
+        _wMicroTail(2, wide, vp + i0 &* 8, aStride, b, cb, c + i0 &* 8, cStride)
+    }
+}
+
 /// The batched GEMMs of one tile block for the 16-channel output panels `panels` (the last
 /// one 8 wide when Kp % 16 == 8): for p in 0..<positions,
 /// M[p][kb][i][8] = sum_c V[p][c/8][i][c%8] * U[p][c][k] (V at V + p*vP + cblk*(nT*8) + i*8,
-/// U panels at U + p*uP + panel*16*cp, M at M + p*mP + kb*(nT*8) + i*8), i < np (multiple of 6).
+/// U panels at U + p*uP + panel*16*cp, M at M + p*mP + kb*(nT*8) + i*8), i < np (even):
+/// 6-row micro-tiles, then a 2- or 4-row tail.
 ///
 /// When U exceeds the L3 (`_wUStreams`), U comes from DRAM once per block: while a panel's
 /// micro-tiles run, they prefetch the next panel (cp cache lines, cb per micro-tile), which the
@@ -350,30 +409,33 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
                 let next = panel &+ 1 < fullEnd ? b + 16 &* cp
                     : U + (p &+ 1) &* uP + panels.lowerBound &* 16 &* cp
                 let last = p &+ 1 == positions && panel &+ 1 == fullEnd
-                // The next panel's cp = 8 * cb lines spread over the np / 6 micro-tiles.
-                let perBlock = last ? 0 : (8 &* 6 &+ np &- 1) / np
+                // The next panel's cp = 8 * cb lines spread over the np / 6 6-row micro-tiles.
+                let calls = np / 6
+                let perBlock = last || calls == 0 ? 0 : (8 &+ calls &- 1) / calls
                 var lines = 0                  // of the next panel's cp lines, prefetched so far
-                while i0 < np {
+                while i0 &+ 6 <= np {
                     let k = lines < cp ? perBlock : 0
                     _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8, next + lines &* 16, k)
                     lines &+= cb &* k
                     i0 &+= 6
                 }
             } else {
-                while i0 < np {
+                while i0 &+ 6 <= np {
                     _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8, b, 0)
                     i0 &+= 6
                 }
             }
+            _wTailRows(np, i0, true, vp, nT &* 8, b, cb, c, nT &* 8)
         }
         if kp & 15 != 0 && panels.upperBound > fullPanels {
             let b = up + fullPanels &* 16 &* cp
             let c = mp + (fullPanels &* 2) &* (nT &* 8)
             var i0 = 0
-            while i0 < np {
+            while i0 &+ 6 <= np {
                 _wMicro6x8(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8)
                 i0 &+= 6
             }
+            _wTailRows(np, i0, false, vp, nT &* 8, b, cb, c, nT &* 8)
         }
     }
 }
@@ -417,7 +479,7 @@ func _winogradF43Conv(
         let pan1 = min(panels, pan0 &+ panelsPerPart)
         let t0 = blk &* nT
         let n = min(nT, tiles &- t0)
-        let np: Int = ((n &+ 5) / 6) &* 6
+        let np: Int = (n &+ 1) & ~1            // GEMM rows: 6-row micro-tiles and a 2/4-row tail
         if blk != transformed {                // consecutive units of one block share its V
             transformed = blk
 

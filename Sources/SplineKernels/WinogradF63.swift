@@ -9,7 +9,7 @@
 
 // MARK: - Shape helpers
 
-/// Tiles per block (multiple of 6, >= 6; rule in `_wTilesPerBlock`, WinogradF43.swift).
+/// Tiles per block (even, >= 6; rule in `_wTilesPerBlock`, WinogradF43.swift).
 @inlinable @inline(__always)
 public func winogradF63TilesPerBlock(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
     _wTilesPerBlock(positions: 64, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
@@ -205,7 +205,7 @@ func _winogradF63Conv(
         let pan1 = min(panels, pan0 &+ panelsPerPart)
         let t0 = blk &* nT
         let n = min(nT, tiles &- t0)
-        let np: Int = ((n &+ 5) / 6) &* 6
+        let np: Int = (n &+ 1) & ~1            // GEMM rows: 6-row micro-tiles and a 2/4-row tail
         if blk != transformed {                // consecutive units of one block share its V
             transformed = blk
 
