@@ -363,7 +363,8 @@ func _wMicroTail(_ rows: Int, _ wide: Bool, _ a: UnsafePointer<Float>, _ aStride
     }
 }
 
-/// The 6-row micro-tiles of one row range [0, np) (np even) and its 2- or 4-row tail.
+/// The 2- or 4-row tail of rows [0, np) (np even) after the 6-row micro-tiles that end at i0
+/// (nothing when i0 == np). aStride, cStride as in `_wMicro6x16`.
 @inlinable @inline(__always)
 func _wTailRows(_ np: Int, _ i0: Int, _ wide: Bool, _ vp: UnsafePointer<Float>, _ aStride: Int,
                 _ b: UnsafePointer<Float>, _ cb: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int) {
@@ -403,27 +404,21 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
         for panel in panels.lowerBound..<fullEnd {
             let b = up + panel &* 16 &* cp
             let c = mp + (panel &* 2) &* (nT &* 8)
+            // The next panel of this position, else the first one of the next position; its
+            // cp = 8 * cb lines are spread over the np / 6 6-row micro-tiles (none without
+            // `prefetch`, or after the last panel).
+            let next = panel &+ 1 < fullEnd ? b + 16 &* cp
+                : U + (p &+ 1) &* uP + panels.lowerBound &* 16 &* cp
+            let last = p &+ 1 == positions && panel &+ 1 == fullEnd
+            let calls = np / 6
+            let perBlock = !prefetch || last || calls == 0 ? 0 : (8 &+ calls &- 1) / calls
+            var lines = 0                      // of the next panel's cp lines, prefetched so far
             var i0 = 0
-            if prefetch {
-                // The next panel of this position, else the first one of the next position.
-                let next = panel &+ 1 < fullEnd ? b + 16 &* cp
-                    : U + (p &+ 1) &* uP + panels.lowerBound &* 16 &* cp
-                let last = p &+ 1 == positions && panel &+ 1 == fullEnd
-                // The next panel's cp = 8 * cb lines spread over the np / 6 6-row micro-tiles.
-                let calls = np / 6
-                let perBlock = last || calls == 0 ? 0 : (8 &+ calls &- 1) / calls
-                var lines = 0                  // of the next panel's cp lines, prefetched so far
-                while i0 &+ 6 <= np {
-                    let k = lines < cp ? perBlock : 0
-                    _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8, next + lines &* 16, k)
-                    lines &+= cb &* k
-                    i0 &+= 6
-                }
-            } else {
-                while i0 &+ 6 <= np {
-                    _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8, b, 0)
-                    i0 &+= 6
-                }
+            while i0 &+ 6 <= np {
+                let k = lines < cp ? perBlock : 0
+                _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8, next + lines &* 16, k)
+                lines &+= cb &* k
+                i0 &+= 6
             }
             _wTailRows(np, i0, true, vp, nT &* 8, b, cb, c, nT &* 8)
         }
