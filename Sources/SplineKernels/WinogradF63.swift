@@ -171,7 +171,8 @@ func _winogradF63Conv(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
     weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>, relu: Bool,
-    maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil
+    maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil,
+    c1Weights: UnsafePointer<Float>? = nil
 ) {
     let cb = (inChannels &+ 7) >> 3, kb = (outChannels &+ 7) >> 3
     let cp = cb &* 8, kp = kb &* 8
@@ -215,46 +216,53 @@ func _winogradF63Conv(
                     for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
                 }
             }
-            for c in 0..<cb {
-                let srcC = input + c &* bs
-                var ty = t0 / tilesW
-                var tx = t0 &- ty &* tilesW
-                for i in 0..<n {
-                    let y0 = ty &* 6, x0 = tx &* 6      // padded coordinates of the 8x8 patch
-                    let src = srcC + y0 &* rs + x0 &* 8
-                    let dst = V + c &* (nT &* 8) + i &* 8
-                    if y0 &+ 8 <= height &+ 2 && x0 &+ 8 <= width &+ 2 {
-                        for r in 0..<8 {
-                            let s = src + r &* rs
-                            _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16), _wLoad(s + 24),
-                                              _wLoad(s + 32), _wLoad(s + 40), _wLoad(s + 48), _wLoad(s + 56),
-                                              tmp + r &* 64, 8)
-                        }
-                    } else {
-                        // Partial tile: zeros beyond the halo (rows, cols >= 3).
-                        let rows = min(8, height &+ 2 &- y0), cols = min(8, width &+ 2 &- x0)
-                        for r in 0..<8 {
-                            let s = src + r &* rs
-                            if r >= rows {
-                                _wInputTransform8(zero, zero, zero, zero, zero, zero, zero, zero, tmp + r &* 64, 8)
-                            } else {
-                                _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
-                                                  cols > 3 ? _wLoad(s + 24) : zero,
-                                                  cols > 4 ? _wLoad(s + 32) : zero,
-                                                  cols > 5 ? _wLoad(s + 40) : zero,
-                                                  cols > 6 ? _wLoad(s + 48) : zero,
-                                                  cols > 7 ? _wLoad(s + 56) : zero, tmp + r &* 64, 8)
+            if let c1w = c1Weights {
+                // Fused first layer (WinogradC1Prologue.swift): the 8x8 patches are computed
+                // from the 1-channel image instead of read from a stored C-channel input.
+                _wC1PrologueTransform8x8(input: input, c1Weights: c1w, V: V, vP: vP, tmp: tmp, cb: cb,
+                                         t0: t0, n: n, nT: nT, tilesW: tilesW, height: height, width: width)
+            } else {
+                for c in 0..<cb {
+                    let srcC = input + c &* bs
+                    var ty = t0 / tilesW
+                    var tx = t0 &- ty &* tilesW
+                    for i in 0..<n {
+                        let y0 = ty &* 6, x0 = tx &* 6      // padded coordinates of the 8x8 patch
+                        let src = srcC + y0 &* rs + x0 &* 8
+                        let dst = V + c &* (nT &* 8) + i &* 8
+                        if y0 &+ 8 <= height &+ 2 && x0 &+ 8 <= width &+ 2 {
+                            for r in 0..<8 {
+                                let s = src + r &* rs
+                                _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16), _wLoad(s + 24),
+                                                  _wLoad(s + 32), _wLoad(s + 40), _wLoad(s + 48), _wLoad(s + 56),
+                                                  tmp + r &* 64, 8)
+                            }
+                        } else {
+                            // Partial tile: zeros beyond the halo (rows, cols >= 3).
+                            let rows = min(8, height &+ 2 &- y0), cols = min(8, width &+ 2 &- x0)
+                            for r in 0..<8 {
+                                let s = src + r &* rs
+                                if r >= rows {
+                                    _wInputTransform8(zero, zero, zero, zero, zero, zero, zero, zero, tmp + r &* 64, 8)
+                                } else {
+                                    _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                                      cols > 3 ? _wLoad(s + 24) : zero,
+                                                      cols > 4 ? _wLoad(s + 32) : zero,
+                                                      cols > 5 ? _wLoad(s + 40) : zero,
+                                                      cols > 6 ? _wLoad(s + 48) : zero,
+                                                      cols > 7 ? _wLoad(s + 56) : zero, tmp + r &* 64, 8)
+                                }
                             }
                         }
+                        for j in 0..<8 {
+                            let q = tmp + j &* 8
+                            _wInputTransform8(_wLoad(q), _wLoad(q + 64), _wLoad(q + 128), _wLoad(q + 192),
+                                              _wLoad(q + 256), _wLoad(q + 320), _wLoad(q + 384), _wLoad(q + 448),
+                                              dst + j &* vP, 8 &* vP)
+                        }
+                        tx &+= 1
+                        if tx == tilesW { tx = 0; ty &+= 1 }
                     }
-                    for j in 0..<8 {
-                        let q = tmp + j &* 8
-                        _wInputTransform8(_wLoad(q), _wLoad(q + 64), _wLoad(q + 128), _wLoad(q + 192),
-                                          _wLoad(q + 256), _wLoad(q + 320), _wLoad(q + 384), _wLoad(q + 448),
-                                          dst + j &* vP, 8 &* vP)
-                    }
-                    tx &+= 1
-                    if tx == tilesW { tx = 0; ty &+= 1 }
                 }
             }
         }

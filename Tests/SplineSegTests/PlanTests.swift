@@ -77,6 +77,33 @@ final class PlanTests: XCTestCase {
         XCTAssertFalse(vgg.steps.contains { $0.kind == .maxPool2 })
     }
 
+    /// A first conv (1 input channel) whose only reader is a Winograd F(6x6) conv + ReLU runs in
+    /// that conv's input transform: one step reading the network input, and no buffer for the
+    /// first conv's C-channel output. Fixtures: VGG2 at 24 (F63, 64 channels) fuses; the built-in
+    /// model (8 channels: direct convs) and VGG1 at 28 (F43 picked) do not.
+    func testFirstConvFusesIntoWinogradF63() throws {
+        let vgg2 = try XCTUnwrap(FastEngineTests.fixtures.first { $0.name == "vgg2-i24-p1" }).model.plan
+        let first = vgg2.steps[0]
+        XCTAssertEqual(first.name, "features.conv1_2")
+        XCTAssertGreaterThanOrEqual(first.c1WeightOffset, 0)
+        XCTAssertEqual(first.algorithm, .winogradF63)
+        XCTAssertEqual(first.input.buffer, vgg2.inputBuffer)
+        XCTAssertEqual(first.channels, 64)
+        XCTAssertEqual(first.macs, (64 * 9 + 64 * 64 * 9) * 24 * 24)
+        XCTAssertNotNil(first.maxPooled)
+        XCTAssertFalse(vgg2.steps.contains { $0.name == "features.conv1_1" })
+        XCTAssertFalse(vgg2.buffers.contains { $0.shape == ActShape(channels: 64, height: 24, width: 24) },
+                       "the first conv's output is still stored")
+        XCTAssertEqual(vgg2.steps.filter { $0.c1WeightOffset >= 0 }.count, 1)
+        XCTAssertTrue(vgg2.summary.contains("conv3x3c1+relu+conv3x3[winogradF63+relu]"), vgg2.summary)
+        let builtin = try SplineSegModel.load(specPath: Self.shippedSpecPath).plan
+        XCTAssertEqual(builtin.steps[0].kind, .conv3x3c1)
+        XCTAssertFalse(builtin.steps.contains { $0.c1WeightOffset >= 0 })
+        let vgg1 = try XCTUnwrap(FastEngineTests.fixtures.first { $0.name == "vgg1-i28-p2" }).model.plan
+        XCTAssertEqual(vgg1.steps[0].kind, .conv3x3c1)
+        XCTAssertEqual(vgg1.steps[1].algorithm, .winogradF43)
+    }
+
     func testDevModelPlanSummaryAndDeterminism() throws {
         let a = try SplineSegModel.load(specPath: Self.shippedSpecPath)
         let b = try SplineSegModel.load(specPath: Self.shippedSpecPath)

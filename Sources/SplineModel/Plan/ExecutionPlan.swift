@@ -105,6 +105,7 @@ public struct ExecutionPlan: Sendable, Equatable {
                 + "w \(t.weightOffset)+\(t.weightCount) b \(t.biasOffset) units \(t.units) par \(t.parallel) "
                 + "scratch \(t.scratchFloats) produces \(t.produces.map(\.name).joined(separator: ","))"
                 + (t.maxPooled == nil && t.avgPooled == nil ? "" : " pool2 full \(t.writesOutput) max \(Self.describe(t.maxPooled)) avg \(Self.describe(t.avgPooled))")
+                + (t.c1WeightOffset < 0 ? "" : " c1 \(t.c1WeightOffset)")
                 + "\n"
         }
         return s
@@ -122,7 +123,8 @@ public struct ExecutionPlan: Sendable, Equatable {
             let pools = (t.maxPooled.map { " +max2 \($0.shape) @buf\($0.buffer)" } ?? "")
                 + (t.avgPooled.map { " +avg2 \($0.shape) @buf\($0.buffer)" } ?? "")
             let out = t.writesOutput ? "\(t.output.shape) @buf\(t.output.buffer)" : "(not stored)"
-            s += "  \(i): \(t.name) \(t.kind.rawValue)[\(alg)\(t.activation == .none ? "" : "+\(t.activation)")] "
+            let c1 = t.c1WeightOffset < 0 ? "" : "conv3x3c1+relu+"
+            s += "  \(i): \(t.name) \(c1)\(t.kind.rawValue)[\(alg)\(t.activation == .none ? "" : "+\(t.activation)")] "
                 + "\(t.input.shape) -> \(out)\(pools)\(t.parallel ? " (threads)" : "")\n"
         }
         s += "  arena: \(buffers.count) buffers, activations \(4 * activationFloats) bytes "

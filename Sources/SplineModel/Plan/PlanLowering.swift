@@ -45,6 +45,9 @@ struct PlanLowering {
     var emitted = Set<Int>()
     /// Network step index of a concat -> (copy part a, copy part b).
     var catCopy: [Int: (a: Bool, b: Bool)] = [:]
+    /// A first conv (1 input channel) left to the Winograd conv that reads its output
+    /// (`fusesIntoNext`): its output register, the network input view, its packed weights.
+    var pendingC1: (reg: Int, input: PlanView, weightOffset: Int, macs: Int)?
 
     static func lower(_ network: Network, policy: AlgorithmPolicy) throws(PlanError) -> LoweredNetwork {
         var l = PlanLowering(network: network, policy: policy)
@@ -138,7 +141,9 @@ struct PlanLowering {
         let s = ns[i]
         emitted.insert(i)
         let inReg = s.inputs[0]
-        let inView = view[inReg]!, inShape = shapes[inReg]
+        let c1 = pendingC1.flatMap { $0.reg == inReg ? $0 : nil }
+        if c1 != nil { pendingC1 = nil }
+        let inView = c1?.input ?? view[inReg]!, inShape = shapes[inReg]
         func output(_ reg: Int) -> PlanView { target[reg] ?? newBuffer(shapes[reg]) }
         switch s.op {
         case .conv(let w, let b, let cout, let k, let relu):
@@ -175,7 +180,12 @@ struct PlanLowering {
                 return v
             }
             let h = inShape.height, wd = inShape.width, c = inShape.channels
-            if k == 3 && c == 1 {
+            if k == 3 && c == 1 && act == .relu && consumed == 1 && fusesIntoNext(i) {
+                // Not stored: the next conv's input transform computes it (WinogradC1Prologue.swift).
+                let p = winogradC1PackPrologue(weights: wv, bias: bv, channels: cout)
+                pendingC1 = (s.output, inView, appendWeights(p), cout * 9 * h * wd)
+                return 1
+            } else if k == 3 && c == 1 {
                 let p = try pack { () throws(KernelShapeError) in try packConv3x3C1(weights: wv, bias: bv, outChannels: cout) }
                 add(ns[i + consumed - 1].name, .conv3x3c1, .direct, act, inView, out(), c, cout, h, wd, 0,
                     appendWeights(p.weights), p.weights.count, appendWeights(p.bias), macs: cout * 9 * h * wd)
@@ -194,12 +204,13 @@ struct PlanLowering {
                         ? winogradF43PackWeights(weights: wv, bias: bv, inChannels: c, outChannels: cout)
                         : winogradF63PackWeights(weights: wv, bias: bv, inChannels: c, outChannels: cout)
                     let wo = appendWeights(p)
+                    let c1Offset = c1?.weightOffset ?? -1, allMacs = macs + (c1?.macs ?? 0)
                     if act == .relu, consumed == 1, let fused = fusePools(conv: i, height: h, width: wd) {
-                        emitFused(i, fused, alg, inView, c, cout, h, wd, wo, p.count, macs: macs)
+                        emitFused(i, fused, alg, inView, c, cout, h, wd, wo, p.count, macs: allMacs, c1WeightOffset: c1Offset)
                         return fused.consumed
                     }
                     add(ns[i + consumed - 1].name, .conv3x3, alg, act, inView, out(), c, cout, h, wd, 0,
-                        wo, p.count, -1, macs: macs)
+                        wo, p.count, -1, macs: allMacs, c1WeightOffset: c1Offset)
                 }
             } else if k == 1 {
                 let p = try pack { () throws(KernelShapeError) in
@@ -246,6 +257,19 @@ struct PlanLowering {
         return 1
     }
 
+    /// Whether network step i, a 1-input-channel 3x3 conv + ReLU, is fused into the next step:
+    /// that step is the only reader of its output and a 3x3 conv + ReLU computed with Winograd
+    /// F(6x6,3x3) (the fused kernels exist for F63 only; F43 is picked on small planes, where
+    /// the stored first-layer output is small too).
+    private func fusesIntoNext(_ i: Int) -> Bool {
+        let ns = network.steps
+        let reg = ns[i].output
+        guard uses[reg] == 1, i + 1 < ns.count, ns[i + 1].inputs == [reg],
+              case .conv(_, _, let cout, let k, let relu) = ns[i + 1].op, k == 3, relu else { return false }
+        let sh = shapes[reg]
+        return algorithm(sh.channels, cout, sh.height, sh.width) == .winogradF63
+    }
+
     /// Pools fused into a Winograd conv + ReLU (network step `conv`): the max pool that
     /// follows it, and a skip pool of even kernel reading the same output (its first 2x2 stage;
     /// kernel 2k' > 2 leaves an avgPool(k') on the half-size result). Nil unless H, W are even
@@ -277,7 +301,7 @@ struct PlanLowering {
     /// Emits conv step i with its fused pools (see `FusedPools`).
     private mutating func emitFused(
         _ i: Int, _ f: FusedPools, _ alg: ConvAlgorithm, _ inView: PlanView, _ c: Int, _ k: Int, _ h: Int, _ w: Int,
-        _ weightOffset: Int, _ weightCount: Int, macs: Int
+        _ weightOffset: Int, _ weightCount: Int, macs: Int, c1WeightOffset: Int
     ) {
         let ns = network.steps
         let reg = ns[i].output
@@ -306,7 +330,8 @@ struct PlanLowering {
             }
         }
         add(ns[i].name, .conv3x3, alg, .relu, inView, full ?? maxView, c, k, h, w, 0, weightOffset, weightCount, -1,
-            macs: macs, maxPooled: maxView, avgPooled: avgView, writesOutput: full != nil, produced: produced)
+            macs: macs, maxPooled: maxView, avgPooled: avgView, writesOutput: full != nil, produced: produced,
+            c1WeightOffset: c1WeightOffset)
         if let a = f.avgStep, f.avgKernel > 2, let half = avgView {
             // The rest of the skip pool: avgPool(kernel / 2) of the 2x2 means.
             let avgReg = ns[a].output
@@ -335,7 +360,7 @@ struct PlanLowering {
         _ output: PlanView, _ c: Int, _ k: Int, _ h: Int, _ w: Int, _ parameter: Int,
         _ weightOffset: Int, _ weightCount: Int, _ biasOffset: Int, macs: Int, produces: Bool = true,
         maxPooled: PlanView? = nil, avgPooled: PlanView? = nil, writesOutput: Bool = true,
-        produced: [PlanStep.Produced]? = nil
+        produced: [PlanStep.Produced]? = nil, c1WeightOffset: Int = -1
     ) {
         var units = h, scratch = 0
         switch (kind, alg) {
@@ -355,7 +380,7 @@ struct PlanLowering {
             channels: c, outChannels: k, height: h, width: w, parameter: parameter,
             weightOffset: weightOffset, weightCount: weightCount, biasOffset: biasOffset, units: units,
             parallel: work >= PlanLowering.parallelWorkThreshold && units > 1, scratchFloats: scratch, macs: macs,
-            maxPooled: maxPooled, avgPooled: avgPooled, writesOutput: writesOutput,
+            maxPooled: maxPooled, avgPooled: avgPooled, c1WeightOffset: c1WeightOffset, writesOutput: writesOutput,
             produces: produced ?? (produces ? [.init(name: name, view: output)] : []))
         steps.append(step)
         lastWriter[output.buffer] = steps.count - 1

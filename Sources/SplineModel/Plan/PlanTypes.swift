@@ -89,6 +89,11 @@ public struct PlanStep: Sendable, Hashable {
     /// not fused.
     public let maxPooled: PlanView?
     public let avgPooled: PlanView?
+    /// A network's first conv (1 input channel, ReLU) fused into this Winograd F(6x6) conv + ReLU
+    /// (`f32_conv3x3c1conv3x3_winograd6x6_*` kernels): float offset of its packed weights
+    /// (`winogradC1PackPrologue`), else -1. `input` is then the 1-channel network input and
+    /// `channels` the first conv's outputs, which are never stored.
+    public let c1WeightOffset: Int
     /// Whether the full-resolution `output` is written. False for a fused conv whose output is
     /// read by nothing but its pools: `output` is then the max-pooled view (no buffer of the
     /// full size exists).

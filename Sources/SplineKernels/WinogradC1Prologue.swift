@@ -1,0 +1,143 @@
+// A network's first two 3x3 convs as ONE step: conv3x3c1 (1 input channel, bias, ReLU) feeding
+// a Winograd F(6x6,3x3) conv. The first conv's C-channel output is never stored: the second
+// conv's input transform computes each 8x8 input patch it needs from the 1-channel image.
+//
+// Why: at I = 512 with C = 64 that output is 67 MB, written by the first conv and read back by
+// the second (the largest activation of VGG-Implicit1/2 and UNet f = 64, and their arena peak).
+// Recomputing the patches costs (8/6)^2 = 1.78x the first conv's 9 FMAs per value, ~2.4 ms at
+// I = 512, C = 64 on 2 cores, against ~4 ms for the stored conv and its 134 MB of DRAM traffic.
+//
+// Patch values are bitwise those of `f32_conv3x3c1_direct_c8_6x16_relu_avx2` (same FMA order:
+// bias, then taps dy-major; same ReLU), so the fused step equals the two unfused kernels bitwise.
+//
+// input      [1][H+2][W+2][8]   the network input (lane 0 = image, halo zero)
+// c1Weights  winogradC1PackPrologue(...): [Cb][10][8] = 9 taps (dy * 3 + dx), then the bias
+// weights    winogradF63PackWeights(...) of the second conv (C = the first conv's outputs)
+// The rest of the contract as `f32_conv3x3_winograd6x6_c8_6x16_relu_avx2`.
+
+/// Floats of `winogradC1PackPrologue`'s result for a first conv with `channels` outputs.
+@inlinable @inline(__always)
+public func winogradC1PrologueWeightCount(channels: Int) -> Int { (channels &+ 7) / 8 &* 80 }
+
+/// Packs the first conv (PyTorch weight [C][1][3][3], bias [C], BatchNorm folded) for the fused
+/// kernels: per block of 8 channels, the 9 taps' SIMD8 weights, then the SIMD8 bias; channels
+/// beyond C are zero (their ReLU output is 0, like the zero padding lanes of a stored tensor).
+public func winogradC1PackPrologue(weights: [Float], bias: [Float], channels c: Int) -> [Float] {
+    precondition(c > 0 && weights.count == c * 9 && bias.count == c, "winogradC1PackPrologue: bad weight / bias count")
+    var out = [Float](repeating: 0, count: winogradC1PrologueWeightCount(channels: c))
+    for k in 0..<c {
+        let base = (k / 8) * 80 + k % 8
+        for t in 0..<9 { out[base + t * 8] = weights[k * 9 + t] }
+        out[base + 72] = bias[k]
+    }
+    return out
+}
+
+/// conv3x3c1 + ReLU, then F(6x6,3x3) conv + bias + ReLU (the first conv's output not stored).
+/// `midChannels`: the first conv's outputs = the second's inputs.
+@inlinable
+public func f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_avx2(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    c1Weights: UnsafePointer<Float>, weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    midChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+) {
+    _winogradF63Conv(input: input, output: output, weights: weights, scratch: scratch,
+                     inChannels: midChannels, outChannels: outChannels,
+                     height: height, width: width, blocks: blocks, relu: true, c1Weights: c1Weights)
+}
+
+/// As `f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_avx2`, with the 2x2 stride-2 pools of
+/// `f32_conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2` (H, W even; each output optional).
+@inlinable
+public func f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2(
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
+    maxPooled: UnsafeMutablePointer<Float>?, avgPooled: UnsafeMutablePointer<Float>?,
+    c1Weights: UnsafePointer<Float>, weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+    midChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+) {
+    precondition(height & 1 == 0 && width & 1 == 0, "winograd pool2x2s2: odd height or width")
+    _winogradF63Conv(input: input, output: output, weights: weights, scratch: scratch,
+                     inChannels: midChannels, outChannels: outChannels,
+                     height: height, width: width, blocks: blocks, relu: true,
+                     maxPooled: maxPooled, avgPooled: avgPooled, c1Weights: c1Weights)
+}
+
+/// The 9 tap weights and the bias of one 8-channel block of the first conv.
+@usableFromInline
+struct _WC1Block {
+    @usableFromInline let w0, w1, w2, w3, w4, w5, w6, w7, w8, b: SIMD8<Float>
+    @inlinable @inline(__always)
+    init(_ p: UnsafePointer<Float>) {
+        w0 = _wLoad(p); w1 = _wLoad(p + 8); w2 = _wLoad(p + 16); w3 = _wLoad(p + 24); w4 = _wLoad(p + 32)
+        w5 = _wLoad(p + 40); w6 = _wLoad(p + 48); w7 = _wLoad(p + 56); w8 = _wLoad(p + 64); b = _wLoad(p + 72)
+    }
+
+    /// ReLU(bias + sum of the 3x3 window at `s` (its top-left pixel, padded 1-channel input,
+    /// row stride `rs`) times the taps), in the order of the conv3x3c1 micro-tile.
+    @inlinable @inline(__always)
+    func value(_ s: UnsafePointer<Float>, _ rs: Int) -> SIMD8<Float> {
+        var a = b
+        a = a.addingProduct(SIMD8(repeating: s[0]), w0)
+        a = a.addingProduct(SIMD8(repeating: s[8]), w1)
+        a = a.addingProduct(SIMD8(repeating: s[16]), w2)
+        let s1 = s + rs
+        a = a.addingProduct(SIMD8(repeating: s1[0]), w3)
+        a = a.addingProduct(SIMD8(repeating: s1[8]), w4)
+        a = a.addingProduct(SIMD8(repeating: s1[16]), w5)
+        let s2 = s1 + rs
+        a = a.addingProduct(SIMD8(repeating: s2[0]), w6)
+        a = a.addingProduct(SIMD8(repeating: s2[8]), w7)
+        a = a.addingProduct(SIMD8(repeating: s2[16]), w8)
+        return a.replacing(with: 0, where: a .< 0)
+    }
+}
+
+/// Input transform of tiles t0 ..< t0 + n (all channel blocks) with the first conv computed on
+/// the fly: patch value (Y, X) (padded coordinates of the first conv's output) is 0 on its
+/// halo and beyond it (Y, X outside 1...H, 1...W), else `_WC1Block.value` of the input window
+/// at padded (Y - 1, X - 1). V layout as in `_winogradF63Conv`.
+@inlinable @inline(__always)
+func _wC1PrologueTransform8x8(
+    input: UnsafePointer<Float>, c1Weights: UnsafePointer<Float>, V: UnsafeMutablePointer<Float>, vP: Int,
+    tmp: UnsafeMutablePointer<Float>, cb: Int, t0: Int, n: Int, nT: Int, tilesW: Int, height: Int, width: Int
+) {
+    let rs = (width &+ 2) &* 8
+    let zero = SIMD8<Float>()
+    for c in 0..<cb {
+        let wb = _WC1Block(c1Weights + c &* 80)
+        var ty = t0 / tilesW
+        var tx = t0 &- ty &* tilesW
+        for i in 0..<n {
+            let y0 = ty &* 6, x0 = tx &* 6
+            let dst = V + c &* (nT &* 8) + i &* 8
+            if y0 >= 1 && y0 &+ 7 <= height && x0 >= 1 && x0 &+ 7 <= width {
+                // Every patch value is an image pixel: window of (Y, X) starts at (Y - 1, X - 1).
+                for r in 0..<8 {
+                    let s = input + (y0 &+ r &- 1) &* rs + (x0 &- 1) &* 8
+                    _wInputTransform8(wb.value(s, rs), wb.value(s + 8, rs), wb.value(s + 16, rs),
+                                      wb.value(s + 24, rs), wb.value(s + 32, rs), wb.value(s + 40, rs),
+                                      wb.value(s + 48, rs), wb.value(s + 56, rs), tmp + r &* 64, 8)
+                }
+            } else {
+                @inline(__always) func at(_ y: Int, _ x: Int) -> SIMD8<Float> {
+                    y >= 1 && y <= height && x >= 1 && x <= width
+                        ? wb.value(input + (y &- 1) &* rs + (x &- 1) &* 8, rs) : zero
+                }
+                for r in 0..<8 {
+                    let y = y0 &+ r
+                    _wInputTransform8(at(y, x0), at(y, x0 &+ 1), at(y, x0 &+ 2), at(y, x0 &+ 3),
+                                      at(y, x0 &+ 4), at(y, x0 &+ 5), at(y, x0 &+ 6), at(y, x0 &+ 7),
+                                      tmp + r &* 64, 8)
+                }
+            }
+            for j in 0..<8 {
+                let q = tmp + j &* 8
+                _wInputTransform8(_wLoad(q), _wLoad(q + 64), _wLoad(q + 128), _wLoad(q + 192),
+                                  _wLoad(q + 256), _wLoad(q + 320), _wLoad(q + 384), _wLoad(q + 448),
+                                  dst + j &* vP, 8 &* vP)
+            }
+            tx &+= 1
+            if tx == tilesW { tx = 0; ty &+= 1 }
+        }
+    }
+}
