@@ -29,6 +29,13 @@ INFERENCE_NUM_THREADS = threads, PERFORMANCE_HINT = LATENCY, f32 precision), ncn
 = threads, all other options at their defaults: Winograd and sgemm convolution on). Every engine's
 output is checked against PyTorch first (max |out - ref| / max |ref|); one above 1e-3 is not timed.
 
+Rounds (--rounds R, default 1): every engine of a configuration runs R times, R x --runs timed runs
+in all, the engine order reversed in every other round (SplineSeg, torch, ..., ncnn, then ncnn,
+..., SplineSeg). On a shared machine, contention from other tenants comes in bursts lasting tens
+of seconds; one engine's block of runs can fall into a burst and another's not. Interleaving
+spreads the bursts over all engines. Median, min and max are over all the pooled runs, and the
+last table also gives the speed-up in each round (its spread shows what the noise does).
+
 GFLOP/s = 2 x MACs of all convolutions (3x3, 1x1, transposed 2x2) / median time. The machine's
 fp32 peak is measured in the same run with a compiled AVX2/FMA register loop (gcc -O3 -mavx2
 -mfma, one pthread per thread), before every configuration; % of peak uses the peak measured just
@@ -590,17 +597,37 @@ def print_table(results, engines, configs, file=sys.stdout):
                 print(f"{c:<20} -", file=file)
                 continue
             best = min(peers, key=lambda r: r["median_ms"])
+            per_round = ""
+            a, b = ours.get("round_medians_ms", []), best.get("round_medians_ms", [])
+            if len(a) > 1 and len(a) == len(b):
+                per_round = "; per round " + " ".join(f"{y / x:.2f}x" for x, y in zip(a, b))
             print(f"{c:<20} splineseg {ours['median_ms']:.2f} ms ({ours['min_ms']:.2f}.."
                   f"{ours['max_ms']:.2f}), fastest peer {best['engine']} {best['median_ms']:.2f} ms "
-                  f"({best['min_ms']:.2f}..{best['max_ms']:.2f}): {best['median_ms'] / ours['median_ms']:.2f}x",
-                  file=file)
+                  f"({best['min_ms']:.2f}..{best['max_ms']:.2f}): {best['median_ms'] / ours['median_ms']:.2f}x"
+                  + per_round, file=file)
+
+
+def pool_rounds(rs: list) -> dict:
+    """One engine's result over its rounds: the first failure if any round failed, else the
+    last round's fields with the times of all rounds pooled (median, min, max over them) and
+    each round's median in `round_medians_ms`."""
+    bad = next((r for r in rs if r.get("status") != "ok"), None)
+    if bad is not None:
+        return dict(bad)
+    res = dict(rs[-1])
+    ts = [t for r in rs for t in r["times_ms"]]
+    res.update(times_ms=ts, median_ms=statistics.median(ts), min_ms=min(ts), max_ms=max(ts),
+               round_medians_ms=[r["median_ms"] for r in rs])
+    return res
 
 
 def main(argv=None) -> int:
     a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     a.add_argument("--configs", nargs="+", default=[",".join(DEFAULT_CONFIGS)],
                    help="comma/space separated configuration names (default: all seven)")
-    a.add_argument("--runs", type=int, default=20, help="timed runs per config and engine")
+    a.add_argument("--runs", type=int, default=20, help="timed runs per config, engine and round")
+    a.add_argument("--rounds", type=int, default=1,
+                   help="rounds per config, engine order reversed every other round (see above)")
     a.add_argument("--warmup", type=int, default=3, help="minimum warm-up runs (and >= 0.5 s)")
     a.add_argument("--threads", type=int, default=2)
     a.add_argument("--engines", default=",".join(ENGINES))
@@ -622,11 +649,13 @@ def main(argv=None) -> int:
         a.error(str(e))
     if args.runs < 1:
         a.error("--runs must be >= 1")
+    if args.rounds < 1:
+        a.error("--rounds must be >= 1")
     models_dir = Path(args.models_dir)
 
     ver = versions()
     print(f"bench_peers: {len(cfgs)} configs x {engines}, {args.threads} threads, "
-          f"{args.runs} runs; load average {loadavg()}")
+          f"{args.runs} runs x {args.rounds} round(s); load average {loadavg()}")
     print("versions: " + ", ".join(f"{k} {v or 'not installed'}" for k, v in ver.items()))
     try:
         load1 = os.getloadavg()[0]
@@ -656,12 +685,16 @@ def main(argv=None) -> int:
         print(f"\n{name}: I={cfg['input']} O={cfg['coefficients']} {fmt(gflop, '{:.2f}')} GFLOP, "
               f"prepared in {time.time() - t0:.1f} s; peak {fmt(peak, '{:.1f}')} GFLOP/s; "
               f"load {loadavg()}", flush=True)
+        rounds: dict = {e: [] for e in engines}
+        for k in range(args.rounds):
+            for e in (engines if k % 2 == 0 else engines[::-1]):
+                why = missing[e] or prep_err.get(e)
+                if why:
+                    rounds[e].append({"status": "skipped" if missing[e] else "failed", "error": why})
+                elif not rounds[e] or rounds[e][-1]["status"] == "ok":
+                    rounds[e].append(spawn_engine(e, name, args))
         for e in engines:
-            why = missing[e] or prep_err.get(e)
-            if why:
-                res = {"status": "skipped" if missing[e] else "failed", "error": why}
-            else:
-                res = spawn_engine(e, name, args)
+            res = pool_rounds(rounds[e])
             res.update(config=name, engine=e, macs=macs, gflop=gflop, peak_gflops=peak)
             if res.get("status") == "ok" and gflop:
                 res["gflops"] = gflop / (res["median_ms"] * 1e-3)
@@ -683,6 +716,7 @@ def main(argv=None) -> int:
     print_table(results, engines, list(cfgs))
     if args.json:
         out = {"machine": machine(), "versions": ver, "threads": args.threads, "runs": args.runs,
+               "rounds": args.rounds,
                "seed": args.seed, "tolerance": TOLERANCE,
                "peak_gflops": {"start": peak_start, "end": peak_end, "per_config": peaks,
                                "error": peak_err},

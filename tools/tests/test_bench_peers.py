@@ -87,6 +87,28 @@ def test_torch_only_run(tmp_path, capsys):
         assert m in before or m not in sys.modules
 
 
+def test_rounds_pool_times_and_alternate(tmp_path):
+    # Two rounds of torch: 2 x runs pooled times, one median per round.
+    out = tmp_path / "r.json"
+    assert bp.main(["--configs", "unet-d1b2f4-i16", "--engines", "torch", "--runs", "6", "--rounds", "2",
+                    "--threads", "1", "--models-dir", str(tmp_path / "models"), "--json", str(out)]) == 0
+    r = json.loads(out.read_text())
+    (res,) = r["results"]
+    assert res["status"] == "ok", res
+    assert r["rounds"] == 2 and len(res["times_ms"]) == 12 and len(res["round_medians_ms"]) == 2
+    assert res["min_ms"] <= min(res["round_medians_ms"]) <= max(res["round_medians_ms"]) <= res["max_ms"]
+
+
+def test_pool_rounds():
+    ok = lambda ts: {"status": "ok", "times_ms": ts, "median_ms": sorted(ts)[len(ts) // 2], "rel_err": 0.0}
+    p = bp.pool_rounds([ok([3.0, 1.0, 2.0]), ok([10.0, 11.0, 12.0])])
+    assert p["times_ms"] == [3.0, 1.0, 2.0, 10.0, 11.0, 12.0]
+    assert (p["min_ms"], p["max_ms"], p["median_ms"]) == (1.0, 12.0, 6.5)
+    assert p["round_medians_ms"] == [2.0, 11.0]
+    bad = {"status": "failed", "error": "x"}
+    assert bp.pool_rounds([ok([1.0]), bad])["status"] == "failed"
+
+
 def test_time_runs_counts():
     calls = []
     ts = bp.time_runs(lambda: calls.append(1), runs=20, warmup=3, min_warmup_s=0.0)
