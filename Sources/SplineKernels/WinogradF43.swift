@@ -34,9 +34,16 @@ import CSpinHint
 /// - Larger U (e.g. 512 or 1024 channels): U comes from DRAM once per block, so blocks are as
 ///   large as possible (up to 120 tiles) while leaving >= 2 blocks for a 2-thread split
 ///   (512->512 @ 64x64: 1.8x faster than 6-tile blocks).
+/// - Larger U and at most 64 tiles (the deep 16x16 and 32x32 levels of UNet f = 32 / 64): one
+///   block of all tiles, so the layer is split by output channels (`_wKParts`): each thread
+///   streams half of U and uses it for every tile, instead of all of U for half the tiles
+///   (same-run pairs, 2 threads: 1024->512 @ 16x16 F43 7.7 -> 5.9 ms, 512->512 @ 16x16
+///   3.9 -> 2.7 ms, 512->1024 @ 32x32 16.1 -> 13.9 ms, 1024->1024 @ 32x32 min 29.5 -> 27.1 ms;
+///   at 121 tiles, 512->512 @ 64x64 F63, it is slower: 25 -> 32 ms).
 @inlinable @inline(__always)
 func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     if _wUStreams(positions: positions, cp: cp, kp: kp) {
+        if tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
         // Even halves balance the 2 threads (121 tiles: 62 + 59 rather than 66 + 55).
         let half: Int = (tiles &+ 1) / 2
         return min(120, max(6, (half &+ 1) & ~1))
@@ -63,6 +70,24 @@ func _wKParts(tilesPerBlock n: Int, kp: Int, tiles: Int) -> Int {
     tiles <= n && kp >= 32 ? 2 : 1
 }
 
+/// Output channels of M held per block: Kp, or with 2 output-channel parts the widest part's
+/// 16-channel panels (M holds only the panels of the part being computed).
+@inlinable @inline(__always)
+func _wPartChannels(kp: Int, kParts: Int) -> Int {
+    if kParts == 1 { return kp }
+    let panels = (kp &+ 15) >> 4
+    return min(kp, ((panels &+ kParts &- 1) / kParts) &* 16)
+}
+
+/// Floats of Winograd scratch for one thread: V (positions x Cp x n) and M (positions x the
+/// part's channels x n) of one block of n tiles, and `positions` SIMD8 transform temporaries.
+@inlinable @inline(__always)
+func _wScratchCount(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
+    let n = _wTilesPerBlock(positions: positions, cp: cp, kp: kp, tiles: tiles)
+    let kParts = _wKParts(tilesPerBlock: n, kp: kp, tiles: tiles)
+    return positions &* (cp &+ _wPartChannels(kp: kp, kParts: kParts)) &* n &+ positions &* 8
+}
+
 /// Number of output tiles per block (see `_wTilesPerBlock`).
 @inlinable @inline(__always)
 public func winogradF43TilesPerBlock(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
@@ -83,9 +108,8 @@ public func winogradF43BlockCount(inChannels: Int, outChannels: Int, height: Int
 /// Floats of scratch ONE thread needs (each concurrently running call needs its own).
 @inlinable @inline(__always)
 public func winogradF43ScratchCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
-    let cp = (inChannels &+ 7) & ~7
-    let kp = (outChannels &+ 7) & ~7
-    return 36 &* (cp &+ kp) &* winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width) &+ 36 &* 8
+    _wScratchCount(positions: 36, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
+                   tiles: ((height &+ 3) >> 2) &* ((width &+ 3) >> 2))
 }
 
 /// Same as `winogradF43ScratchCount`; generic name asked for by the runtime.
@@ -379,7 +403,8 @@ func _wTailRows(_ np: Int, _ i0: Int, _ wide: Bool, _ vp: UnsafePointer<Float>, 
 /// The batched GEMMs of one tile block for the 16-channel output panels `panels` (the last
 /// one 8 wide when Kp % 16 == 8): for p in 0..<positions,
 /// M[p][kb][i][8] = sum_c V[p][c/8][i][c%8] * U[p][c][k] (V at V + p*vP + cblk*(nT*8) + i*8,
-/// U panels at U + p*uP + panel*16*cp, M at M + p*mP + kb*(nT*8) + i*8), i < np (even):
+/// U panels at U + p*uP + panel*16*cp, M at M + p*mP + (kb - 2*panels.lowerBound)*(nT*8) + i*8:
+/// M holds the panels of `panels` only), i < np (even):
 /// 6-row micro-tiles, then a 2- or 4-row tail.
 ///
 /// When U exceeds the L3 (`_wUStreams`), U comes from DRAM once per block: while a panel's
@@ -403,7 +428,7 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
         let mp = M + p &* mP
         for panel in panels.lowerBound..<fullEnd {
             let b = up + panel &* 16 &* cp
-            let c = mp + (panel &* 2) &* (nT &* 8)
+            let c = mp + ((panel &- panels.lowerBound) &* 2) &* (nT &* 8)
             // The next panel of this position, else the first one of the next position; its
             // cp = 8 * cb lines are spread over the np / 6 6-row micro-tiles (none without
             // `prefetch`, or after the last panel).
@@ -424,7 +449,7 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
         }
         if kp & 15 != 0 && panels.upperBound > fullPanels {
             let b = up + fullPanels &* 16 &* cp
-            let c = mp + (fullPanels &* 2) &* (nT &* 8)
+            let c = mp + ((fullPanels &- panels.lowerBound) &* 2) &* (nT &* 8)
             var i0 = 0
             while i0 &+ 6 <= np {
                 _wMicro6x8(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8)
@@ -450,7 +475,8 @@ func _winogradF43Conv(
     let rs = (width &+ 2) &* 8                // row stride (floats)
     let bs = (height &+ 2) &* rs              // channel-block stride
     let vP = cp &* nT                         // V stride between positions p
-    let mP = kp &* nT                         // M stride between positions p
+    let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
+    let mP = _wPartChannels(kp: kp, kParts: kParts) &* nT   // M stride between positions p
     let V = scratch
     let M = scratch + 36 &* vP
     let tmp = M + 36 &* mP                    // 36 SIMD8 transform temporaries
@@ -461,7 +487,6 @@ func _winogradF43Conv(
     precondition(pooling || output != nil, "winograd: no output")
     let prs = (width / 2 &+ 2) &* 8               // pooled outputs: row and channel-block strides
     let pbs = (height / 2 &+ 2) &* prs
-    let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
     let panels = (kp &+ 15) >> 4               // 16-channel output panels (the last may be 8 wide)
     let panelsPerPart = (panels &+ kParts &- 1) / kParts
     precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT &* kParts,
@@ -525,7 +550,7 @@ func _winogradF43Conv(
             }
         }
 
-        // 2. 36 GEMMs: M[p][kb][i][8] at M + p*mP + kb*(nT*8) + i*8.
+        // 2. 36 GEMMs: M[p][kb][i][8] at M + p*mP + (kb - 2*pan0)*(nT*8) + i*8.
         _wBatchedGemm(positions: 36, V, vP, weights, uP, M, mP, cb: cb, kp: kp, nT: nT, np: np,
                       panels: pan0..<pan1)
 
@@ -540,7 +565,7 @@ func _winogradF43Conv(
             var tx = t0 &- ty &* tilesW
             for i in 0..<n {
                 let oy = ty &* 4, ox = tx &* 4
-                let m = M + k &* (nT &* 8) + i &* 8
+                let m = M + (k &- pan0 &* 2) &* (nT &* 8) + i &* 8
                 // columns: T = A^T M (4x6) into tmp[r*6 + j]
                 for j in 0..<6 {
                     let q = m + j &* mP

@@ -40,9 +40,8 @@ public func winogradF63BlockCount(inChannels: Int, outChannels: Int, height: Int
 /// Floats of scratch ONE thread needs (each concurrently running call needs its own).
 @inlinable @inline(__always)
 public func winogradF63ScratchCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
-    let cp = (inChannels &+ 7) & ~7
-    let kp = (outChannels &+ 7) & ~7
-    return 64 &* (cp &+ kp) &* winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width) &+ 64 &* 8
+    _wScratchCount(positions: 64, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
+                   tiles: ((height &+ 5) / 6) &* ((width &+ 5) / 6))
 }
 
 /// Floats of the packed weights (transformed weights + padded bias).
@@ -182,7 +181,8 @@ func _winogradF63Conv(
     let rs = (width &+ 2) &* 8
     let bs = (height &+ 2) &* rs
     let vP = cp &* nT
-    let mP = kp &* nT
+    let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
+    let mP = _wPartChannels(kp: kp, kParts: kParts) &* nT
     let V = scratch
     let M = scratch + 64 &* vP
     let tmp = M + 64 &* mP                    // 64 SIMD8 transform temporaries
@@ -193,7 +193,6 @@ func _winogradF63Conv(
     precondition(pooling || output != nil, "winograd: no output")
     let prs = (width / 2 &+ 2) &* 8               // pooled outputs: row and channel-block strides
     let pbs = (height / 2 &+ 2) &* prs
-    let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
     let panels = (kp &+ 15) >> 4               // 16-channel output panels (the last may be 8 wide)
     let panelsPerPart = (panels &+ kParts &- 1) / kParts
     precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT &* kParts,
@@ -285,7 +284,7 @@ func _winogradF63Conv(
             var tx = t0 &- ty &* tilesW
             for i in 0..<n {
                 let oy = ty &* 6, ox = tx &* 6
-                let m = M + k &* (nT &* 8) + i &* 8
+                let m = M + (k &- pan0 &* 2) &* (nT &* 8) + i &* 8
                 // columns: T = A^T M (6x8) into tmp[r*8 + j]
                 for j in 0..<8 {
                     let q = m + j &* mP

@@ -300,19 +300,67 @@ final class WinogradTests: XCTestCase {
     }
 
     /// Transformed weights over 24 MB switch the blocking to large blocks (>= 2 of them) and
-    /// the GEMMs to prefetching the next weight panel (`_wUStreams`).
+    /// the GEMMs to prefetching the next weight panel (`_wUStreams`); with at most 64 tiles, to
+    /// one block of all tiles split by output channels, M holding one part's panels.
     func testLargeWeightBlocking() {
         let (c, k, h, w) = (448, 456, 5, 13)   // Kp = 456: 28 full panels + a half panel
-        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: c, outChannels: k, height: h, width: w), 6)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: c, outChannels: k, height: h, width: w), 8)
         XCTAssertEqual(winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w), 2)
+        // V (36 x 448 x 8) + M of the wider part (15 panels: 240 channels) + temporaries.
+        XCTAssertEqual(winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w), 36 * (448 + 240) * 8 + 288)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 120)
-        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 32)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 64)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 2)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 512, height: 16, width: 16), 16)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 64, width: 64), 6)
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 62)
+        XCTAssertEqual(winogradF63BlockCount(inChannels: 512, outChannels: 512, height: 64, width: 64), 2)
         for algo in WinoAlgo.allCases {
             var worst = (0.0, 0.0, 0.0)
             check(algo, c: c, k: k, h: h, w: w, relu: true, seed: 4242, worst: &worst)
             print("winograd \(algo) large weights: worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
+        }
+    }
+
+    /// Streamed weights and more than 64 tiles: two blocks of tiles (34 + 32 for F43, 34 + 32
+    /// for F63), the prefetching GEMM, a last half panel. The naive conv runs on 396 sampled
+    /// outputs only, 6 in every tile (the full one is ~1.7 G multiply-adds in a debug build); tolerance as
+    /// `tolVsDirect`, relative to the largest sampled |reference|.
+    func testLargeWeightMultiBlockSampled() {
+        for (algo, c, k, h, w) in [(WinoAlgo.f43, 424, 424, 4, 264), (.f63, 320, 328, 6, 396)] {
+            let tiles = algo == .f43 ? (h / 4) * (w / 4) : (h / 6) * (w / 6)
+            XCTAssertEqual(tiles, 66)
+            XCTAssertEqual(algo.blockCount(c, k, h, w), 2, "\(algo): two tile blocks")
+            var rng = WinoLCG(state: 77)
+            let input = (0..<(c * h * w)).map { _ in rng.next() }
+            let scale = Float(1.0 / (Double(c) * 9).squareRoot())
+            let weights = (0..<(k * c * 9)).map { _ in rng.next() * scale }
+            let bias = (0..<k).map { _ in rng.next() * 0.5 }
+            let packed = algo.pack(weights, bias, c, k)
+            let outShape = ActShape(channels: k, height: h, width: w)
+            let out = unpackNCHWc8(winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: false), outShape)
+            var maxRef = 0.0, maxDiff = 0.0
+            let side = algo == .f43 ? 4 : 6, tilesW = w / side
+            for n in 0..<(tiles * 6) {
+                // 6 samples in every tile (both blocks), spread over channels and the tile's pixels.
+                let t = n / 6, j = n % 6
+                let ko = (t * 37 + j * 101) % k
+                let y = (t / tilesW) * side + (t + j) % side, x = (t % tilesW) * side + (t * 5 + j * 3) % side
+                var s = Double(bias[ko])
+                for ci in 0..<c {
+                    for dy in 0..<3 {
+                        for dx in 0..<3 {
+                            let yy = y + dy - 1, xx = x + dx - 1
+                            if yy < 0 || yy >= h || xx < 0 || xx >= w { continue }
+                            s += Double(input[(ci * h + yy) * w + xx]) * Double(weights[((ko * c + ci) * 3 + dy) * 3 + dx])
+                        }
+                    }
+                }
+                maxRef = max(maxRef, abs(s))
+                maxDiff = max(maxDiff, abs(Double(out[(ko * h + y) * w + x]) - s))
+            }
+            print("winograd \(algo) C\(c) K\(k) \(h)x\(w), 2 streamed blocks: sampled rel err \(maxDiff / maxRef)")
+            XCTAssertLessThan(maxDiff / maxRef, algo.tolVsDirect, "\(algo) streamed multi-block")
         }
     }
 
