@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 3b8aa810f156eed1cb8b369033cf2d2827480b5fdb4eea5d63ccc6fb916f40a2
+// builtin: la-unet-d4b4f8-i128 pack-sha256 056f1e773986782ac19955e34f777fa8fe04b975dec6d5bdb2b21aadc0149efd
 #include "builtin_models.h"
 
 #if defined(__APPLE__)
