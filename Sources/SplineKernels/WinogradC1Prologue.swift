@@ -130,12 +130,7 @@ func _wC1PrologueTransform8x8(
                                       tmp + r &* 64, 8)
                 }
             }
-            for j in 0..<8 {
-                let q = tmp + j &* 8
-                _wInputTransform8(_wLoad(q), _wLoad(q + 64), _wLoad(q + 128), _wLoad(q + 192),
-                                  _wLoad(q + 256), _wLoad(q + 320), _wLoad(q + 384), _wLoad(q + 448),
-                                  dst + j &* vP, 8 &* vP)
-            }
+            _wInputColumns8(tmp, dst, vP)
             tx &+= 1
             if tx == tilesW { tx = 0; ty &+= 1 }
         }

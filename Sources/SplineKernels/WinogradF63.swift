@@ -165,6 +165,18 @@ func _wInputTransform8(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float
     _wStore(out + 7 &* s, r7)
 }
 
+/// Column pass of the F(6,3) input transform: the 8 columns of `tmp` (row-pass results, row r
+/// at tmp + 64 r) to the tile's 64 positions in V (position p = 8 r + j at dst + p * vP).
+@inlinable @inline(__always)
+func _wInputColumns8(_ tmp: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ vP: Int) {
+    for j in 0..<8 {
+        let q = tmp + j &* 8
+        _wInputTransform8(_wLoad(q), _wLoad(q + 64), _wLoad(q + 128), _wLoad(q + 192),
+                          _wLoad(q + 256), _wLoad(q + 320), _wLoad(q + 384), _wLoad(q + 448),
+                          dst + j &* vP, 8 &* vP)
+    }
+}
+
 @inlinable @inline(__always)
 func _winogradF63Conv(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
@@ -253,12 +265,7 @@ func _winogradF63Conv(
                                 }
                             }
                         }
-                        for j in 0..<8 {
-                            let q = tmp + j &* 8
-                            _wInputTransform8(_wLoad(q), _wLoad(q + 64), _wLoad(q + 128), _wLoad(q + 192),
-                                              _wLoad(q + 256), _wLoad(q + 320), _wLoad(q + 384), _wLoad(q + 448),
-                                              dst + j &* vP, 8 &* vP)
-                        }
+                        _wInputColumns8(tmp, dst, vP)
                         tx &+= 1
                         if tx == tilesW { tx = 0; ty &+= 1 }
                     }

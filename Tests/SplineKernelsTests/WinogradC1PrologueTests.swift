@@ -12,16 +12,8 @@ import XCTest
 // a last half panel (K = 24, 40), 1 and 3 channel blocks of the first conv (C = 8, 24, not a
 // multiple of 16), many tile blocks, and split work-unit ranges.
 final class WinogradC1PrologueTests: XCTestCase {
-    private struct Rng {
-        var s: UInt64
-        mutating func next() -> Float {
-            s = s &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int64(bitPattern: s >> 11) % (1 << 24)) / Float(1 << 23) - 1
-        }
-    }
-
     private func check(c: Int, k: Int, h: Int, w: Int, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) {
-        var rng = Rng(s: seed)
+        var rng = WinoLCG(state: seed)
         let imgShape = ActShape(channels: 1, height: h, width: w)
         let midShape = ActShape(channels: c, height: h, width: w)
         let outShape = ActShape(channels: k, height: h, width: w)

@@ -8,14 +8,6 @@ import XCTest
 // bitwise equal. Shapes: H, W even, full and partial 4x4 / 6x6 tiles, one- and many-block
 // layers, a last half panel of 8 output channels, any split of the work units.
 final class WinogradPoolTests: XCTestCase {
-    private struct Rng {
-        var s: UInt64
-        mutating func next() -> Float {
-            s = s &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int64(bitPattern: s >> 11) % (1 << 24)) / Float(1 << 23) - 1
-        }
-    }
-
     /// Padded NCHWc8 buffer: interior of the real channels NaN (so a pixel the kernel fails to
     /// write shows up), halo and padding channels zero, and a guard page after its end.
     private func poisoned(_ shape: ActShape) -> WinoGuardedBuffer {
@@ -44,7 +36,7 @@ final class WinogradPoolTests: XCTestCase {
 
     private func check(_ algo: WinoAlgo, c: Int, k: Int, h: Int, w: Int, seed: UInt64,
                        file: StaticString = #filePath, line: UInt = #line) {
-        var rng = Rng(s: seed)
+        var rng = WinoLCG(state: seed)
         let inShape = ActShape(channels: c, height: h, width: w)
         let outShape = ActShape(channels: k, height: h, width: w)
         let half = ActShape(channels: k, height: h / 2, width: w / 2)

@@ -79,12 +79,29 @@ final class WinoGuardedBuffer {
     deinit { munmap(base, mapped) }
 }
 
-private struct WinoLCG {
+/// Seeded LCG of the Winograd tests (also WinogradPoolTests, WinogradC1PrologueTests).
+struct WinoLCG {
     var state: UInt64
     mutating func next() -> Float {   // uniform in [-1, 1)
         state = state &* 6364136223846793005 &+ 1442695040888963407
         return Float(Int64(bitPattern: state >> 11) % (1 << 24)) / Float(1 << 23) - 1
     }
+}
+
+/// One output value (channel ko, pixel y, x) of the naive direct conv, in Double, before any ReLU.
+private func winoDirectValue(input: [Float], c: Int, h: Int, w: Int, weights: [Float], bias: [Float],
+                             ko: Int, y: Int, x: Int) -> Double {
+    var s = Double(bias[ko])
+    for ci in 0..<c {
+        for dy in 0..<3 {
+            for dx in 0..<3 {
+                let yy = y + dy - 1, xx = x + dx - 1
+                if yy < 0 || yy >= h || xx < 0 || xx >= w { continue }
+                s += Double(input[(ci * h + yy) * w + xx]) * Double(weights[((ko * c + ci) * 3 + dy) * 3 + dx])
+            }
+        }
+    }
+    return s
 }
 
 private func winoDirectConv(input: [Float], c: Int, h: Int, w: Int, weights: [Float], bias: [Float],
@@ -93,16 +110,7 @@ private func winoDirectConv(input: [Float], c: Int, h: Int, w: Int, weights: [Fl
     for ko in 0..<k {
         for y in 0..<h {
             for x in 0..<w {
-                var s = Double(bias[ko])
-                for ci in 0..<c {
-                    for dy in 0..<3 {
-                        for dx in 0..<3 {
-                            let yy = y + dy - 1, xx = x + dx - 1
-                            if yy < 0 || yy >= h || xx < 0 || xx >= w { continue }
-                            s += Double(input[(ci * h + yy) * w + xx]) * Double(weights[((ko * c + ci) * 3 + dy) * 3 + dx])
-                        }
-                    }
-                }
+                let s = winoDirectValue(input: input, c: c, h: h, w: w, weights: weights, bias: bias, ko: ko, y: y, x: x)
                 out[(ko * h + y) * w + x] = relu ? max(s, 0) : s
             }
         }
@@ -346,16 +354,7 @@ final class WinogradTests: XCTestCase {
                 let t = n / 6, j = n % 6
                 let ko = (t * 37 + j * 101) % k
                 let y = (t / tilesW) * side + (t + j) % side, x = (t % tilesW) * side + (t * 5 + j * 3) % side
-                var s = Double(bias[ko])
-                for ci in 0..<c {
-                    for dy in 0..<3 {
-                        for dx in 0..<3 {
-                            let yy = y + dy - 1, xx = x + dx - 1
-                            if yy < 0 || yy >= h || xx < 0 || xx >= w { continue }
-                            s += Double(input[(ci * h + yy) * w + xx]) * Double(weights[((ko * c + ci) * 3 + dy) * 3 + dx])
-                        }
-                    }
-                }
+                let s = winoDirectValue(input: input, c: c, h: h, w: w, weights: weights, bias: bias, ko: ko, y: y, x: x)
                 maxRef = max(maxRef, abs(s))
                 maxDiff = max(maxDiff, abs(Double(out[(ko * h + y) * w + x]) - s))
             }
