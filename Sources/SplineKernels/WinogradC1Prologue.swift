@@ -92,47 +92,31 @@ struct _WC1Block {
     }
 }
 
-/// Input transform of tiles t0 ..< t0 + n (all channel blocks) with the first conv computed on
-/// the fly: patch value (Y, X) (padded coordinates of the first conv's output) is 0 on its
-/// halo and beyond it (Y, X outside 1...H, 1...W), else `_WC1Block.value` of the input window
-/// at padded (Y - 1, X - 1). V layout as in `_winogradF63Conv`.
+/// Row pass of the F(6,3) input transform of one 8x8 patch at padded (y0, x0) of the first
+/// conv's output, computed from the 1-channel `input` (`wb`: one 8-channel block of the first
+/// conv) into `tmp` (row r at tmp + 64 r). Patch value (Y, X) is 0 on the halo and beyond it
+/// (Y, X outside 1...H, 1...W), else `wb.value` of the input window at padded (Y - 1, X - 1).
 @inlinable @inline(__always)
-func _wC1PrologueTransform8x8(
-    input: UnsafePointer<Float>, c1Weights: UnsafePointer<Float>, V: UnsafeMutablePointer<Float>, vP: Int,
-    tmp: UnsafeMutablePointer<Float>, cb: Int, t0: Int, n: Int, nT: Int, tilesW: Int, height: Int, width: Int
-) {
+func _wC1InputRows8(_ wb: _WC1Block, _ input: UnsafePointer<Float>, _ tmp: UnsafeMutablePointer<Float>,
+                    y0: Int, x0: Int, height: Int, width: Int) {
     let rs = (width &+ 2) &* 8
-    let zero = SIMD8<Float>()
-    for c in 0..<cb {
-        let wb = _WC1Block(c1Weights + c &* 80)
-        var ty = t0 / tilesW
-        var tx = t0 &- ty &* tilesW
-        for i in 0..<n {
-            let y0 = ty &* 6, x0 = tx &* 6
-            let dst = V + c &* (nT &* 8) + i &* 8
-            if y0 >= 1 && y0 &+ 7 <= height && x0 >= 1 && x0 &+ 7 <= width {
-                // Every patch value is an image pixel: window of (Y, X) starts at (Y - 1, X - 1).
-                for r in 0..<8 {
-                    let s = input + (y0 &+ r &- 1) &* rs + (x0 &- 1) &* 8
-                    _wInputTransform8(wb.value(s, rs), wb.value(s + 8, rs), wb.value(s + 16, rs),
-                                      wb.value(s + 24, rs), wb.value(s + 32, rs), wb.value(s + 40, rs),
-                                      wb.value(s + 48, rs), wb.value(s + 56, rs), tmp + r &* 64, 8)
-                }
-            } else {
-                @inline(__always) func at(_ y: Int, _ x: Int) -> SIMD8<Float> {
-                    y >= 1 && y <= height && x >= 1 && x <= width
-                        ? wb.value(input + (y &- 1) &* rs + (x &- 1) &* 8, rs) : zero
-                }
-                for r in 0..<8 {
-                    let y = y0 &+ r
-                    _wInputTransform8(at(y, x0), at(y, x0 &+ 1), at(y, x0 &+ 2), at(y, x0 &+ 3),
-                                      at(y, x0 &+ 4), at(y, x0 &+ 5), at(y, x0 &+ 6), at(y, x0 &+ 7),
-                                      tmp + r &* 64, 8)
-                }
-            }
-            _wInputColumns8(tmp, dst, vP)
-            tx &+= 1
-            if tx == tilesW { tx = 0; ty &+= 1 }
+    if y0 >= 1 && y0 &+ 7 <= height && x0 >= 1 && x0 &+ 7 <= width {
+        // Every patch value is an image pixel: window of (Y, X) starts at (Y - 1, X - 1).
+        for r in 0..<8 {
+            let s = input + (y0 &+ r &- 1) &* rs + (x0 &- 1) &* 8
+            _wInputTransform8(wb.value(s, rs), wb.value(s + 8, rs), wb.value(s + 16, rs),
+                              wb.value(s + 24, rs), wb.value(s + 32, rs), wb.value(s + 40, rs),
+                              wb.value(s + 48, rs), wb.value(s + 56, rs), tmp + r &* 64, 8)
         }
+        return
+    }
+    let zero = SIMD8<Float>()
+    @inline(__always) func at(_ y: Int, _ x: Int) -> SIMD8<Float> {
+        y >= 1 && y <= height && x >= 1 && x <= width ? wb.value(input + (y &- 1) &* rs + (x &- 1) &* 8, rs) : zero
+    }
+    for r in 0..<8 {
+        let y = y0 &+ r
+        _wInputTransform8(at(y, x0), at(y, x0 &+ 1), at(y, x0 &+ 2), at(y, x0 &+ 3),
+                          at(y, x0 &+ 4), at(y, x0 &+ 5), at(y, x0 &+ 6), at(y, x0 &+ 7), tmp + r &* 64, 8)
     }
 }

@@ -165,6 +165,40 @@ func _wInputTransform8(_ d0: SIMD8<Float>, _ d1: SIMD8<Float>, _ d2: SIMD8<Float
     _wStore(out + 7 &* s, r7)
 }
 
+/// Row pass of the F(6,3) input transform of the 8x8 patch at padded (y0, x0) of one channel
+/// block (`src`: its padded H x W plane) into `tmp` (row r at tmp + 64 r). A partial tile reads
+/// zeros beyond the halo (rows, cols >= 3).
+@inlinable @inline(__always)
+func _wInputRows8(_ src: UnsafePointer<Float>, _ tmp: UnsafeMutablePointer<Float>,
+                  y0: Int, x0: Int, height: Int, width: Int) {
+    let rs = (width &+ 2) &* 8
+    let p = src + y0 &* rs + x0 &* 8
+    let zero = SIMD8<Float>()
+    if y0 &+ 8 <= height &+ 2 && x0 &+ 8 <= width &+ 2 {
+        for r in 0..<8 {
+            let s = p + r &* rs
+            _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16), _wLoad(s + 24),
+                              _wLoad(s + 32), _wLoad(s + 40), _wLoad(s + 48), _wLoad(s + 56),
+                              tmp + r &* 64, 8)
+        }
+        return
+    }
+    let rows = min(8, height &+ 2 &- y0), cols = min(8, width &+ 2 &- x0)
+    for r in 0..<8 {
+        let s = p + r &* rs
+        if r >= rows {
+            _wInputTransform8(zero, zero, zero, zero, zero, zero, zero, zero, tmp + r &* 64, 8)
+        } else {
+            _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                              cols > 3 ? _wLoad(s + 24) : zero,
+                              cols > 4 ? _wLoad(s + 32) : zero,
+                              cols > 5 ? _wLoad(s + 40) : zero,
+                              cols > 6 ? _wLoad(s + 48) : zero,
+                              cols > 7 ? _wLoad(s + 56) : zero, tmp + r &* 64, 8)
+        }
+    }
+}
+
 /// Column pass of the F(6,3) input transform: the 8 columns of `tmp` (row-pass results, row r
 /// at tmp + 64 r) to the tile's 64 positions in V (position p = 8 r + j at dst + p * vP).
 @inlinable @inline(__always)
@@ -227,48 +261,22 @@ func _winogradF63Conv(
                     for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
                 }
             }
-            if let c1w = c1Weights {
+            for c in 0..<cb {
                 // Fused first layer (WinogradC1Prologue.swift): the 8x8 patches are computed
                 // from the 1-channel image instead of read from a stored C-channel input.
-                _wC1PrologueTransform8x8(input: input, c1Weights: c1w, V: V, vP: vP, tmp: tmp, cb: cb,
-                                         t0: t0, n: n, nT: nT, tilesW: tilesW, height: height, width: width)
-            } else {
-                for c in 0..<cb {
-                    let srcC = input + c &* bs
-                    var ty = t0 / tilesW
-                    var tx = t0 &- ty &* tilesW
-                    for i in 0..<n {
-                        let y0 = ty &* 6, x0 = tx &* 6      // padded coordinates of the 8x8 patch
-                        let src = srcC + y0 &* rs + x0 &* 8
-                        let dst = V + c &* (nT &* 8) + i &* 8
-                        if y0 &+ 8 <= height &+ 2 && x0 &+ 8 <= width &+ 2 {
-                            for r in 0..<8 {
-                                let s = src + r &* rs
-                                _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16), _wLoad(s + 24),
-                                                  _wLoad(s + 32), _wLoad(s + 40), _wLoad(s + 48), _wLoad(s + 56),
-                                                  tmp + r &* 64, 8)
-                            }
-                        } else {
-                            // Partial tile: zeros beyond the halo (rows, cols >= 3).
-                            let rows = min(8, height &+ 2 &- y0), cols = min(8, width &+ 2 &- x0)
-                            for r in 0..<8 {
-                                let s = src + r &* rs
-                                if r >= rows {
-                                    _wInputTransform8(zero, zero, zero, zero, zero, zero, zero, zero, tmp + r &* 64, 8)
-                                } else {
-                                    _wInputTransform8(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
-                                                      cols > 3 ? _wLoad(s + 24) : zero,
-                                                      cols > 4 ? _wLoad(s + 32) : zero,
-                                                      cols > 5 ? _wLoad(s + 40) : zero,
-                                                      cols > 6 ? _wLoad(s + 48) : zero,
-                                                      cols > 7 ? _wLoad(s + 56) : zero, tmp + r &* 64, 8)
-                                }
-                            }
-                        }
-                        _wInputColumns8(tmp, dst, vP)
-                        tx &+= 1
-                        if tx == tilesW { tx = 0; ty &+= 1 }
+                let c1 = c1Weights.map { _WC1Block($0 + c &* 80) }
+                var ty = t0 / tilesW
+                var tx = t0 &- ty &* tilesW
+                for i in 0..<n {
+                    let y0 = ty &* 6, x0 = tx &* 6      // padded coordinates of the 8x8 patch
+                    if let wb = c1 {
+                        _wC1InputRows8(wb, input, tmp, y0: y0, x0: x0, height: height, width: width)
+                    } else {
+                        _wInputRows8(input + c &* bs, tmp, y0: y0, x0: x0, height: height, width: width)
                     }
+                    _wInputColumns8(tmp, V + c &* (nT &* 8) + i &* 8, vP)
+                    tx &+= 1
+                    if tx == tilesW { tx = 0; ty &+= 1 }
                 }
             }
         }
