@@ -148,9 +148,9 @@ func microTile<G: ConvGeometry, E: Epilogue>(
     }
 }
 
-/// One output row segment of `width` pixels for one 16-channel group (`tileRowPair`)
-/// or one trailing 8-channel block (`tileRowSingle`): full 6-pixel tiles, then one
-/// tile of the remaining 1...5 pixels, each variant with literal `n`.
+/// One output row segment of `width` pixels for one 16-channel group (`tileRowPair`:
+/// full 6-pixel tiles, then one tile of the remaining 1...5 pixels, each variant with
+/// literal `n`) or one 8-channel block (`tileRowSingle`: 12-pixel tiles first).
 @inlinable @inline(never)
 func tileRowPair<G: ConvGeometry, E: Epilogue>(
     _ g: G.Type, _ e: E.Type, width: Int,
@@ -206,16 +206,78 @@ func tileRowSingle<G: ConvGeometry, E: Epilogue>(
     output: UnsafeMutablePointer<Float>, outPixelStride: Int, outBlockStride: Int,
     accumulate: Bool, finish: Bool
 ) {
+    // ceil(width / 12) tiles of near-equal width (MicroTileWide.swift): the first `wide` are
+    // one pixel wider than the rest; tiles of 1...6 pixels use `microTile`.
+    if width <= 0 { return }
+    let count = (width &+ 11) / 12
+    let narrow = width / count, wide = width &- narrow &* count
     var x = 0
-    for _ in 0..<(width / 6) {
-        microTile(
-            g, e, n: 6, two: false, input: input &+ x &* 8, inBlockStride: inBlockStride, rowStride: rowStride,
-            blocks: blocks, weights: weights, bias: bias, output: output &+ x &* outPixelStride,
-            outPixelStride: outPixelStride, outBlockStride: outBlockStride, accumulate: accumulate, finish: finish)
-        x = x &+ 6
+    for t in 0..<count {
+        let n = t < wide ? narrow &+ 1 : narrow
+        let ip = input &+ x &* 8, op = output &+ x &* outPixelStride
+        @inline(__always) func wideTile<W: TileWidth>(_ w: W.Type) {
+            tileSingleWide(g, e, w, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
+                           blocks: blocks, weights: weights, bias: bias, output: op,
+                           outPixelStride: outPixelStride, accumulate: accumulate, finish: finish)
+        }
+        switch n {
+        case 12: wideTile(TileWidth12.self)
+        case 11: wideTile(TileWidth11.self)
+        case 10: wideTile(TileWidth10.self)
+        case 9: wideTile(TileWidth9.self)
+        case 8: wideTile(TileWidth8.self)
+        case 7: wideTile(TileWidth7.self)
+        default:
+            tileSingleNarrow(g, e, n: n, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
+                             blocks: blocks, weights: weights, bias: bias, output: op,
+                             outPixelStride: outPixelStride, outBlockStride: outBlockStride,
+                             accumulate: accumulate, finish: finish)
+        }
+        x = x &+ n
     }
-    let ip = input &+ x &* 8, op = output &+ x &* outPixelStride
-    switch width &- x {
+}
+
+/// A tile of 7...12 pixels for one 8-channel block: one specialisation per width `W.n` (a
+/// compile-time constant). Each is its own non-inlined function: with the widths as literal
+/// cases of one switch, the optimiser merged them into calls of one outlined tile with a
+/// runtime width (3x slower).
+@inlinable @inline(never)
+func tileSingleWide<G: ConvGeometry, E: Epilogue, W: TileWidth>(
+    _ g: G.Type, _ e: E.Type, _: W.Type,
+    input ip: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output op: UnsafeMutablePointer<Float>, outPixelStride: Int,
+    accumulate: Bool, finish: Bool
+) {
+    microTileWide(g, e, n: W.n, input: ip, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,
+                  weights: weights, bias: bias, output: op, outPixelStride: outPixelStride,
+                  accumulate: accumulate, finish: finish)
+}
+
+/// Pixels of a wide single-block tile, as a compile-time constant.
+@usableFromInline protocol TileWidth { static var n: Int { get } }
+@usableFromInline enum TileWidth7: TileWidth { @inlinable static var n: Int { 7 } }
+@usableFromInline enum TileWidth8: TileWidth { @inlinable static var n: Int { 8 } }
+@usableFromInline enum TileWidth9: TileWidth { @inlinable static var n: Int { 9 } }
+@usableFromInline enum TileWidth10: TileWidth { @inlinable static var n: Int { 10 } }
+@usableFromInline enum TileWidth11: TileWidth { @inlinable static var n: Int { 11 } }
+@usableFromInline enum TileWidth12: TileWidth { @inlinable static var n: Int { 12 } }
+
+/// A tile of 1...6 pixels for one 8-channel block, each width with a literal `n`.
+@inlinable @inline(never)
+func tileSingleNarrow<G: ConvGeometry, E: Epilogue>(
+    _ g: G.Type, _ e: E.Type, n: Int,
+    input ip: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output op: UnsafeMutablePointer<Float>, outPixelStride: Int, outBlockStride: Int,
+    accumulate: Bool, finish: Bool
+) {
+    switch n {
+    case 6:
+        microTile(
+            g, e, n: 6, two: false, input: ip, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,
+            weights: weights, bias: bias, output: op, outPixelStride: outPixelStride, outBlockStride: outBlockStride,
+            accumulate: accumulate, finish: finish)
     case 1:
         microTile(
             g, e, n: 1, two: false, input: ip, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,

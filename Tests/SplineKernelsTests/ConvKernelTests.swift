@@ -119,6 +119,23 @@ final class ConvKernelTests: XCTestCase {
         }
     }
 
+    /// One 8-channel output block (k = 8) or a trailing one (k = 24) over every width 1...30:
+    /// `tileRowSingle` cuts a row into near-equal tiles of 1...12 pixels (MicroTileWide.swift),
+    /// so this reaches each tile width, alone and next to the others (e.g. 23 = 12 + 11).
+    func testSingleBlockTileWidths() throws {
+        var n = 0
+        for w in 1...30 {
+            let h = 1 + w % 3
+            let seed = UInt64(w)
+            try checkFastVsReference(.conv3x3, c: 40, k: 8, h: h, w: w, act: .relu, seed: seed)
+            try checkFastVsReference(.conv3x3, c: 12, k: 24, h: h, w: w, act: .tanh, seed: seed + 100)
+            try checkFastVsReference(.conv3x3c1, c: 1, k: 8, h: h, w: w, act: .none, seed: seed + 200)
+            try checkFastVsReference(.conv1x1, c: 72, k: 8, h: h, w: w, act: .relu, seed: seed + 300)
+            n += 4
+        }
+        XCTAssertEqual(n, 120)
+    }
+
     /// Any split of the output rows between calls (threads) gives the same bits.
     func testRowSplitsAreBitwiseIdentical() throws {
         for kind in ConvKind.allCases {

@@ -1,0 +1,83 @@
+// The register tile for a single 8-channel output block (layers with 8 output channels, or
+// the trailing block of an odd count): 7 to 12 output pixels of one row x 8 output channels
+// in up to 12 SIMD8<Float> accumulators. The 6 x 8 tile of `microTile` (two: false) has only 6
+// independent FMA chains, too few to cover the FMA latency on both pipes (4 cycles x 2), so
+// the 8-channel layers of the small models ran at 46-56 % of the FMA peak. Per step: one
+// weight vector, 12 broadcasts, 12 FMAs (12 accumulators + 1 weight + 1 broadcast = 14 ymm).
+// `tileRowSingle` cuts a row into near-equal tiles of at most 12 pixels, so every tile of a
+// row at least 8 wide keeps >= 7 chains (128 = 7 x 12 + 4 x 11, 64 = 4 x 11 + 2 x 10; cutting
+// 128 as 10 x 12 + 6 + 2 ran at 71 % of the peak, its 2-pixel tail alone as long as a 12).
+//
+// Every accumulator sums its taps in the same order as in `microTile` (input block, ky, kx,
+// lane), so a pixel's value is bitwise the same whichever tile computed it.
+//
+// Shapes as in MicroTile.swift with `two` false: weights [blocks][kh][kw][icCount][8],
+// bias 8 floats, pixel p at output + p*outPixelStride.
+
+@inlinable @inline(__always)
+func microTileWide<G: ConvGeometry, E: Epilogue>(
+    _: G.Type, _: E.Type, n: Int,
+    input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int,
+    blocks: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>, outPixelStride: Int,
+    accumulate: Bool, finish: Bool
+) {
+    // n: 7...12 pixels, a literal at every call (the `if n > k` vanish after inlining).
+    let kh = G.kh, kw = G.kw, icCount = G.icCount
+    let s = outPixelStride
+    let b0 = ld8(bias)
+    var a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0
+    var a6 = b0, a7 = b0, a8 = b0, a9 = b0, a10 = b0, a11 = b0
+    if accumulate {
+        a0 = ld8(output); a1 = ld8(output &+ s); a2 = ld8(output &+ 2 &* s)
+        a3 = ld8(output &+ 3 &* s); a4 = ld8(output &+ 4 &* s); a5 = ld8(output &+ 5 &* s)
+        a6 = ld8(output &+ 6 &* s)
+        if n > 7 { a7 = ld8(output &+ 7 &* s) }
+        if n > 8 { a8 = ld8(output &+ 8 &* s) }
+        if n > 9 { a9 = ld8(output &+ 9 &* s) }
+        if n > 10 { a10 = ld8(output &+ 10 &* s) }
+        if n > 11 { a11 = ld8(output &+ 11 &* s) }
+    }
+    var wp = weights
+    var bp = input
+    for _ in 0..<blocks {
+        var rp = bp
+        for _ in 0..<kh {
+            var tp = rp
+            for _ in 0..<kw {
+                for ic in 0..<icCount {
+                    let w = ld8(wp)
+                    wp = wp &+ 8
+                    a0 = a0.addingProduct(SIMD8<Float>(repeating: tp[ic]), w)
+                    a1 = a1.addingProduct(SIMD8<Float>(repeating: tp[8 &+ ic]), w)
+                    a2 = a2.addingProduct(SIMD8<Float>(repeating: tp[16 &+ ic]), w)
+                    a3 = a3.addingProduct(SIMD8<Float>(repeating: tp[24 &+ ic]), w)
+                    a4 = a4.addingProduct(SIMD8<Float>(repeating: tp[32 &+ ic]), w)
+                    a5 = a5.addingProduct(SIMD8<Float>(repeating: tp[40 &+ ic]), w)
+                    a6 = a6.addingProduct(SIMD8<Float>(repeating: tp[48 &+ ic]), w)
+                    if n > 7 { a7 = a7.addingProduct(SIMD8<Float>(repeating: tp[56 &+ ic]), w) }
+                    if n > 8 { a8 = a8.addingProduct(SIMD8<Float>(repeating: tp[64 &+ ic]), w) }
+                    if n > 9 { a9 = a9.addingProduct(SIMD8<Float>(repeating: tp[72 &+ ic]), w) }
+                    if n > 10 { a10 = a10.addingProduct(SIMD8<Float>(repeating: tp[80 &+ ic]), w) }
+                    if n > 11 { a11 = a11.addingProduct(SIMD8<Float>(repeating: tp[88 &+ ic]), w) }
+                }
+                tp = tp &+ 8
+            }
+            rp = rp &+ rowStride
+        }
+        bp = bp &+ inBlockStride
+    }
+    storeAcc(output, a0, finish, E.self)
+    storeAcc(output &+ s, a1, finish, E.self)
+    storeAcc(output &+ 2 &* s, a2, finish, E.self)
+    storeAcc(output &+ 3 &* s, a3, finish, E.self)
+    storeAcc(output &+ 4 &* s, a4, finish, E.self)
+    storeAcc(output &+ 5 &* s, a5, finish, E.self)
+    storeAcc(output &+ 6 &* s, a6, finish, E.self)
+    if n > 7 { storeAcc(output &+ 7 &* s, a7, finish, E.self) }
+    if n > 8 { storeAcc(output &+ 8 &* s, a8, finish, E.self) }
+    if n > 9 { storeAcc(output &+ 9 &* s, a9, finish, E.self) }
+    if n > 10 { storeAcc(output &+ 10 &* s, a10, finish, E.self) }
+    if n > 11 { storeAcc(output &+ 11 &* s, a11, finish, E.self) }
+}
