@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 056f1e773986782ac19955e34f777fa8fe04b975dec6d5bdb2b21aadc0149efd
+// builtin: la-unet-d4b4f8-i128 pack-sha256 520d4d587cd5ee6ccf61f7bff2d86180b92b4d9a496d79ee26c47ebfc64370e8
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

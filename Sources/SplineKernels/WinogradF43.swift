@@ -85,8 +85,15 @@ func _wPartChannels(kp: Int, kParts: Int) -> Int {
 func _wScratchCount(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     let n = _wTilesPerBlock(positions: positions, cp: cp, kp: kp, tiles: tiles)
     let kParts = _wKParts(tilesPerBlock: n, kp: kp, tiles: tiles)
-    return positions &* (cp &+ _wPartChannels(kp: kp, kParts: kParts)) &* n &+ positions &* 8
+    return positions &* ((cp &+ _wPartChannels(kp: kp, kParts: kParts)) &* n &+ 2 &* _wPositionPad) &+ positions &* 8
 }
+
+/// Floats added to the V and M strides between positions (one cache line). Without it the
+/// stride is a multiple of 512 B or more (Cp * n * 4 B), so the 36 / 64 positions of one tile,
+/// written by the input transform and read by the output transform, fall into a few L1 sets
+/// (256 channels, 6 tiles: 6 KB = 96 lines, 2 of the 64 sets for 64 lines; 512 channels, 62
+/// tiles: 1 set) and evict each other. A stride of an odd number of lines spreads them.
+@inlinable @inline(__always) var _wPositionPad: Int { 16 }
 
 /// Number of output tiles per block (see `_wTilesPerBlock`).
 @inlinable @inline(__always)
@@ -417,12 +424,14 @@ func _wTailRows(_ np: Int, _ i0: Int, _ wide: Bool, _ vp: UnsafePointer<Float>, 
 func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
                    _ U: UnsafePointer<Float>, _ uP: Int,
                    _ M: UnsafeMutablePointer<Float>, _ mP: Int, cb: Int, kp: Int, nT: Int, np: Int,
-                   panels: Range<Int>) {
+                   panels: Range<Int>, inputPrefetch: inout _WPatchPrefetch) {
     let cp = cb &* 8
     let fullPanels = kp >> 4
     let fullEnd = min(panels.upperBound, fullPanels)
     let prefetch = _wUStreams(positions: positions, cp: cp, kp: kp)
+    let inputLines = (inputPrefetch.lines &+ positions &- 1) / positions   // per position
     for p in 0..<positions {
+        inputPrefetch.issue(inputLines)
         let vp = UnsafePointer(V + p &* vP)
         let up = U + p &* uP
         let mp = M + p &* mP
@@ -474,9 +483,9 @@ func _winogradF43Conv(
     let nT = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
     let rs = (width &+ 2) &* 8                // row stride (floats)
     let bs = (height &+ 2) &* rs              // channel-block stride
-    let vP = cp &* nT                         // V stride between positions p
+    let vP = cp &* nT &+ _wPositionPad        // V stride between positions p
     let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
-    let mP = _wPartChannels(kp: kp, kParts: kParts) &* nT   // M stride between positions p
+    let mP = _wPartChannels(kp: kp, kParts: kParts) &* nT &+ _wPositionPad   // M stride between positions p
     let V = scratch
     let M = scratch + 36 &* vP
     let tmp = M + 36 &* mP                    // 36 SIMD8 transform temporaries
@@ -551,8 +560,9 @@ func _winogradF43Conv(
         }
 
         // 2. 36 GEMMs: M[p][kb][i][8] at M + p*mP + (kb - 2*pan0)*(nT*8) + i*8.
+        var inputPrefetch = _WPatchPrefetch()
         _wBatchedGemm(positions: 36, V, vP, weights, uP, M, mP, cb: cb, kp: kp, nT: nT, np: np,
-                      panels: pan0..<pan1)
+                      panels: pan0..<pan1, inputPrefetch: &inputPrefetch)
 
         // 3. Output transform Y = A^T M A + bias (+ ReLU), clipped to H x W. Output channel
         //    block outer, tiles inner.

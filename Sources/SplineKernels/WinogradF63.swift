@@ -226,9 +226,9 @@ func _winogradF63Conv(
     let nT = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
     let rs = (width &+ 2) &* 8
     let bs = (height &+ 2) &* rs
-    let vP = cp &* nT
+    let vP = cp &* nT &+ _wPositionPad          // V stride between positions p (padded)
     let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
-    let mP = _wPartChannels(kp: kp, kParts: kParts) &* nT
+    let mP = _wPartChannels(kp: kp, kParts: kParts) &* nT &+ _wPositionPad
     let V = scratch
     let M = scratch + 64 &* vP
     let tmp = M + 64 &* mP                    // 64 SIMD8 transform temporaries
@@ -252,8 +252,19 @@ func _winogradF63Conv(
         let t0 = blk &* nT
         let n = min(nT, tiles &- t0)
         let np: Int = (n &+ 1) & ~1            // GEMM rows: 6-row micro-tiles and a 2/4-row tail
+        // The next block's input patches, prefetched during this block's GEMMs
+        // (WinogradPrefetch.swift): only while transforming a new block, and not for the fused
+        // first conv (its input is the small 1-channel image). Prefetching the next block's
+        // output rows for writing as well measured no better.
+        var inputPrefetch = _WPatchPrefetch()
         if blk != transformed {                // consecutive units of one block share its V
             transformed = blk
+            let nextUnit = kParts == 1 ? unit &+ 1 : (blk &+ 1) << 1
+            if c1Weights == nil && nextUnit < blocks.upperBound && t0 &+ nT < tiles {
+                inputPrefetch = _WPatchPrefetch(
+                    input: input, cb: cb, height: height, width: width, t0: t0 &+ nT,
+                    n: min(nT, tiles &- t0 &- nT), tilesW: tilesW, step: 6, patch: 8)
+            }
 
             // 1. Input transform V = B^T d B (8x8 per tile and channel block).
             for i in n..<np {
@@ -283,7 +294,7 @@ func _winogradF63Conv(
 
         // 2. 64 GEMMs.
         _wBatchedGemm(positions: 64, V, vP, weights, uP, M, mP, cb: cb, kp: kp, nT: nT, np: np,
-                      panels: pan0..<pan1)
+                      panels: pan0..<pan1, inputPrefetch: &inputPrefetch)
 
         // 3. Output transform Y = A^T M A + bias (+ ReLU), clipped to H x W.
         let c2 = SIMD8<Float>(repeating: 2), c4 = SIMD8<Float>(repeating: 4)

@@ -307,6 +307,27 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// The next-block prefetch cursor (WinogradPrefetch.swift) covers the block's patches: a
+    /// 13-wide layer has 3 F(6x6) tiles per row; tiles 2..<5 are the last of tile row 0 and the
+    /// first two of tile row 1, i.e. two segments of 8 padded rows.
+    func testPatchPrefetchSegments() {
+        let input = UnsafeMutablePointer<Float>.allocate(capacity: 8)
+        defer { input.deallocate() }
+        let pf = _WPatchPrefetch(input: input, cb: 3, height: 9, width: 13, t0: 2, n: 3, tilesW: 3, step: 6, patch: 8)
+        XCTAssertEqual(pf.segments, 2)
+        // Row 0, tile 2: padded x 12..<15 (the row is 15 pixels of 32 bytes): 96 bytes, 2 lines.
+        XCTAssertEqual(pf.y0.0, 0); XCTAssertEqual(pf.x0.0, 12 * 32); XCTAssertEqual(pf.bytes.0, 3 * 32)
+        // Row 6, tiles 0 and 1: padded x 0..<14: 448 bytes, 7 lines.
+        XCTAssertEqual(pf.y0.1, 6); XCTAssertEqual(pf.x0.1, 0); XCTAssertEqual(pf.bytes.1, 14 * 32)
+        XCTAssertEqual(pf.lines, 3 * 8 * (2 + 7))
+        var cursor = pf
+        cursor.issue(3 * 8 * (2 + 7) - 1)
+        XCTAssertNotNil(cursor.base, "one line left")
+        cursor.issue(1)
+        XCTAssertNil(cursor.base, "all lines issued")
+        XCTAssertNil(_WPatchPrefetch().base)
+    }
+
     /// Transformed weights over 24 MB switch the blocking to large blocks (>= 2 of them) and
     /// the GEMMs to prefetching the next weight panel (`_wUStreams`); with at most 64 tiles, to
     /// one block of all tiles split by output channels, M holding one part's panels.
@@ -314,8 +335,10 @@ final class WinogradTests: XCTestCase {
         let (c, k, h, w) = (448, 456, 5, 13)   // Kp = 456: 28 full panels + a half panel
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: c, outChannels: k, height: h, width: w), 8)
         XCTAssertEqual(winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w), 2)
-        // V (36 x 448 x 8) + M of the wider part (15 panels: 240 channels) + temporaries.
-        XCTAssertEqual(winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w), 36 * (448 + 240) * 8 + 288)
+        // V (36 x 448 x 8) + M of the wider part (15 panels: 240 channels), each position's
+        // V and M padded by one cache line (16 floats each), + temporaries.
+        XCTAssertEqual(winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w),
+                       36 * ((448 + 240) * 8 + 2 * 16) + 288)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 120)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 64)
         XCTAssertEqual(winogradF43BlockCount(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 2)

@@ -5,7 +5,8 @@
 // - the CPU the calling thread runs on, and a way to move the calling thread off a CPU (glibc's
 //   sched_getcpu / sched_setaffinity are GNU extensions that the Swift Glibc module hides).
 // - a software prefetch (x86 `prefetcht0`) for the Winograd GEMMs that stream transformed
-//   weights from DRAM (WinogradF43.swift, `_wBatchedGemm`): Swift has no prefetch intrinsic.
+//   weights from DRAM (WinogradF43.swift, `_wBatchedGemm`) and the next tile block's input
+//   patches (WinogradPrefetch.swift): Swift has no prefetch intrinsic.
 #pragma once
 
 static inline void splineseg_prefetch(const void *p) {
