@@ -85,7 +85,24 @@ func _wPartChannels(kp: Int, kParts: Int) -> Int {
 func _wScratchCount(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     let n = _wTilesPerBlock(positions: positions, cp: cp, kp: kp, tiles: tiles)
     let kParts = _wKParts(tilesPerBlock: n, kp: kp, tiles: tiles)
-    return positions &* ((cp &+ _wPartChannels(kp: kp, kParts: kParts)) &* n &+ 2 &* _wPositionPad) &+ positions &* 8
+    return positions &* (_wVPositionCount(cp: cp, tiles: n) &+ _wPartChannels(kp: kp, kParts: kParts) &* n
+                         &+ _wPositionPad) &+ positions &* 8
+}
+
+/// Floats of V per position p: the block's tiles in groups of 6 (the GEMM micro-panels), each
+/// group [Cp / 8][6][8] contiguous, so a 6-row micro-tile streams one contiguous panel
+/// (12 KB for 512 channels) instead of Cp / 8 pieces of 192 B one block stride apart; plus the
+/// one-line pad (`_wPositionPad`).
+@inlinable @inline(__always)
+func _wVPositionCount(cp: Int, tiles n: Int) -> Int {
+    (n &+ 5) / 6 &* 6 &* cp &+ _wPositionPad
+}
+
+/// Offset in floats of tile i, channel block c in one position of V (`_wVPositionCount`).
+@inlinable @inline(__always)
+func _wVOffset(_ c: Int, _ i: Int, cb: Int) -> Int {
+    let g = i / 6
+    return g &* (cb &* 48) &+ c &* 48 &+ (i &- g &* 6) &* 8
 }
 
 /// Floats added to the V and M strides between positions (one cache line). Without it the
@@ -395,15 +412,16 @@ func _wMicroTail(_ rows: Int, _ wide: Bool, _ a: UnsafePointer<Float>, _ aStride
 }
 
 /// The 2- or 4-row tail of rows [0, np) (np even) after the 6-row micro-tiles that end at i0
-/// (nothing when i0 == np). aStride, cStride as in `_wMicro6x16`.
+/// (nothing when i0 == np): `a` its V micro-panel (rows i0..., `_wVOffset`), `c` M of row i0.
+/// aStride, cStride as in `_wMicro6x16`.
 @inlinable @inline(__always)
-func _wTailRows(_ np: Int, _ i0: Int, _ wide: Bool, _ vp: UnsafePointer<Float>, _ aStride: Int,
+func _wTailRows(_ np: Int, _ i0: Int, _ wide: Bool, _ a: UnsafePointer<Float>, _ aStride: Int,
                 _ b: UnsafePointer<Float>, _ cb: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int) {
     let r = np &- i0
     if r == 4 {
-        _wMicroTail(4, wide, vp + i0 &* 8, aStride, b, cb, c + i0 &* 8, cStride)
+        _wMicroTail(4, wide, a, aStride, b, cb, c, cStride)
     } else if r == 2 {
-        _wMicroTail(2, wide, vp + i0 &* 8, aStride, b, cb, c + i0 &* 8, cStride)
+        _wMicroTail(2, wide, a, aStride, b, cb, c, cStride)
     }
 }
 
@@ -426,6 +444,7 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
                    _ M: UnsafeMutablePointer<Float>, _ mP: Int, cb: Int, kp: Int, nT: Int, np: Int,
                    panels: Range<Int>, inputPrefetch: inout _WPatchPrefetch) {
     let cp = cb &* 8
+    let panelV = cb &* 48                     // floats of one 6-tile V micro-panel
     let fullPanels = kp >> 4
     let fullEnd = min(panels.upperBound, fullPanels)
     let prefetch = _wUStreams(positions: positions, cp: cp, kp: kp)
@@ -450,21 +469,21 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
             var i0 = 0
             while i0 &+ 6 <= np {
                 let k = lines < cp ? perBlock : 0
-                _wMicro6x16(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8, nT &* 8, next + lines &* 16, k)
+                _wMicro6x16(vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8, next + lines &* 16, k)
                 lines &+= cb &* k
                 i0 &+= 6
             }
-            _wTailRows(np, i0, true, vp, nT &* 8, b, cb, c, nT &* 8)
+            _wTailRows(np, i0, true, vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8)
         }
         if kp & 15 != 0 && panels.upperBound > fullPanels {
             let b = up + fullPanels &* 16 &* cp
             let c = mp + ((fullPanels &- panels.lowerBound) &* 2) &* (nT &* 8)
             var i0 = 0
             while i0 &+ 6 <= np {
-                _wMicro6x8(vp + i0 &* 8, nT &* 8, b, cb, c + i0 &* 8)
+                _wMicro6x8(vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8)
                 i0 &+= 6
             }
-            _wTailRows(np, i0, false, vp, nT &* 8, b, cb, c, nT &* 8)
+            _wTailRows(np, i0, false, vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8)
         }
     }
 }
@@ -483,7 +502,7 @@ func _winogradF43Conv(
     let nT = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
     let rs = (width &+ 2) &* 8                // row stride (floats)
     let bs = (height &+ 2) &* rs              // channel-block stride
-    let vP = cp &* nT &+ _wPositionPad        // V stride between positions p
+    let vP = _wVPositionCount(cp: cp, tiles: nT)   // V stride between positions p
     let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
     let mP = _wPartChannels(kp: kp, kParts: kParts) &* nT &+ _wPositionPad   // M stride between positions p
     let V = scratch
@@ -516,7 +535,7 @@ func _winogradF43Conv(
             //    outer, tiles inner: the input is streamed along 6 rows at a time.
             for i in n..<np {   // pad tiles of the last micro-panel: zeros (never stale data)
                 for p in 0..<36 {
-                    for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
+                    for c in 0..<cb { _wStore(V + p &* vP + _wVOffset(c, i, cb: cb), zero) }
                 }
             }
             for c in 0..<cb {
@@ -526,7 +545,7 @@ func _winogradF43Conv(
                 for i in 0..<n {
                     let y0 = ty &* 4, x0 = tx &* 4      // padded coordinates of the 6x6 patch
                     let src = srcC + y0 &* rs + x0 &* 8
-                    let dst = V + c &* (nT &* 8) + i &* 8
+                    let dst = V + _wVOffset(c, i, cb: cb)
                     if y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2 {
                         for r in 0..<6 {   // rows: X = d B into tmp[r*6 + j]
                             let s = src + r &* rs

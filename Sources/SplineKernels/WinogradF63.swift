@@ -226,7 +226,7 @@ func _winogradF63Conv(
     let nT = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
     let rs = (width &+ 2) &* 8
     let bs = (height &+ 2) &* rs
-    let vP = cp &* nT &+ _wPositionPad          // V stride between positions p (padded)
+    let vP = _wVPositionCount(cp: cp, tiles: nT)   // V stride between positions p
     let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
     let mP = _wPartChannels(kp: kp, kParts: kParts) &* nT &+ _wPositionPad
     let V = scratch
@@ -269,7 +269,7 @@ func _winogradF63Conv(
             // 1. Input transform V = B^T d B (8x8 per tile and channel block).
             for i in n..<np {
                 for p in 0..<64 {
-                    for c in 0..<cb { _wStore(V + p &* vP + c &* (nT &* 8) + i &* 8, zero) }
+                    for c in 0..<cb { _wStore(V + p &* vP + _wVOffset(c, i, cb: cb), zero) }
                 }
             }
             for c in 0..<cb {
@@ -285,7 +285,7 @@ func _winogradF63Conv(
                     } else {
                         _wInputRows8(input + c &* bs, tmp, y0: y0, x0: x0, height: height, width: width)
                     }
-                    _wInputColumns8(tmp, V + c &* (nT &* 8) + i &* 8, vP)
+                    _wInputColumns8(tmp, V + _wVOffset(c, i, cb: cb), vP)
                     tx &+= 1
                     if tx == tilesW { tx = 0; ty &+= 1 }
                 }

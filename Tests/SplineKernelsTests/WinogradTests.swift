@@ -335,10 +335,11 @@ final class WinogradTests: XCTestCase {
         let (c, k, h, w) = (448, 456, 5, 13)   // Kp = 456: 28 full panels + a half panel
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: c, outChannels: k, height: h, width: w), 8)
         XCTAssertEqual(winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w), 2)
-        // V (36 x 448 x 8) + M of the wider part (15 panels: 240 channels), each position's
-        // V and M padded by one cache line (16 floats each), + temporaries.
+        // V (36 x 448 x 12: 8 tiles in 6-tile micro-panels) + M of the wider part (15 panels:
+        // 240 channels) x 8 tiles, each position's V and M padded by one cache line (16 floats
+        // each), + temporaries.
         XCTAssertEqual(winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w),
-                       36 * ((448 + 240) * 8 + 2 * 16) + 288)
+                       36 * (448 * 12 + 240 * 8 + 2 * 16) + 288)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 120)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 64)
         XCTAssertEqual(winogradF43BlockCount(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 2)
