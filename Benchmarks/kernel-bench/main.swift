@@ -3,8 +3,10 @@
 // Peak is re-measured before every kernel row because clocks drift (turbo, other
 // processes); each % is against the peak of the same thread count measured just before.
 // Shapes are runtime values here; the generated model code passes literals. 2 threads run on
-// the runtime's WorkerPool (DispatchQueue.concurrentPerform measured 70-77 % where the pool
-// gives 93-95 % for the same 64->64 @128 conv: its worker threads do not keep their rows).
+// the runtime's WorkerPool, what the models use (with DispatchQueue.concurrentPerform the same
+// 64->64 @128 conv measured 70-77 % in runs where the pool gave 93-95 %). On this host the
+// 2-thread rows are still tri-modal from run to run (another tenant takes a core at times):
+// repeat the run and compare medians.
 
 import Dispatch
 import Foundation
