@@ -12,22 +12,7 @@ final class SmallOpTests: XCTestCase {
             for k in [1, 8, 12, 16, 20, 24] {
                 for w in Shapes.widths {
                     let h = Shapes.heights[(c + k + w) % 9]
-                    var rng = TestRandom(UInt64(c * 131 + k * 7 + w))
-                    let packed = try packConvTranspose2x2(
-                        weights: rng.array(c * k * 4), bias: rng.array(k), channels: c, outChannels: k)
-                    let input = packNCHWc8(rng.array(c * h * w), ActShape(channels: c, height: h, width: w))
-                    let outShape = ActShape(channels: k, height: 2 * h, width: 2 * w)
-                    var fast = sentinelOutput(outShape), ref = sentinelOutput(outShape)
-                    withBuffers(input, packed, &fast) { i, wt, b, o in
-                        // Two calls (two "threads") covering the rows.
-                        let mid = h / 2
-                        f32_convt2x2s2_gemm_c8_6x16_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: mid..<h)
-                        f32_convt2x2s2_gemm_c8_6x16_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: 0..<mid)
-                    }
-                    withBuffers(input, packed, &ref) {
-                        f32_convt2x2s2_naive_c8_1x1_ref($0, $3, weights: $1, bias: $2, channels: c, outChannels: k, height: h, width: w, rows: 0..<h)
-                    }
-                    assertClose(fast, ref, tol: 1e-5 + 2e-6 * Float(c), "convt \(c)->\(k) \(h)x\(w)")
+                    try checkConvTranspose(c: c, k: k, h: h, w: w, seed: UInt64(c * 131 + k * 7 + w))
                     n += 1
                 }
             }
@@ -35,21 +20,28 @@ final class SmallOpTests: XCTestCase {
         XCTAssertEqual(n, 150)
         // 8 output channels (one block, MicroTileWide.swift's tiles) over widths 1...26.
         for w in 1...26 {
-            let c = 12, k = 8, h = 1 + w % 2
-            var rng = TestRandom(UInt64(1000 + w))
-            let packed = try packConvTranspose2x2(
-                weights: rng.array(c * k * 4), bias: rng.array(k), channels: c, outChannels: k)
-            let input = packNCHWc8(rng.array(c * h * w), ActShape(channels: c, height: h, width: w))
-            let outShape = ActShape(channels: k, height: 2 * h, width: 2 * w)
-            var fast = sentinelOutput(outShape), ref = sentinelOutput(outShape)
-            withBuffers(input, packed, &fast) { i, wt, b, o in
-                f32_convt2x2s2_gemm_c8_6x16_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: 0..<h)
-            }
-            withBuffers(input, packed, &ref) {
-                f32_convt2x2s2_naive_c8_1x1_ref($0, $3, weights: $1, bias: $2, channels: c, outChannels: k, height: h, width: w, rows: 0..<h)
-            }
-            assertClose(fast, ref, tol: 1e-5 + 2e-6 * Float(c), "convt \(c)->\(k) \(h)x\(w)")
+            try checkConvTranspose(c: 12, k: 8, h: 1 + w % 2, w: w, seed: UInt64(1000 + w))
         }
+    }
+
+    /// The fast transposed conv, run as two calls (two "threads") covering the rows, against
+    /// its reference on whole buffers (halo and padding channels included).
+    func checkConvTranspose(c: Int, k: Int, h: Int, w: Int, seed: UInt64) throws {
+        var rng = TestRandom(seed)
+        let packed = try packConvTranspose2x2(
+            weights: rng.array(c * k * 4), bias: rng.array(k), channels: c, outChannels: k)
+        let input = packNCHWc8(rng.array(c * h * w), ActShape(channels: c, height: h, width: w))
+        let outShape = ActShape(channels: k, height: 2 * h, width: 2 * w)
+        var fast = sentinelOutput(outShape), ref = sentinelOutput(outShape)
+        withBuffers(input, packed, &fast) { i, wt, b, o in
+            let mid = h / 2
+            f32_convt2x2s2_gemm_c8_6x16_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: mid..<h)
+            f32_convt2x2s2_gemm_c8_6x16_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: 0..<mid)
+        }
+        withBuffers(input, packed, &ref) {
+            f32_convt2x2s2_naive_c8_1x1_ref($0, $3, weights: $1, bias: $2, channels: c, outChannels: k, height: h, width: w, rows: 0..<h)
+        }
+        assertClose(fast, ref, tol: 1e-5 + 2e-6 * Float(c), "convt \(c)->\(k) \(h)x\(w)")
     }
 
     func testPoolsFastMatchReference() {
