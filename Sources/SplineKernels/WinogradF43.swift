@@ -79,14 +79,21 @@ func _wPartChannels(kp: Int, kParts: Int) -> Int {
     return min(kp, ((panels &+ kParts &- 1) / kParts) &* 16)
 }
 
-/// Floats of Winograd scratch for one thread: V (positions x Cp x n) and M (positions x the
-/// part's channels x n) of one block of n tiles, and `positions` SIMD8 transform temporaries.
+/// Floats of Winograd scratch for one thread: V and M of one block of n tiles (`positions` x
+/// `_wVPositionCount` and x `_wMPositionCount`), and `positions` SIMD8 transform temporaries.
 @inlinable @inline(__always)
 func _wScratchCount(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     let n = _wTilesPerBlock(positions: positions, cp: cp, kp: kp, tiles: tiles)
     let kParts = _wKParts(tilesPerBlock: n, kp: kp, tiles: tiles)
-    return positions &* (_wVPositionCount(cp: cp, tiles: n) &+ _wPartChannels(kp: kp, kParts: kParts) &* n
-                         &+ _wPositionPad) &+ positions &* 8
+    return positions &* (_wVPositionCount(cp: cp, tiles: n) &+ _wMPositionCount(kp: kp, kParts: kParts, tiles: n))
+        &+ positions &* 8
+}
+
+/// Floats of M per position p: the part's output channels (`_wPartChannels`) x n tiles, plus the
+/// one-line pad (`_wPositionPad`).
+@inlinable @inline(__always)
+func _wMPositionCount(kp: Int, kParts: Int, tiles n: Int) -> Int {
+    _wPartChannels(kp: kp, kParts: kParts) &* n &+ _wPositionPad
 }
 
 /// Floats of V per position p: the block's tiles in groups of 6 (the GEMM micro-panels), each
@@ -427,7 +434,7 @@ func _wTailRows(_ np: Int, _ i0: Int, _ wide: Bool, _ a: UnsafePointer<Float>, _
 
 /// The batched GEMMs of one tile block for the 16-channel output panels `panels` (the last
 /// one 8 wide when Kp % 16 == 8): for p in 0..<positions,
-/// M[p][kb][i][8] = sum_c V[p][c/8][i][c%8] * U[p][c][k] (V at V + p*vP + cblk*(nT*8) + i*8,
+/// M[p][kb][i][8] = sum_c V[p][c/8][i][c%8] * U[p][c][k] (V at V + p*vP + _wVOffset(cblk, i),
 /// U panels at U + p*uP + panel*16*cp, M at M + p*mP + (kb - 2*panels.lowerBound)*(nT*8) + i*8:
 /// M holds the panels of `panels` only), i < np (even):
 /// 6-row micro-tiles, then a 2- or 4-row tail.
@@ -504,7 +511,7 @@ func _winogradF43Conv(
     let bs = (height &+ 2) &* rs              // channel-block stride
     let vP = _wVPositionCount(cp: cp, tiles: nT)   // V stride between positions p
     let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
-    let mP = _wPartChannels(kp: kp, kParts: kParts) &* nT &+ _wPositionPad   // M stride between positions p
+    let mP = _wMPositionCount(kp: kp, kParts: kParts, tiles: nT)   // M stride between positions p
     let V = scratch
     let M = scratch + 36 &* vP
     let tmp = M + 36 &* mP                    // 36 SIMD8 transform temporaries

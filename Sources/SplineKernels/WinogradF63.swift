@@ -228,7 +228,7 @@ func _winogradF63Conv(
     let bs = (height &+ 2) &* rs
     let vP = _wVPositionCount(cp: cp, tiles: nT)   // V stride between positions p
     let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
-    let mP = _wPartChannels(kp: kp, kParts: kParts) &* nT &+ _wPositionPad
+    let mP = _wMPositionCount(kp: kp, kParts: kParts, tiles: nT)   // M stride between positions p
     let V = scratch
     let M = scratch + 64 &* vP
     let tmp = M + 64 &* mP                    // 64 SIMD8 transform temporaries

@@ -58,8 +58,7 @@ struct _WPatchPrefetch {
             t = last &+ 1
         }
         y0 = ys; x0 = xs; bytes = bs2; segments = count
-        let rows = patch
-        lines = cb &* rows &* ((bs2.0 &+ 63) >> 6 &+ (bs2.1 &+ 63) >> 6)
+        lines = cb &* patch &* ((bs2.0 &+ 63) >> 6 &+ (bs2.1 &+ 63) >> 6)
         if count == 0 { base = nil }
     }
 
