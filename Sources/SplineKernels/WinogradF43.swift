@@ -32,8 +32,15 @@ import CSpinHint
 ///   scratch ~256 KB (half a Zen 3 L2): 6..24 tiles for 16..256 channels. Tuned on the 2-core
 ///   Zen box: 6..12 tiles are best for 64..256 channels (U streams from L3 fine).
 /// - Larger U (e.g. 512 or 1024 channels): U comes from DRAM once per block, so blocks are as
-///   large as possible (up to 120 tiles) while leaving >= 2 blocks for a 2-thread split
-///   (512->512 @ 64x64: 1.8x faster than 6-tile blocks).
+///   large as possible (up to 128 tiles) in an even number of near-equal blocks for a 2-thread
+///   split (512->512 @ 64x64: 1.8x faster than 6-tile blocks).
+/// - U of 12..24 MB (256 channels in F(6x6)) over more than 64 tiles: large blocks as for the
+///   streamed U. Such a U stays in the L3 only while the host is quiet; when other tenants
+///   contend for the L3 (this machine's usual state), 6-tile blocks re-read it from DRAM for every
+///   block: 256->256 @ 128x128 F63 ran at 1.8x its quiet time (84 against 47 ms, 1 thread).
+///   Same-run, contended, 2 threads: 6 tiles 49-57 ms, 42 tiles 38-44 ms, 122 tiles 36-39 ms.
+///   At 64 and 128 channels (U <= 4.2 MB) large blocks are slower (128 @ 256: 6 tiles 37-51 ms,
+///   122 tiles 49 ms), so the rule is by U's size.
 /// - Larger U and at most 64 tiles (the deep 16x16 and 32x32 levels of UNet f = 32 / 64): one
 ///   block of all tiles, so the layer is split by output channels (`_wKParts`): each thread
 ///   streams half of U and uses it for every tile, instead of all of U for half the tiles
@@ -42,11 +49,16 @@ import CSpinHint
 ///   at 121 tiles, 512->512 @ 64x64 F63, it is slower: 25 -> 32 ms).
 @inlinable @inline(__always)
 func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
-    if _wUStreams(positions: positions, cp: cp, kp: kp) {
-        if tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
-        // Even halves balance the 2 threads (121 tiles: 62 + 59 rather than 66 + 55).
-        let half: Int = (tiles &+ 1) / 2
-        return min(120, max(6, (half &+ 1) & ~1))
+    let uBytes: Int = positions &* cp &* kp &* 4
+    if _wUStreams(positions: positions, cp: cp, kp: kp) && tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
+    if uBytes > 12 &* 1024 &* 1024 && tiles > 64 {
+        // An even number of near-equal blocks of at most 128 tiles, so that the static split of
+        // the block range balances 2 threads (121 tiles: 62 + 59 rather than 66 + 55; 484 tiles:
+        // 4 x 122 rather than 4 x 120 + 4).
+        var pairs = 1
+        while (tiles &+ 2 &* pairs &- 1) / (2 &* pairs) > 128 { pairs &+= 1 }
+        let n: Int = (tiles &+ 2 &* pairs &- 1) / (2 &* pairs)
+        return max(6, (n &+ 1) & ~1)
     }
     let bytesPerTile: Int = positions &* (cp &+ kp) &* 4
     let budget: Int = 256 &* 1024

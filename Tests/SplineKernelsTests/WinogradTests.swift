@@ -340,7 +340,9 @@ final class WinogradTests: XCTestCase {
         // each), + temporaries.
         XCTAssertEqual(winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w),
                        36 * (448 * 12 + 240 * 8 + 2 * 16) + 288)
-        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 120)
+        // 256 tiles: 2 blocks of 128 (at most 128 tiles per block, an even number of blocks).
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 128)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 512, outChannels: 512, height: 64, width: 64), 2)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 64)
         XCTAssertEqual(winogradF43BlockCount(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 2)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 512, height: 16, width: 16), 16)
@@ -354,12 +356,31 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// U of 12..24 MB (256 channels in F(6x6)) over more than 64 tiles: large blocks, an even
+    /// number of them; smaller U, or at most 64 tiles, keeps the L2-sized 6-tile blocks.
+    func testL3SizedWeightBlocking() {
+        // 484 tiles: 4 blocks of 122 (3 of 120 and a 4th of 124 would not be near-equal).
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 122)
+        XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 128, width: 128), 4)
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 128, outChannels: 256, height: 128, width: 128), 6)
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 64, width: 64), 62)
+        XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 64, width: 64), 2)
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 32, width: 32), 6)
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 128, outChannels: 128, height: 256, width: 256), 6)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 6)
+        // 1000 tiles: 8 blocks of 126 (at most 128 each).
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 150, width: 240), 126)
+        XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 150, width: 240), 8)
+    }
+
     /// Streamed weights and more than 64 tiles: two blocks of tiles (34 + 32 for F43, 34 + 32
-    /// for F63), the prefetching GEMM, a last half panel. The naive conv runs on 396 sampled
-    /// outputs only, 6 in every tile (the full one is ~1.7 G multiply-adds in a debug build); tolerance as
+    /// for F63), the prefetching GEMM, a last half panel; the same blocks for an L3-sized U (256
+    /// channels), without the prefetch. The naive conv runs on 396 sampled outputs only, 6 in
+    /// every tile (the full one is ~1.7 G multiply-adds in a debug build); tolerance as
     /// `tolVsDirect`, relative to the largest sampled |reference|.
     func testLargeWeightMultiBlockSampled() {
-        for (algo, c, k, h, w) in [(WinoAlgo.f43, 424, 424, 4, 264), (.f63, 320, 328, 6, 396)] {
+        // 256 -> 256 F63: U of 16.8 MB, the large blocks of an L3-sized U (no weight prefetch).
+        for (algo, c, k, h, w) in [(WinoAlgo.f43, 424, 424, 4, 264), (.f63, 320, 328, 6, 396), (.f63, 256, 256, 6, 396)] {
             let tiles = algo == .f43 ? (h / 4) * (w / 4) : (h / 6) * (w / 6)
             XCTAssertEqual(tiles, 66)
             XCTAssertEqual(algo.blockCount(c, k, h, w), 2, "\(algo): two tile blocks")
