@@ -11,6 +11,7 @@ swiftc -O -wmo -swift-version 6 -Xcc -march=x86-64-v3 -module-name WinoBench \
   -I "$ROOT"/Sources/CSpinHint/include \
   "$ROOT"/Sources/SplineKernels/Layout.swift "$ROOT"/Sources/SplineKernels/Winograd*.swift \
   "$ROOT"/Sources/SplineKernels/MaxPool2x2.swift "$ROOT"/Sources/SplineKernels/SIMDMemory.swift \
+  "$ROOT"/Sources/SplineKernels/RowSplit.swift \
   "$ROOT"/Sources/SplineKernels/Reference/Winograd*.swift \
   "$ROOT"/Benchmarks/wino-bench/main.swift -o "$WORK/wino-bench"
 "$WORK/wino-bench" "$@"

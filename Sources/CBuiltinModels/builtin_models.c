@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 520d4d587cd5ee6ccf61f7bff2d86180b92b4d9a496d79ee26c47ebfc64370e8
+// builtin: la-unet-d4b4f8-i128 pack-sha256 e4d4d20c711e76559bd2790261fb33645479358187ec72d8c766663a7f4e2428
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

@@ -32,8 +32,8 @@ import CSpinHint
 ///   scratch ~256 KB (half a Zen 3 L2): 6..24 tiles for 16..256 channels. Tuned on the 2-core
 ///   Zen box: 6..12 tiles are best for 64..256 channels (U streams from L3 fine).
 /// - Larger U (e.g. 512 or 1024 channels): U comes from DRAM once per block, so blocks are as
-///   large as possible (up to 128 tiles) in an even number of near-equal blocks for a 2-thread
-///   split (512->512 @ 64x64: 1.8x faster than 6-tile blocks).
+///   large as possible (up to 128 tiles, a whole number of them per half of the tiles, see
+///   `_WBlocking`) (512->512 @ 64x64: 1.8x faster than 6-tile blocks).
 /// - U of 12..24 MB (256 channels in F(6x6)) over more than 64 tiles: large blocks as for the
 ///   streamed U. Such a U stays in the L3 only while the host is quiet; when other tenants
 ///   contend for the L3 (this machine's usual state), 6-tile blocks re-read it from DRAM for every
@@ -52,9 +52,8 @@ func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     let uBytes: Int = positions &* cp &* kp &* 4
     if _wUStreams(positions: positions, cp: cp, kp: kp) && tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
     if uBytes > 12 &* 1024 &* 1024 && tiles > 64 {
-        // An even number of near-equal blocks of at most 128 tiles, so that the static split of
-        // the block range balances 2 threads (121 tiles: 62 + 59 rather than 66 + 55; 484 tiles:
-        // 4 x 122 rather than 4 x 120 + 4).
+        // Near-equal blocks of at most 128 tiles: `pairs` blocks per half of the tiles
+        // (`_WBlocking`; 121 tiles: 61 + 60, 484 tiles: 4 x 121).
         var pairs = 1
         while (tiles &+ 2 &* pairs &- 1) / (2 &* pairs) > 128 { pairs &+= 1 }
         let n: Int = (tiles &+ 2 &* pairs &- 1) / (2 &* pairs)
@@ -73,13 +72,53 @@ func _wUStreams(positions: Int, cp: Int, kp: Int) -> Bool {
     positions &* cp &* kp &* 4 > 24 &* 1024 &* 1024
 }
 
-/// Output-channel parts of a layer whose tiles all fit in one block (1 or 2): such a layer
-/// (deep levels of small models, e.g. 128 channels at 8x8) would otherwise run on one thread.
-/// Work unit u is then tile block u / 2, 16-channel output panels of half u % 2; both halves
-/// transform the whole input block (small next to the GEMMs) and each streams half of U.
-@inlinable @inline(__always)
-func _wKParts(tilesPerBlock n: Int, kp: Int, tiles: Int) -> Int {
-    tiles <= n && kp >= 32 ? 2 : 1
+/// How one layer's tiles are cut into work units (both algorithms).
+/// - Tiles of at most one block (`_wTilesPerBlock` n0) and Kp >= 32 (deep levels of small
+///   models, e.g. 128 channels at 8x8): one block, split by output channels (`kParts` 2). Work
+///   unit u is then the 16-channel output panels of half u % 2; both halves transform the whole
+///   input block (small next to the GEMMs) and each streams half of U.
+/// - Otherwise the tiles are cut into two halves of near-equal counts (`rowRange`), and each half
+///   into `perHalf` = ceil(first half / n0) blocks of near-equal counts (at most n0). Units
+///   0..<perHalf are the first half's blocks, perHalf..<2 perHalf the second's (a block of the
+///   shorter half can be empty, e.g. with 1 tile). The runtime splits the unit range between
+///   threads in contiguous parts, so 2 threads get one half each: with whole blocks of n0 the
+///   split was off by up to a block, and by up to half the work for the small layers (16 tiles
+///   in blocks of 6: 12 + 4 tiles rather than 8 + 8; 121 tiles: 66 + 55 rather than 61 + 60).
+///   A block one tile short of a multiple of 6 costs the GEMM the same as the full one (its rows
+///   are padded to even, then cut into 6-row micro-tiles); n0 is even, so nT <= n0 and the
+///   scratch does not grow.
+/// `nT`, the largest block rounded up to even (the GEMM's rows are even), sizes the scratch.
+@usableFromInline
+struct _WBlocking {
+    @usableFromInline let tiles: Int, kParts: Int, perHalf: Int, nT: Int
+
+    @inlinable @inline(__always)
+    init(positions: Int, cp: Int, kp: Int, tiles: Int) {
+        self.tiles = tiles
+        let n0 = _wTilesPerBlock(positions: positions, cp: cp, kp: kp, tiles: tiles)
+        if tiles <= n0 && kp >= 32 {
+            kParts = 2; perHalf = 1; nT = n0
+            return
+        }
+        kParts = 1
+        let first = (tiles &+ 1) >> 1            // the longer half (`rowRange` part 0)
+        perHalf = max(1, (first &+ n0 &- 1) / n0)
+        nT = max(2, ((first &+ perHalf &- 1) / perHalf &+ 1) & ~1)
+    }
+
+    /// Work units: the kernel's `blocks` range is a sub-range of 0..<units.
+    @inlinable var units: Int { kParts == 2 ? 2 : 2 &* perHalf }
+
+    /// First tile and tile count of block `blk` (a unit with `kParts` 1, unit / 2 with 2);
+    /// count 0 for an empty unit.
+    @inlinable @inline(__always)
+    func block(_ blk: Int) -> (t0: Int, n: Int) {
+        if kParts == 2 { return (0, tiles) }
+        let h = blk >= perHalf ? 1 : 0
+        let half = rowRange(rows: tiles, part: h, of: 2)
+        let r = rowRange(rows: half.count, part: blk &- h &* perHalf, of: perHalf)
+        return (half.lowerBound &+ r.lowerBound, r.count)
+    }
 }
 
 /// Output channels of M held per block: Kp, or with 2 output-channel parts the widest part's
@@ -95,9 +134,8 @@ func _wPartChannels(kp: Int, kParts: Int) -> Int {
 /// `_wVPositionCount` and x `_wMPositionCount`), and `positions` SIMD8 transform temporaries.
 @inlinable @inline(__always)
 func _wScratchCount(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
-    let n = _wTilesPerBlock(positions: positions, cp: cp, kp: kp, tiles: tiles)
-    let kParts = _wKParts(tilesPerBlock: n, kp: kp, tiles: tiles)
-    return positions &* (_wVPositionCount(cp: cp, tiles: n) &+ _wMPositionCount(kp: kp, kParts: kParts, tiles: n))
+    let b = _WBlocking(positions: positions, cp: cp, kp: kp, tiles: tiles)
+    return positions &* (_wVPositionCount(cp: cp, tiles: b.nT) &+ _wMPositionCount(kp: kp, kParts: b.kParts, tiles: b.nT))
         &+ positions &* 8
 }
 
@@ -131,21 +169,25 @@ func _wVOffset(_ c: Int, _ i: Int, cb: Int) -> Int {
 /// tiles: 1 set) and evict each other. A stride of an odd number of lines spreads them.
 @inlinable @inline(__always) var _wPositionPad: Int { 16 }
 
-/// Number of output tiles per block (see `_wTilesPerBlock`).
+/// The F(4x4) blocking of an H x W output (`_WBlocking`).
 @inlinable @inline(__always)
-public func winogradF43TilesPerBlock(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
-    _wTilesPerBlock(positions: 36, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
-                    tiles: ((height &+ 3) >> 2) &* ((width &+ 3) >> 2))
+func _wF43Blocking(inChannels: Int, outChannels: Int, height: Int, width: Int) -> _WBlocking {
+    _WBlocking(positions: 36, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
+               tiles: ((height &+ 3) >> 2) &* ((width &+ 3) >> 2))
 }
 
-/// Number of work units of an H x W output (tile blocks; 2 output-channel halves when one
-/// block holds every tile, `_wKParts`): the kernel's `blocks` range is a sub-range of
+/// Output tiles of the largest block, rounded up to even (`_WBlocking`; sizes the scratch).
+@inlinable @inline(__always)
+public func winogradF43TilesPerBlock(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
+    _wF43Blocking(inChannels: inChannels, outChannels: outChannels, height: height, width: width).nT
+}
+
+/// Number of work units of an H x W output (tile blocks of two halves; 2 output-channel halves
+/// when one block holds every tile, `_WBlocking`): the kernel's `blocks` range is a sub-range of
 /// 0..<winogradF43BlockCount(...).
 @inlinable @inline(__always)
 public func winogradF43BlockCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
-    let tiles = ((height &+ 3) >> 2) &* ((width &+ 3) >> 2)
-    let n = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
-    return (tiles &+ n &- 1) / n &* _wKParts(tilesPerBlock: n, kp: (outChannels &+ 7) & ~7, tiles: tiles)
+    _wF43Blocking(inChannels: inChannels, outChannels: outChannels, height: height, width: width).units
 }
 
 /// Floats of scratch ONE thread needs (each concurrently running call needs its own).
@@ -516,13 +558,13 @@ func _winogradF43Conv(
 ) {
     let cb = (inChannels &+ 7) >> 3, kb = (outChannels &+ 7) >> 3
     let cp = cb &* 8, kp = kb &* 8
-    let tilesW = (width &+ 3) >> 2, tilesH = (height &+ 3) >> 2
-    let tiles = tilesW &* tilesH
-    let nT = winogradF43TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+    let tilesW = (width &+ 3) >> 2
+    let blocking = _wF43Blocking(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+    let nT = blocking.nT
     let rs = (width &+ 2) &* 8                // row stride (floats)
     let bs = (height &+ 2) &* rs              // channel-block stride
     let vP = _wVPositionCount(cp: cp, tiles: nT)   // V stride between positions p
-    let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
+    let kParts = blocking.kParts
     let mP = _wMPositionCount(kp: kp, kParts: kParts, tiles: nT)   // M stride between positions p
     let V = scratch
     let M = scratch + 36 &* vP
@@ -536,7 +578,7 @@ func _winogradF43Conv(
     let pbs = (height / 2 &+ 2) &* prs
     let panels = (kp &+ 15) >> 4               // 16-channel output panels (the last may be 8 wide)
     let panelsPerPart = (panels &+ kParts &- 1) / kParts
-    precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT &* kParts,
+    precondition(blocks.lowerBound >= 0 && blocks.upperBound <= blocking.units,
                  "winograd: block range out of bounds")
 
     var transformed = -1                       // the tile block whose V is in scratch
@@ -544,8 +586,8 @@ func _winogradF43Conv(
         let blk = kParts == 1 ? unit : unit >> 1
         let pan0 = kParts == 1 ? 0 : (unit & 1) &* panelsPerPart
         let pan1 = min(panels, pan0 &+ panelsPerPart)
-        let t0 = blk &* nT
-        let n = min(nT, tiles &- t0)
+        let (t0, n) = blocking.block(blk)
+        if n == 0 { continue }                 // an empty unit at the end of the shorter half
         let np: Int = (n &+ 1) & ~1            // GEMM rows: 6-row micro-tiles and a 2/4-row tail
         if blk != transformed {                // consecutive units of one block share its V
             transformed = blk

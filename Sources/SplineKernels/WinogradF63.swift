@@ -9,11 +9,17 @@
 
 // MARK: - Shape helpers
 
-/// Tiles per block (even, >= 6; rule in `_wTilesPerBlock`, WinogradF43.swift).
+/// The F(6x6) blocking of an H x W output (`_WBlocking`, WinogradF43.swift).
+@inlinable @inline(__always)
+func _wF63Blocking(inChannels: Int, outChannels: Int, height: Int, width: Int) -> _WBlocking {
+    _WBlocking(positions: 64, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
+               tiles: ((height &+ 5) / 6) &* ((width &+ 5) / 6))
+}
+
+/// Output tiles of the largest block, rounded up to even (`_WBlocking`; sizes the scratch).
 @inlinable @inline(__always)
 public func winogradF63TilesPerBlock(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
-    _wTilesPerBlock(positions: 64, cp: (inChannels &+ 7) & ~7, kp: (outChannels &+ 7) & ~7,
-                    tiles: ((height &+ 5) / 6) &* ((width &+ 5) / 6))
+    _wF63Blocking(inChannels: inChannels, outChannels: outChannels, height: height, width: width).nT
 }
 
 /// Heuristic choice between F(6x6,3x3) and F(4x4,3x3) for one layer: F63 when its GEMM work
@@ -28,13 +34,12 @@ public func winogradPrefersF63(inChannels: Int, outChannels: Int, height: Int, w
     return t63 &* 10 < t43 &* 9
 }
 
-/// Number of work units (tile blocks; 2 output-channel halves when one block holds every tile,
-/// `_wKParts` in WinogradF43.swift); the kernel's `blocks` range is a sub-range of 0..<this.
+/// Number of work units (tile blocks of two halves; 2 output-channel halves when one block
+/// holds every tile, `_WBlocking` in WinogradF43.swift); the kernel's `blocks` range is a
+/// sub-range of 0..<this.
 @inlinable @inline(__always)
 public func winogradF63BlockCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
-    let tiles = ((height &+ 5) / 6) &* ((width &+ 5) / 6)
-    let n = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
-    return (tiles &+ n &- 1) / n &* _wKParts(tilesPerBlock: n, kp: (outChannels &+ 7) & ~7, tiles: tiles)
+    _wF63Blocking(inChannels: inChannels, outChannels: outChannels, height: height, width: width).units
 }
 
 /// Floats of scratch ONE thread needs (each concurrently running call needs its own).
@@ -221,13 +226,13 @@ func _winogradF63Conv(
 ) {
     let cb = (inChannels &+ 7) >> 3, kb = (outChannels &+ 7) >> 3
     let cp = cb &* 8, kp = kb &* 8
-    let tilesW = (width &+ 5) / 6, tilesH = (height &+ 5) / 6
-    let tiles = tilesW &* tilesH
-    let nT = winogradF63TilesPerBlock(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+    let tilesW = (width &+ 5) / 6
+    let blocking = _wF63Blocking(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+    let nT = blocking.nT
     let rs = (width &+ 2) &* 8
     let bs = (height &+ 2) &* rs
     let vP = _wVPositionCount(cp: cp, tiles: nT)   // V stride between positions p
-    let kParts = _wKParts(tilesPerBlock: nT, kp: kp, tiles: tiles)
+    let kParts = blocking.kParts
     let mP = _wMPositionCount(kp: kp, kParts: kParts, tiles: nT)   // M stride between positions p
     let V = scratch
     let M = scratch + 64 &* vP
@@ -241,7 +246,7 @@ func _winogradF63Conv(
     let pbs = (height / 2 &+ 2) &* prs
     let panels = (kp &+ 15) >> 4               // 16-channel output panels (the last may be 8 wide)
     let panelsPerPart = (panels &+ kParts &- 1) / kParts
-    precondition(blocks.lowerBound >= 0 && blocks.upperBound <= (tiles &+ nT &- 1) / nT &* kParts,
+    precondition(blocks.lowerBound >= 0 && blocks.upperBound <= blocking.units,
                  "winograd: block range out of bounds")
 
     var transformed = -1                       // the tile block whose V is in scratch
@@ -249,8 +254,8 @@ func _winogradF63Conv(
         let blk = kParts == 1 ? unit : unit >> 1
         let pan0 = kParts == 1 ? 0 : (unit & 1) &* panelsPerPart
         let pan1 = min(panels, pan0 &+ panelsPerPart)
-        let t0 = blk &* nT
-        let n = min(nT, tiles &- t0)
+        let (t0, n) = blocking.block(blk)
+        if n == 0 { continue }                 // an empty unit at the end of the shorter half
         let np: Int = (n &+ 1) & ~1            // GEMM rows: 6-row micro-tiles and a 2/4-row tail
         // The next block's input patches, prefetched during this block's GEMMs
         // (WinogradPrefetch.swift): only while transforming a new block, and not for the fused
@@ -259,11 +264,14 @@ func _winogradF63Conv(
         var inputPrefetch = _WPatchPrefetch()
         if blk != transformed {                // consecutive units of one block share its V
             transformed = blk
-            let nextUnit = kParts == 1 ? unit &+ 1 : (blk &+ 1) << 1
-            if c1Weights == nil && nextUnit < blocks.upperBound && t0 &+ nT < tiles {
-                inputPrefetch = _WPatchPrefetch(
-                    input: input, cb: cb, height: height, width: width, t0: t0 &+ nT,
-                    n: min(nT, tiles &- t0 &- nT), tilesW: tilesW, step: 6, patch: 8)
+            // With kParts 2 there is one block; the next unit may be an empty one.
+            if c1Weights == nil && kParts == 1 && unit &+ 1 < blocks.upperBound {
+                let (nt0, nn) = blocking.block(blk &+ 1)
+                if nn > 0 {
+                    inputPrefetch = _WPatchPrefetch(
+                        input: input, cb: cb, height: height, width: width, t0: nt0,
+                        n: nn, tilesW: tilesW, step: 6, patch: 8)
+                }
             }
 
             // 1. Input transform V = B^T d B (8x8 per tile and channel block).

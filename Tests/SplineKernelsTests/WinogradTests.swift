@@ -346,7 +346,9 @@ final class WinogradTests: XCTestCase {
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 64)
         XCTAssertEqual(winogradF43BlockCount(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 2)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 512, height: 16, width: 16), 16)
+        // 256 tiles: halves of 128, each 22 blocks of 5 or 6.
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 64, width: 64), 6)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 256, outChannels: 256, height: 64, width: 64), 44)
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 62)
         XCTAssertEqual(winogradF63BlockCount(inChannels: 512, outChannels: 512, height: 64, width: 64), 2)
         for algo in WinoAlgo.allCases {
@@ -356,19 +358,57 @@ final class WinogradTests: XCTestCase {
         }
     }
 
+    /// Every tile in exactly one block, blocks in tile order, at most `nT` tiles each, the two
+    /// halves' tile counts within one of each other (or one block split by output channels).
+    func testBlockingCoversEveryTileOnce() {
+        var layers = 0
+        for positions in [36, 64] {
+            for (cp, kp) in [(8, 8), (16, 24), (64, 64), (128, 256), (256, 256), (512, 512)] {
+                for tiles in [1, 2, 3, 5, 7, 13, 16, 36, 61, 64, 65, 121, 250, 484, 1000, 1849] {
+                    let b = _WBlocking(positions: positions, cp: cp, kp: kp, tiles: tiles)
+                    let what = "\(positions) positions, \(cp)->\(kp), \(tiles) tiles"
+                    XCTAssertEqual(b.nT & 1, 0, what)
+                    if b.kParts == 2 {
+                        XCTAssertEqual(b.units, 2, what)
+                        XCTAssertTrue(b.block(0) == (0, tiles), what)
+                        XCTAssertLessThanOrEqual(tiles, b.nT, what)
+                        layers += 1
+                        continue
+                    }
+                    var next = 0, perHalf = [0, 0]
+                    for u in 0..<b.units {
+                        let (t0, n) = b.block(u)
+                        XCTAssertLessThanOrEqual(n, b.nT, what)
+                        if n == 0 { continue }
+                        XCTAssertEqual(t0, next, "\(what): unit \(u) starts at tile \(t0)")
+                        next = t0 + n
+                        perHalf[u / (b.units / 2)] += n
+                    }
+                    XCTAssertEqual(next, tiles, what)
+                    XCTAssertLessThanOrEqual(abs(perHalf[0] - perHalf[1]), 1, what)
+                    layers += 1
+                }
+            }
+        }
+        XCTAssertEqual(layers, 2 * 6 * 16)
+    }
+
     /// U of 12..24 MB (256 channels in F(6x6)) over more than 64 tiles: large blocks, an even
     /// number of them; smaller U, or at most 64 tiles, keeps the L2-sized 6-tile blocks.
     func testL3SizedWeightBlocking() {
-        // 484 tiles: 4 blocks of 122 (3 of 120 and a 4th of 124 would not be near-equal).
+        // 484 tiles: two halves of 242, each 2 blocks of 121.
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 122)
         XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 128, width: 128), 4)
+        // Halves of 242 tiles, each 41 blocks of 5 or 6.
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 128, outChannels: 256, height: 128, width: 128), 6)
+        XCTAssertEqual(winogradF63BlockCount(inChannels: 128, outChannels: 256, height: 128, width: 128), 82)
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 64, width: 64), 62)
         XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 64, width: 64), 2)
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 32, width: 32), 6)
+        XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 32, width: 32), 6)
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 128, outChannels: 128, height: 256, width: 256), 6)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 6)
-        // 1000 tiles: 8 blocks of 126 (at most 128 each).
+        // 1000 tiles: halves of 500, each 4 blocks of 125 (at most 128 each).
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 150, width: 240), 126)
         XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 150, width: 240), 8)
     }
@@ -429,8 +469,9 @@ final class WinogradTests: XCTestCase {
                     XCTAssertEqual(out.map(\.bitPattern), whole.map(\.bitPattern), "\(algo) \(name) C\(c) K\(k)")
                 }
             }
-            // One output-channel panel (K <= 16): nothing to split.
-            XCTAssertEqual(algo.blockCount(32, 16, 8, 8), 1)
+            // One output-channel panel (K <= 16): nothing to split by channels; two halves of the
+            // tiles instead (4 tiles: 2 + 2).
+            XCTAssertEqual(algo.blockCount(32, 16, 8, 8), 2)
         }
     }
 
