@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 e4d4d20c711e76559bd2790261fb33645479358187ec72d8c766663a7f4e2428
+// builtin: la-unet-d4b4f8-i128 pack-sha256 9b0a582eceda74df4059416968d5758c108ff71e49b06996f55062e7fb187eeb
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

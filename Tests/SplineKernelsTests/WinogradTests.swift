@@ -391,6 +391,13 @@ final class WinogradTests: XCTestCase {
             }
         }
         XCTAssertEqual(layers, 2 * 6 * 16)
+        // At most 3 blocks per half: round(half / n0) blocks. 16 tiles of 256 -> 256 F43
+        // (n0 = 6): one block of 8 per half rather than two of 4.
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 16, width: 16), 8)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 256, outChannels: 256, height: 16, width: 16), 2)
+        // 26 tiles (13 per half): 2 blocks of 6 or 7 per half rather than 3 of 4 or 5.
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 8, width: 52), 8)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 256, outChannels: 256, height: 8, width: 52), 4)
     }
 
     /// U of 12..24 MB (256 channels in F(6x6)) over more than 64 tiles: large blocks, an even
