@@ -42,7 +42,7 @@ import CSpinHint
 ///   At 64 and 128 channels (U <= 4.2 MB) large blocks are slower (128 @ 256: 6 tiles 37-51 ms,
 ///   122 tiles 49 ms), so the rule is by U's size.
 /// - Larger U and at most 64 tiles (the deep 16x16 and 32x32 levels of UNet f = 32 / 64): one
-///   block of all tiles, so the layer is split by output channels (`_wKParts`): each thread
+///   block of all tiles, so the layer is split by output channels (`_WBlocking`): each thread
 ///   streams half of U and uses it for every tile, instead of all of U for half the tiles
 ///   (same-run pairs, 2 threads: 1024->512 @ 16x16 F43 7.7 -> 5.9 ms, 512->512 @ 16x16
 ///   3.9 -> 2.7 ms, 512->1024 @ 32x32 16.1 -> 13.9 ms, 1024->1024 @ 32x32 min 29.5 -> 27.1 ms;
@@ -53,9 +53,9 @@ func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     if _wUStreams(positions: positions, cp: cp, kp: kp) && tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
     if uBytes > 12 &* 1024 &* 1024 && tiles > 64 {
         // Near-equal blocks of at most 128 tiles: `pairs` blocks per half of the tiles
-        // (`_WBlocking`; 121 tiles: 61 + 60, 484 tiles: 4 x 121).
-        var pairs = 1
-        while (tiles &+ 2 &* pairs &- 1) / (2 &* pairs) > 128 { pairs &+= 1 }
+        // (`_WBlocking`; 121 tiles: 61 + 60, 484 tiles: 4 x 121). ceil(tiles / (2 pairs)) <= 128
+        // holds exactly when tiles <= 256 pairs.
+        let pairs: Int = max(1, (tiles &+ 255) >> 8)
         let n: Int = (tiles &+ 2 &* pairs &- 1) / (2 &* pairs)
         return max(6, (n &+ 1) & ~1)
     }
@@ -94,8 +94,7 @@ func _wUStreams(positions: Int, cp: Int, kp: Int) -> Bool {
 /// `nT`, the largest block rounded up to even (the GEMM's rows are even), sizes the scratch.
 @usableFromInline
 struct _WBlocking {
-    @usableFromInline let tiles: Int, kParts: Int, nT: Int
-    @usableFromInline var perHalf: Int
+    @usableFromInline let tiles: Int, kParts: Int, perHalf: Int, nT: Int
 
     @inlinable @inline(__always)
     init(positions: Int, cp: Int, kp: Int, tiles: Int) {
@@ -107,9 +106,10 @@ struct _WBlocking {
         }
         kParts = 1
         let first = (tiles &+ 1) >> 1            // the longer half (`rowRange` part 0)
-        perHalf = max(1, (first &+ n0 &- 1) / n0)
-        if perHalf <= 3 { perHalf = max(1, (first &+ n0 / 2) / n0) }
-        nT = max(2, ((first &+ perHalf &- 1) / perHalf &+ 1) & ~1)
+        let ceilBlocks = max(1, (first &+ n0 &- 1) / n0)
+        let blocks = ceilBlocks <= 3 ? max(1, (first &+ n0 / 2) / n0) : ceilBlocks
+        perHalf = blocks
+        nT = max(2, ((first &+ blocks &- 1) / blocks &+ 1) & ~1)
     }
 
     /// Work units: the kernel's `blocks` range is a sub-range of 0..<units.

@@ -456,7 +456,7 @@ final class WinogradTests: XCTestCase {
     }
 
     /// Any split of the block range, sequential or on threads, gives bitwise identical output.
-    /// A layer whose tiles fit in one block splits into two output-channel halves (`_wKParts`):
+    /// A layer whose tiles fit in one block splits into two output-channel halves (`_WBlocking`):
     /// 2 work units (also with a last half panel of 8 channels), correct against the references,
     /// bitwise equal whatever the split (one range, per unit, reversed, 2 threads).
     func testOutputChannelHalvesOfSingleBlockLayers() {
