@@ -4,6 +4,7 @@
   swift build -c release --product model-bench     # SplineSeg's side ("splineseg" engine)
   nice -n 5 python3 tools/bench_peers.py [--configs vgg1-i512,unet-d4b8f64-i512 ...] [--runs 20]
       [--threads 2] [--engines splineseg,torch,ort,openvino,ncnn] [--json out.json]
+      [--rounds R | --interleave [--turn-warmup W] [--gap-ms G]]
 
 The "splineseg" engine runs .build/release/model-bench --spec on the same weights (written as
 bench-models/<config>.json + .safetensors) and the same input, checked against the same PyTorch
@@ -35,6 +36,15 @@ in all, the engine order reversed in every other round (SplineSeg, torch, ..., n
 of seconds; one engine's block of runs can fall into a burst and another's not. Interleaving
 spreads the bursts over all engines. Median, min and max are over all the pooled runs, and the
 last table also gives the speed-up in each round (its spread shows what the noise does).
+
+Interleaved (--interleave): finer still. Every engine of a configuration stays loaded in its own
+process (`--child E --serve`, `model-bench --serve`), and the runs x rounds timed calls alternate
+between the engines one call at a time: in each cycle every engine makes --turn-warmup (3)
+untimed calls and then one timed call, after a --gap-ms (20 ms) pause in which the previous
+engine's spinning threads go idle; the order is reversed in every other cycle. The i-th calls of
+all engines lie within a second or so of each other, so a burst hits the whole cycle. Besides the
+medians, the last table gives the per-cycle speed-up (median, 10th / 90th percentile, min, and the
+share of cycles at 1.5x or more). --turn-warmup 0 times the first call after an idle gap instead.
 
 GFLOP/s = 2 x MACs of all convolutions (3x3, 1x1, transposed 2x2) / median time. The machine's
 fp32 peak is measured in the same run with a compiled AVX2/FMA register loop (gcc -O3 -mavx2
@@ -74,6 +84,7 @@ ENGINE_PACKAGES = {"torch": [("torch", "torch")], "ort": [("onnxruntime", "onnxr
                    "ncnn": [("ncnn", "ncnn"), ("pnnx", "pnnx")]}
 TOLERANCE = 1e-3
 RESULT_TAG = "BENCH_PEERS_RESULT "
+READY_TAG = "READY "
 
 
 # ----------------------------------------------------------------------------- configurations
@@ -439,27 +450,61 @@ ENGINE_FUNCS = {"torch": _engine_torch, "ort": _engine_ort, "openvino": _engine_
                 "ncnn": _engine_ncnn}
 
 
-def run_engine(engine: str, name: str, models_dir: Path, threads: int, runs: int,
-               warmup: int = 3) -> dict:
-    """Checks `engine` against the PyTorch reference, then times it (in this process)."""
+def load_checked(engine: str, name: str, models_dir: Path, threads: int):
+    """Loads `engine` on the configuration and checks it against the PyTorch reference.
+    Returns (run, result): result has status "ok" (not timed yet) or "wrong"."""
     import numpy as np
     p = model_paths(models_dir, name)
     run, output, info = ENGINE_FUNCS[engine](name, p, threads)
     ref = np.load(p["ref"])
     out = np.asarray(output(), dtype=np.float32).reshape(-1)
     if out.size != ref.size:
-        return {"status": "wrong", "error": f"output has {out.size} values, PyTorch {ref.size}",
-                "info": info}
+        return run, {"status": "wrong", "error": f"output has {out.size} values, PyTorch {ref.size}",
+                     "info": info}
     rel = float(np.max(np.abs(out - ref.reshape(-1))) / max(float(np.max(np.abs(ref))), 1e-30))
-    res = {"rel_err": rel, "info": info}
+    res = {"status": "ok", "rel_err": rel, "info": info}
     if not np.isfinite(rel) or rel > TOLERANCE:
         res.update(status="wrong", error=f"output differs from PyTorch: max|d|/max|ref| = "
                                          f"{rel:.2e} > {TOLERANCE:g}; not timed")
+    return run, res
+
+
+def run_engine(engine: str, name: str, models_dir: Path, threads: int, runs: int,
+               warmup: int = 3) -> dict:
+    """Checks `engine` against the PyTorch reference, then times it (in this process)."""
+    run, res = load_checked(engine, name, models_dir, threads)
+    if res["status"] != "ok":
         return res
     ts = time_runs(run, runs, warmup)
     res.update(status="ok", times_ms=[t * 1e3 for t in ts], median_ms=statistics.median(ts) * 1e3,
                min_ms=min(ts) * 1e3, max_ms=max(ts) * 1e3)
     return res
+
+
+def serve_main(args) -> int:
+    """`--child E --serve`: one engine kept loaded for --interleave. Loads and checks it, warms
+    it up (as time_runs does), prints READY {json}; then for every line "run W" on stdin makes W
+    untimed calls and one timed call and prints "T <ms>"; "quit" or end of input ends it."""
+    warnings.simplefilter("ignore")
+    try:
+        run, res = load_checked(args.child, args.configs[0], Path(args.models_dir), args.threads)
+        if res["status"] == "ok":
+            time_runs(run, 0, args.warmup)
+    except Exception as e:  # noqa: BLE001
+        res = {"status": "failed", "error": f"{type(e).__name__}: {e}"[:300]}
+    print(READY_TAG + json.dumps(res), flush=True)
+    if res["status"] != "ok":
+        return 0
+    for line in sys.stdin:
+        cmd = line.split()
+        if not cmd or cmd[0] == "quit":
+            break
+        for _ in range(int(cmd[1]) if len(cmd) > 1 else 0):
+            run()
+        t = time.perf_counter()
+        run()
+        print(f"T {(time.perf_counter() - t) * 1e3:.6f}", flush=True)
+    return 0
 
 
 def child_main(args) -> int:
@@ -513,6 +558,137 @@ def spawn_engine(engine, name, args, timeout_s=1800) -> dict:
             return json.loads(line[len(RESULT_TAG):])
     tail = (r.stderr.strip().splitlines() or ["no output"])[-1]
     return {"status": "failed", "error": f"engine process died (rc {r.returncode}): {tail[:200]}"}
+
+
+# ----------------------------------------------------------------------------- interleaved mode
+
+class EngineServer:
+    """One engine kept loaded in its own process (`--child E --serve`, or model-bench --serve)
+    and driven one timed call at a time over its stdin / stdout."""
+
+    def __init__(self, engine: str, cmd: list, timeout_s: float):
+        import tempfile
+        self.engine, self.timeout_s = engine, timeout_s
+        self.err = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=self.err, text=True, bufsize=1)
+
+    def _line(self, prefix: str) -> str | None:
+        """The next stdout line starting with `prefix` (others skipped), None on exit/timeout."""
+        import select
+        deadline = time.monotonic() + self.timeout_s
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.proc.stdout], [], [], left)[0]:
+                return None
+            line = self.proc.stdout.readline()
+            if not line:
+                return None
+            if line.startswith(prefix):
+                return line[len(prefix):]
+
+    def why_dead(self) -> str:
+        self.stop()
+        self.err.seek(0)
+        tail = (self.err.read().strip().splitlines() or ["no output"])[-1]
+        return f"engine process died or timed out (rc {self.proc.returncode}): {tail[:200]}"
+
+    def ready(self) -> dict:
+        line = self._line(READY_TAG)
+        if line is None:
+            return {"status": "failed", "error": self.why_dead()}
+        return json.loads(line)
+
+    def timed_call(self, warm: int) -> float | None:
+        """`warm` untimed calls, then one timed call: its time in ms (None if the engine died)."""
+        try:
+            self.proc.stdin.write(f"run {warm}\n")
+            self.proc.stdin.flush()
+        except OSError:
+            return None
+        line = self._line("T ")
+        return None if line is None else float(line)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            try:
+                self.proc.stdin.write("quit\n")
+                self.proc.stdin.flush()
+                self.proc.wait(timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                self.proc.kill()
+                self.proc.wait()
+
+
+def start_server(engine: str, name: str, args, timeout_s: float = 1800) -> EngineServer:
+    if engine == "splineseg":
+        p = model_paths(args.models_dir, name)
+        cmd = [str(MODEL_BENCH), "--spec", str(p["spec"]), "--input", str(p["input_f32"]),
+               "--reference", str(p["ref_f32"]), "--threads", str(args.threads), "--serve"]
+    else:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", engine, "--serve",
+               "--configs", name, "--models-dir", str(args.models_dir),
+               "--threads", str(args.threads), "--warmup", str(args.warmup)]
+    return EngineServer(engine, cmd, timeout_s)
+
+
+def interleaved_config(name: str, engines: list, args, skip: dict) -> dict:
+    """--interleave: every engine loaded at once (each in its own process, one after the other so
+    that no warm-up overlaps another), then runs x rounds cycles; in each cycle every engine makes
+    one timed call (after --turn-warmup untimed ones and a --gap-ms pause that lets the previous
+    engine's spinning threads go idle), the engine order reversed in every other cycle. Cycle i
+    of every engine lies within seconds of the others', so a burst of contention from other
+    tenants hits all engines of the cycle instead of one engine's block of runs."""
+    res, servers = {}, {}
+    for e in engines:
+        if skip.get(e):
+            res[e] = skip[e]
+            continue
+        srv = start_server(e, name, args)
+        r = srv.ready()
+        if r.get("status") == "ok" and r.get("rel_err", 0) is not None and not r["rel_err"] <= TOLERANCE:
+            r = {"status": "wrong", "rel_err": r["rel_err"], "info": r.get("info"),
+                 "error": f"output differs from PyTorch: {r['rel_err']:.2e} > {TOLERANCE:g}"}
+        if r.get("status") == "ok":
+            servers[e] = srv
+            r["times_ms"] = []
+        else:
+            srv.stop()
+        res[e] = r
+    order = list(servers)
+    try:
+        for i in range(args.runs * args.rounds):
+            for e in (order if i % 2 == 0 else order[::-1]):
+                if e not in servers:
+                    continue
+                time.sleep(args.gap_ms * 1e-3)
+                t = servers[e].timed_call(args.turn_warmup)
+                if t is None:
+                    res[e] = {"status": "failed", "error": servers.pop(e).why_dead()}
+                else:
+                    res[e]["times_ms"].append(t)
+    finally:
+        for srv in servers.values():
+            srv.stop()
+    for e, r in res.items():
+        if r.get("status") == "ok":
+            ts = r["times_ms"]
+            r.update(median_ms=statistics.median(ts), min_ms=min(ts), max_ms=max(ts),
+                     interleaved=True,
+                     round_medians_ms=[statistics.median(ts[k * args.runs:(k + 1) * args.runs])
+                                       for k in range(args.rounds)])
+    return res
+
+
+def cycle_ratios(ours: list, peer: list) -> dict | None:
+    """Per-cycle speed-up peer_i / ours_i of two interleaved engines: median, 10th and 90th
+    percentile, min, and the share of cycles at 1.5x or more."""
+    if not ours or len(ours) != len(peer):
+        return None
+    r = sorted(b / a for a, b in zip(ours, peer))
+    q = lambda f: r[min(len(r) - 1, int(f * len(r)))]
+    return {"median": statistics.median(r), "p10": q(0.1), "p90": q(0.9), "min": r[0],
+            "share_1_5": sum(x >= 1.5 for x in r) / len(r)}
 
 
 # ----------------------------------------------------------------------------- main
@@ -601,10 +777,16 @@ def print_table(results, engines, configs, file=sys.stdout):
             a, b = ours.get("round_medians_ms", []), best.get("round_medians_ms", [])
             if len(a) > 1 and len(a) == len(b):
                 per_round = "; per round " + " ".join(f"{y / x:.2f}x" for x, y in zip(a, b))
+            cyc = ""
+            cr = ours.get("interleaved") and cycle_ratios(ours["times_ms"], best.get("times_ms", []))
+            if cr:
+                cyc = (f"; per cycle median {cr['median']:.2f}x (p10 {cr['p10']:.2f}, p90 "
+                       f"{cr['p90']:.2f}, min {cr['min']:.2f}; {100 * cr['share_1_5']:.0f}% of cycles "
+                       f">= 1.5x)")
             print(f"{c:<20} splineseg {ours['median_ms']:.2f} ms ({ours['min_ms']:.2f}.."
                   f"{ours['max_ms']:.2f}), fastest peer {best['engine']} {best['median_ms']:.2f} ms "
                   f"({best['min_ms']:.2f}..{best['max_ms']:.2f}): {best['median_ms'] / ours['median_ms']:.2f}x"
-                  + per_round, file=file)
+                  + per_round + cyc, file=file)
 
 
 def pool_rounds(rs: list) -> dict:
@@ -634,11 +816,18 @@ def main(argv=None) -> int:
     a.add_argument("--json", default=None, help="also write the results as JSON")
     a.add_argument("--models-dir", default=str(REPO / "bench-models"))
     a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--interleave", action="store_true",
+                   help="keep every engine loaded and alternate single timed calls (see above)")
+    a.add_argument("--turn-warmup", type=int, default=3,
+                   help="--interleave: untimed calls before each timed call (default 3)")
+    a.add_argument("--gap-ms", type=float, default=20.0,
+                   help="--interleave: pause before each engine's turn (default 20 ms)")
     a.add_argument("--child", default=None, help=argparse.SUPPRESS)
+    a.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = a.parse_args(argv)
     args.configs = split_list(args.configs)
     if args.child:
-        return child_main(args)
+        return serve_main(args) if args.serve else child_main(args)
     engines = split_list([args.engines])
     bad = [e for e in engines if e not in ENGINES]
     if bad:
@@ -651,11 +840,16 @@ def main(argv=None) -> int:
         a.error("--runs must be >= 1")
     if args.rounds < 1:
         a.error("--rounds must be >= 1")
+    if args.turn_warmup < 0 or args.gap_ms < 0:
+        a.error("--turn-warmup and --gap-ms must be >= 0")
     models_dir = Path(args.models_dir)
 
     ver = versions()
     print(f"bench_peers: {len(cfgs)} configs x {engines}, {args.threads} threads, "
-          f"{args.runs} runs x {args.rounds} round(s); load average {loadavg()}")
+          f"{args.runs} runs x {args.rounds} round(s)"
+          + (f", interleaved (one timed call per engine and cycle after {args.turn_warmup} "
+             f"untimed, {args.gap_ms:g} ms gap)" if args.interleave else "")
+          + f"; load average {loadavg()}")
     print("versions: " + ", ".join(f"{k} {v or 'not installed'}" for k, v in ver.items()))
     try:
         load1 = os.getloadavg()[0]
@@ -685,16 +879,22 @@ def main(argv=None) -> int:
         print(f"\n{name}: I={cfg['input']} O={cfg['coefficients']} {fmt(gflop, '{:.2f}')} GFLOP, "
               f"prepared in {time.time() - t0:.1f} s; peak {fmt(peak, '{:.1f}')} GFLOP/s; "
               f"load {loadavg()}", flush=True)
-        rounds: dict = {e: [] for e in engines}
-        for k in range(args.rounds):
-            for e in (engines if k % 2 == 0 else engines[::-1]):
-                why = missing[e] or prep_err.get(e)
-                if why:
-                    rounds[e].append({"status": "skipped" if missing[e] else "failed", "error": why})
-                elif not rounds[e] or rounds[e][-1]["status"] == "ok":
-                    rounds[e].append(spawn_engine(e, name, args))
+        skip = {e: {"status": "skipped" if missing[e] else "failed",
+                    "error": missing[e] or prep_err.get(e)}
+                for e in engines if missing[e] or prep_err.get(e)}
+        if args.interleave:
+            pooled = interleaved_config(name, engines, args, skip)
+        else:
+            rounds: dict = {e: [] for e in engines}
+            for k in range(args.rounds):
+                for e in (engines if k % 2 == 0 else engines[::-1]):
+                    if e in skip:
+                        rounds[e].append(skip[e])
+                    elif not rounds[e] or rounds[e][-1]["status"] == "ok":
+                        rounds[e].append(spawn_engine(e, name, args))
+            pooled = {e: pool_rounds(rounds[e]) for e in engines}
         for e in engines:
-            res = pool_rounds(rounds[e])
+            res = pooled[e]
             res.update(config=name, engine=e, macs=macs, gflop=gflop, peak_gflops=peak)
             if res.get("status") == "ok" and gflop:
                 res["gflops"] = gflop / (res["median_ms"] * 1e-3)
@@ -708,6 +908,16 @@ def main(argv=None) -> int:
             else:
                 rel = f" (rel err {res['rel_err']:.1e})" if "rel_err" in res else ""
                 print(f"  {e:<9} {res['status'].upper()}{rel}: {res.get('error')}", flush=True)
+        ours = pooled.get("splineseg", {})
+        peers = [pooled[e] for e in engines if e in PEERS and pooled[e].get("status") == "ok"]
+        if args.interleave and ours.get("status") == "ok" and peers:
+            best = min(peers, key=lambda r: r["median_ms"])
+            cr = cycle_ratios(ours["times_ms"], best["times_ms"])
+            if cr:
+                ours["cycle_ratio_vs_fastest_peer"] = dict(cr, peer=best["engine"])
+                print(f"  per cycle vs {best['engine']}: median {cr['median']:.2f}x, p10 "
+                      f"{cr['p10']:.2f}, p90 {cr['p90']:.2f}, min {cr['min']:.2f}; "
+                      f"{100 * cr['share_1_5']:.0f}% of cycles >= 1.5x", flush=True)
     peak_end = measure_peak(exe, args.threads)
     print(f"\nfp32 FMA peak ({args.threads} threads): start {fmt(peak_start, '{:.1f}')}, end "
           f"{fmt(peak_end, '{:.1f}')} GFLOP/s; per config: "
@@ -716,7 +926,8 @@ def main(argv=None) -> int:
     print_table(results, engines, list(cfgs))
     if args.json:
         out = {"machine": machine(), "versions": ver, "threads": args.threads, "runs": args.runs,
-               "rounds": args.rounds,
+               "rounds": args.rounds, "interleave": args.interleave,
+               "turn_warmup": args.turn_warmup, "gap_ms": args.gap_ms,
                "seed": args.seed, "tolerance": TOLERANCE,
                "peak_gflops": {"start": peak_start, "end": peak_end, "per_config": peaks,
                                "error": peak_err},

@@ -4,7 +4,8 @@
 // X: the I x I network input (float32 little-endian, row-major, already preprocessed);
 // R: the peers' reference coefficients (PyTorch). Prints one line "RESULT {json}": the relative
 // error max|C - R| / max|R|, and the times (ms) of FastEngine.computeCoefficients(networkInput:)
-// after warm-up runs (at least 3 and 0.5 s), as the peer engines are timed.
+// after warm-up runs (at least 3 and 0.5 s), as the peer engines are timed. With --serve it
+// stays loaded for bench_peers.py --interleave instead (serveCalls below).
 import Foundation
 import SplineSeg
 
@@ -46,7 +47,7 @@ func profileModel(spec: String, input: String, threads: Int, runs: Int) throws {
     }
 }
 
-func singleModel(spec: String, input: String, reference: String?, threads: Int, runs: Int) throws {
+func singleModel(spec: String, input: String, reference: String?, threads: Int, runs: Int, serve: Bool = false) throws {
     let (_, e, x) = try loadedEngine(spec: spec, input: input, threads: threads)
     var rel = -1.0
     if let r = reference {
@@ -65,16 +66,40 @@ func singleModel(spec: String, input: String, reference: String?, threads: Int, 
         try e.computeCoefficients(networkInput: x)
         warm += 1
     }
+    let algorithms = Set(e.plan.steps.map(\.algorithm.rawValue)).sorted()
+    let info: [String: Any] = ["threads": threads, "algorithms": algorithms,
+                               "arena_mb": Double(e.plan.arenaBytes(threads: threads)) / 1048576]
+    if serve {
+        try serveCalls(engine: e, input: x, ready: ["status": "ok", "rel_err": rel, "info": info])
+        return
+    }
     var t: [Double] = []
     for _ in 0..<runs {
         let t0 = now()
         try e.computeCoefficients(networkInput: x)
         t.append((now() - t0) * 1e3)
     }
-    let algorithms = Set(e.plan.steps.map(\.algorithm.rawValue)).sorted()
-    let obj: [String: Any] = ["status": "ok", "rel_err": rel, "times_ms": t,
-                              "info": ["threads": threads, "algorithms": algorithms,
-                                       "arena_mb": Double(e.plan.arenaBytes(threads: threads)) / 1048576]]
+    let obj: [String: Any] = ["status": "ok", "rel_err": rel, "times_ms": t, "info": info]
     let json = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
     print("RESULT " + String(decoding: json, as: UTF8.self))
+}
+
+/// `--serve` (tools/bench_peers.py --interleave): after the warm-up, prints "READY {json}", then
+/// for every stdin line "run W" makes W untimed calls and one timed call and prints "T <ms>";
+/// "quit" or end of input ends it. The same protocol as the Python engines' `--serve` children.
+func serveCalls(engine e: FastEngine, input x: [Float], ready: [String: Any]) throws {
+    let json = try JSONSerialization.data(withJSONObject: ready, options: [.sortedKeys])
+    print("READY " + String(decoding: json, as: UTF8.self))
+    fflush(nil)
+    while let line = readLine() {
+        let words = line.split(separator: " ")
+        if words.isEmpty || words[0] == "quit" { break }
+        for _ in 0..<(words.count > 1 ? Int(words[1]) ?? 0 : 0) {
+            try e.computeCoefficients(networkInput: x)
+        }
+        let t0 = now()
+        try e.computeCoefficients(networkInput: x)
+        print(String(format: "T %.6f", (now() - t0) * 1e3))
+        fflush(nil)  // all streams (Swift 6 rejects the global `stdout`)
+    }
 }

@@ -24,13 +24,14 @@ import SplineModel
 import SplineSeg
 
 var runs = 20, allocRuns = 1000, filter = "", withDirect = true, abRounds = 0
-var specPath: String?, inputPath: String?, referencePath: String?, singleThreads = 2, profile = false
+var specPath: String?, inputPath: String?, referencePath: String?, singleThreads = 2, profile = false, serve = false
 var args = Array(CommandLine.arguments.dropFirst())
 while !args.isEmpty {
     let a = args.removeFirst()
     switch a {
     case "--spec": specPath = args.removeFirst()
     case "--profile": profile = true
+    case "--serve": serve = true
     case "--input": inputPath = args.removeFirst()
     case "--reference": referencePath = args.removeFirst()
     case "--threads": singleThreads = max(1, Int(args.removeFirst()) ?? 2)
@@ -42,7 +43,7 @@ while !args.isEmpty {
     case "--pool": poolBench(calls: 2000); exit(0)
     default:
         print("usage: model-bench [--runs N] [--filter TEXT] [--alloc-runs N] [--no-direct] [--threads-ab ROUNDS] [--pool]")
-        print("       model-bench --spec M.json --input X.f32 [--reference R.f32] [--threads T] [--runs N] [--profile]")
+        print("       model-bench --spec M.json --input X.f32 [--reference R.f32] [--threads T] [--runs N] [--profile | --serve]")
         exit(2)
     }
 }
@@ -52,7 +53,7 @@ if let spec = specPath {
         if profile {
             try profileModel(spec: spec, input: input, threads: singleThreads, runs: runs)
         } else {
-            try singleModel(spec: spec, input: input, reference: referencePath, threads: singleThreads, runs: runs)
+            try singleModel(spec: spec, input: input, reference: referencePath, threads: singleThreads, runs: runs, serve: serve)
         }
     } catch {
         let obj = ["status": "failed", "error": "\(error)"]

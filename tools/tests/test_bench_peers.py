@@ -114,3 +114,40 @@ def test_time_runs_counts():
     ts = bp.time_runs(lambda: calls.append(1), runs=20, warmup=3, min_warmup_s=0.0)
     assert len(ts) == 20 and len(calls) == 23
 
+
+
+def test_interleaved_torch_only(tmp_path):
+    # --interleave keeps the engine loaded in a --serve child and takes one timed call per cycle:
+    # runs x rounds times, one median per round, the same JSON fields as the plain mode.
+    out = tmp_path / "r.json"
+    assert bp.main(["--interleave", "--configs", "unet-d1b2f4-i16", "--engines", "torch", "--runs", "4",
+                    "--rounds", "2", "--turn-warmup", "1", "--gap-ms", "0", "--threads", "1",
+                    "--models-dir", str(tmp_path / "models"), "--json", str(out)]) == 0
+    r = json.loads(out.read_text())
+    (res,) = r["results"]
+    assert res["status"] == "ok", res
+    assert r["interleave"] and res["interleaved"]
+    assert len(res["times_ms"]) == 8 and len(res["round_medians_ms"]) == 2
+    assert 0 < res["min_ms"] <= res["median_ms"] <= res["max_ms"]
+    assert res["rel_err"] < 1e-6
+
+
+def test_serve_child_protocol(tmp_path):
+    # The --serve child: READY {json} after the check, then one "T <ms>" line per "run W".
+    import subprocess
+    models = tmp_path / "models"
+    bp.prepare_config("unet-d1b2f4-i16", models, ["torch"], 1)
+    p = subprocess.run([sys.executable, bp.__file__, "--child", "torch", "--serve", "--configs",
+                        "unet-d1b2f4-i16", "--models-dir", str(models), "--threads", "1", "--warmup", "1"],
+                       input="run 0\nrun 2\nquit\n", capture_output=True, text=True, timeout=300)
+    lines = [x for x in p.stdout.splitlines() if x.startswith(("READY ", "T "))]
+    assert len(lines) == 3 and lines[0].startswith("READY "), p.stdout + p.stderr
+    assert json.loads(lines[0][6:])["status"] == "ok"
+    assert all(float(x[2:]) > 0 for x in lines[1:])
+
+
+def test_cycle_ratios():
+    c = bp.cycle_ratios([1.0, 2.0, 1.0, 4.0], [2.0, 2.0, 1.5, 2.0])
+    assert c["median"] == 1.25 and c["min"] == 0.5 and c["share_1_5"] == 0.5
+    assert c["p10"] == 0.5 and c["p90"] == 2.0
+    assert bp.cycle_ratios([1.0], [1.0, 2.0]) is None and bp.cycle_ratios([], []) is None
