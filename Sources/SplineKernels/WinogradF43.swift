@@ -41,16 +41,21 @@ import CSpinHint
 ///   Same-run, contended, 2 threads: 6 tiles 49-57 ms, 42 tiles 38-44 ms, 122 tiles 36-39 ms.
 ///   At 64 and 128 channels (U <= 4.2 MB) large blocks are slower (128 @ 256: 6 tiles 37-51 ms,
 ///   122 tiles 49 ms), so the rule is by U's size.
-/// - Larger U and at most 64 tiles (the deep 16x16 and 32x32 levels of UNet f = 32 / 64): one
+/// - U over 12 MB and at most 64 tiles (the deep 16x16 and 32x32 levels of UNet f = 32 / 64): one
 ///   block of all tiles, so the layer is split by output channels (`_WBlocking`): each thread
 ///   streams half of U and uses it for every tile, instead of all of U for half the tiles
 ///   (same-run pairs, 2 threads: 1024->512 @ 16x16 F43 7.7 -> 5.9 ms, 512->512 @ 16x16
 ///   3.9 -> 2.7 ms, 512->1024 @ 32x32 16.1 -> 13.9 ms, 1024->1024 @ 32x32 min 29.5 -> 27.1 ms;
-///   at 121 tiles, 512->512 @ 64x64 F63, it is slower: 25 -> 32 ms).
+///   at 121 tiles, 512->512 @ 64x64 F63, it is slower: 25 -> 32 ms). Up to session 8 this was
+///   for a streamed U (> 24 MB) only, and a U of 12..24 MB over <= 64 tiles took 6-tile blocks,
+///   each re-reading all of U from the contended L3 / DRAM (11 x 18.9 MB for 512 -> 256 @ 32x32
+///   F43): UNet f64 decoder.1.conv1 (512 -> 256 @ 32x32) 8.4-11.2 -> 4.6-6.2 ms, UNet f32
+///   encoder.4.conv1 (256 -> 512 @ 32x32) 7.4-10.3 -> 4.3-5.3 ms, decoder.0.conv1 (512 -> 256
+///   @ 16x16) 1.8-2.0 -> 1.5-1.7 ms (`model-bench --profile`, 2 threads, alternating runs).
 @inlinable @inline(__always)
 func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     let uBytes: Int = positions &* cp &* kp &* 4
-    if _wUStreams(positions: positions, cp: cp, kp: kp) && tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
+    if uBytes > 12 &* 1024 &* 1024 && tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
     if uBytes > 12 &* 1024 &* 1024 && tiles > 64 {
         // Near-equal blocks of at most 128 tiles: `pairs` blocks per half of the tiles
         // (`_WBlocking`; 121 tiles: 61 + 60, 484 tiles: 4 x 121). ceil(tiles / (2 pairs)) <= 128

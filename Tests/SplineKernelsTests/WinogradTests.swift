@@ -401,7 +401,8 @@ final class WinogradTests: XCTestCase {
     }
 
     /// U of 12..24 MB (256 channels in F(6x6)) over more than 64 tiles: large blocks, an even
-    /// number of them; smaller U, or at most 64 tiles, keeps the L2-sized 6-tile blocks.
+    /// number of them; over at most 64 tiles: one block split by output channels; a smaller U
+    /// keeps the L2-sized 6-tile blocks.
     func testL3SizedWeightBlocking() {
         // 484 tiles: two halves of 242, each 2 blocks of 121.
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 122)
@@ -411,8 +412,17 @@ final class WinogradTests: XCTestCase {
         XCTAssertEqual(winogradF63BlockCount(inChannels: 128, outChannels: 256, height: 128, width: 128), 82)
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 64, width: 64), 62)
         XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 64, width: 64), 2)
-        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 32, width: 32), 6)
-        XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 32, width: 32), 6)
+        // At most 64 tiles: one block of all of them, split by output channels (2 units), so each
+        // thread reads half of U once rather than all of U once per 6-tile block.
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 32, width: 32), 36)
+        XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 32, width: 32), 2)
+        XCTAssertEqual(_WBlocking(positions: 64, cp: 256, kp: 256, tiles: 36).kParts, 2)
+        for (c, k, h) in [(512, 256, 32), (256, 512, 32), (512, 256, 16)] {   // U 18.9 MB (F43)
+            XCTAssertEqual(winogradF43TilesPerBlock(inChannels: c, outChannels: k, height: h, width: h), (h / 4) * (h / 4))
+            XCTAssertEqual(winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: h), 2)
+        }
+        // U of 9.4 MB (256 -> 256 F43 @ 32x32, 64 tiles): still the 6-tile blocks.
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 32, width: 32), 6)
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 128, outChannels: 128, height: 256, width: 256), 6)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 6)
         // 1000 tiles: halves of 500, each 4 blocks of 125 (at most 128 each).
