@@ -209,13 +209,23 @@ func tileRowSingle<G: ConvGeometry, E: Epilogue>(
     // ceil(width / 12) tiles of near-equal width (MicroTileWide.swift): the first `wide` are
     // one pixel wider than the rest; tiles of 1...6 pixels use `microTile`.
     if width <= 0 { return }
-    let count = (width &+ 11) / 12
+    // 3x3 over 8-lane input blocks: the shared-broadcast tile (MicroTileShared3.swift), at most
+    // `sharedTileMaxWidth` pixels wide.
+    let shared = G.kh == 3 && G.kw == 3 && G.icCount == 8
+    let maxWidth = shared ? sharedTileMaxWidth : 12
+    let count = (width &+ maxWidth &- 1) / maxWidth
     let narrow = width / count, wide = width &- narrow &* count
     var x = 0
     for t in 0..<count {
         let n = t < wide ? narrow &+ 1 : narrow
         let ip = input &+ x &* 8, op = output &+ x &* outPixelStride
         @inline(__always) func wideTile<W: TileWidth>(_ w: W.Type) {
+            if shared {
+                tileSingleShared3(e, w, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
+                                  blocks: blocks, weights: weights, bias: bias, output: op,
+                                  outPixelStride: outPixelStride, accumulate: accumulate, finish: finish)
+                return
+            }
             tileSingleWide(g, e, w, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
                            blocks: blocks, weights: weights, bias: bias, output: op,
                            outPixelStride: outPixelStride, accumulate: accumulate, finish: finish)
@@ -253,6 +263,11 @@ func tileSingleWide<G: ConvGeometry, E: Epilogue, W: TileWidth>(
                   weights: weights, bias: bias, output: op, outPixelStride: outPixelStride,
                   accumulate: accumulate, finish: finish)
 }
+
+/// Widest tile of `microTileShared3`: 10 accumulators + 3 weights + 1 broadcast. Same-run
+/// kernel-bench, 1 thread, 301 repeats x 3: 8 -> 8 @ 128 at 77-92 % of the peak with 10, 72-79 %
+/// with 11, 76-83 % with 12 (no spills in any; the 10-wide tiles have the most slack per chain).
+@inlinable var sharedTileMaxWidth: Int { 10 }
 
 /// Pixels of a wide single-block tile, as a compile-time constant.
 @usableFromInline protocol TileWidth { static var n: Int { get } }

@@ -120,8 +120,9 @@ final class ConvKernelTests: XCTestCase {
     }
 
     /// One 8-channel output block (k = 8) or a trailing one (k = 24) over every width 1...30:
-    /// `tileRowSingle` cuts a row into near-equal tiles of 1...12 pixels (MicroTileWide.swift),
-    /// so this reaches each tile width, alone and next to the others (e.g. 23 = 12 + 11).
+    /// `tileRowSingle` cuts a row into near-equal tiles of 1...12 pixels (MicroTileWide.swift;
+    /// 3x3 over 8-lane inputs: 1...10, MicroTileShared3.swift, first-chunk and accumulating), so
+    /// this reaches each tile width, alone and next to the others (e.g. 23 = 12 + 11, 8 + 8 + 7).
     func testSingleBlockTileWidths() throws {
         var n = 0
         for w in 1...30 {

@@ -1,0 +1,94 @@
+// The 3x3 register tile for a single 8-channel output block with each input broadcast shared
+// by the three horizontal taps: 7 to 12 output pixels of one row x 8 output channels. Per
+// (input block, ky, input lane) step it loads the weight vectors of kx = 0, 1, 2 and broadcasts
+// each of the n + 2 input pixels of the row once; pixel j feeds accumulator j (kx 0), j - 1
+// (kx 1) and j - 2 (kx 2). 10 pixels: 30 FMAs for 15 loads, against 12 FMAs for 13 loads in
+// `microTileWide` (one broadcast per FMA), whose loads (2 per cycle into the FP unit) capped the
+// 8-output-channel layers at 81-85 % of the FMA peak.
+//
+// Each accumulator sums its taps in the order (input block, ky, lane, kx); `microTile` and
+// `microTileWide` use (input block, ky, kx, lane). Rows are cut into tiles by width alone, so a
+// pixel's value still does not depend on how rows are split between threads.
+//
+// Shapes as in MicroTile.swift for Conv3x3C8 with `two` false: weights [blocks][3][3][8][8]
+// (kx = 0, 1, 2 of one (ky, lane) 64 floats apart), bias 8 floats, pixel p at
+// output + p * outPixelStride; input is the first tap of pixel 0 (padded row y, column x).
+
+@inlinable @inline(__always)
+func microTileShared3<E: Epilogue>(
+    _: E.Type, n: Int,
+    input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int,
+    blocks: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>, outPixelStride: Int,
+    accumulate: Bool, finish: Bool
+) {
+    // n: 7...12 pixels, a literal at every call (the `if n > k` vanish after inlining).
+    let s = outPixelStride
+    let b0 = ld8(bias)
+    var a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0
+    var a6 = b0, a7 = b0, a8 = b0, a9 = b0, a10 = b0, a11 = b0
+    if accumulate {
+        a0 = ld8(output); a1 = ld8(output &+ s); a2 = ld8(output &+ 2 &* s)
+        a3 = ld8(output &+ 3 &* s); a4 = ld8(output &+ 4 &* s); a5 = ld8(output &+ 5 &* s)
+        a6 = ld8(output &+ 6 &* s)
+        if n > 7 { a7 = ld8(output &+ 7 &* s) }
+        if n > 8 { a8 = ld8(output &+ 8 &* s) }
+        if n > 9 { a9 = ld8(output &+ 9 &* s) }
+        if n > 10 { a10 = ld8(output &+ 10 &* s) }
+        if n > 11 { a11 = ld8(output &+ 11 &* s) }
+    }
+    var wp = weights
+    var bp = input
+    for _ in 0..<blocks {
+        var rp = bp
+        for _ in 0..<3 {
+            for ic in 0..<8 {
+                let w0 = ld8(wp &+ ic &* 8), w1 = ld8(wp &+ 64 &+ ic &* 8), w2 = ld8(wp &+ 128 &+ ic &* 8)
+                let v0 = SIMD8<Float>(repeating: rp[ic]); a0 = a0.addingProduct(v0, w0)
+                let v1 = SIMD8<Float>(repeating: rp[8 &+ ic]); a0 = a0.addingProduct(v1, w1); a1 = a1.addingProduct(v1, w0)
+                let v2 = SIMD8<Float>(repeating: rp[16 &+ ic]); a0 = a0.addingProduct(v2, w2); a1 = a1.addingProduct(v2, w1); a2 = a2.addingProduct(v2, w0)
+                let v3 = SIMD8<Float>(repeating: rp[24 &+ ic]); a1 = a1.addingProduct(v3, w2); a2 = a2.addingProduct(v3, w1); a3 = a3.addingProduct(v3, w0)
+                let v4 = SIMD8<Float>(repeating: rp[32 &+ ic]); a2 = a2.addingProduct(v4, w2); a3 = a3.addingProduct(v4, w1); a4 = a4.addingProduct(v4, w0)
+                let v5 = SIMD8<Float>(repeating: rp[40 &+ ic]); a3 = a3.addingProduct(v5, w2); a4 = a4.addingProduct(v5, w1); a5 = a5.addingProduct(v5, w0)
+                let v6 = SIMD8<Float>(repeating: rp[48 &+ ic]); a4 = a4.addingProduct(v6, w2); a5 = a5.addingProduct(v6, w1); a6 = a6.addingProduct(v6, w0)
+                let v7 = SIMD8<Float>(repeating: rp[56 &+ ic]); a5 = a5.addingProduct(v7, w2); a6 = a6.addingProduct(v7, w1); if n > 7 { a7 = a7.addingProduct(v7, w0) }
+                let v8 = SIMD8<Float>(repeating: rp[64 &+ ic]); a6 = a6.addingProduct(v8, w2); if n > 7 { a7 = a7.addingProduct(v8, w1) }; if n > 8 { a8 = a8.addingProduct(v8, w0) }
+                if n > 7 { let v9 = SIMD8<Float>(repeating: rp[72 &+ ic]); a7 = a7.addingProduct(v9, w2); if n > 8 { a8 = a8.addingProduct(v9, w1) }; if n > 9 { a9 = a9.addingProduct(v9, w0) } }
+                if n > 8 { let v10 = SIMD8<Float>(repeating: rp[80 &+ ic]); a8 = a8.addingProduct(v10, w2); if n > 9 { a9 = a9.addingProduct(v10, w1) }; if n > 10 { a10 = a10.addingProduct(v10, w0) } }
+                if n > 9 { let v11 = SIMD8<Float>(repeating: rp[88 &+ ic]); a9 = a9.addingProduct(v11, w2); if n > 10 { a10 = a10.addingProduct(v11, w1) }; if n > 11 { a11 = a11.addingProduct(v11, w0) } }
+                if n > 10 { let v12 = SIMD8<Float>(repeating: rp[96 &+ ic]); a10 = a10.addingProduct(v12, w2); if n > 11 { a11 = a11.addingProduct(v12, w1) } }
+                if n > 11 { let v13 = SIMD8<Float>(repeating: rp[104 &+ ic]); a11 = a11.addingProduct(v13, w2) }
+            }
+            wp = wp &+ 192
+            rp = rp &+ rowStride
+        }
+        bp = bp &+ inBlockStride
+    }
+    storeAcc(output, a0, finish, E.self)
+    storeAcc(output &+ s, a1, finish, E.self)
+    storeAcc(output &+ 2 &* s, a2, finish, E.self)
+    storeAcc(output &+ 3 &* s, a3, finish, E.self)
+    storeAcc(output &+ 4 &* s, a4, finish, E.self)
+    storeAcc(output &+ 5 &* s, a5, finish, E.self)
+    storeAcc(output &+ 6 &* s, a6, finish, E.self)
+    if n > 7 { storeAcc(output &+ 7 &* s, a7, finish, E.self) }
+    if n > 8 { storeAcc(output &+ 8 &* s, a8, finish, E.self) }
+    if n > 9 { storeAcc(output &+ 9 &* s, a9, finish, E.self) }
+    if n > 10 { storeAcc(output &+ 10 &* s, a10, finish, E.self) }
+    if n > 11 { storeAcc(output &+ 11 &* s, a11, finish, E.self) }
+}
+
+/// `microTileShared3` for one width `W.n`, its own non-inlined function (as `tileSingleWide`).
+@inlinable @inline(never)
+func tileSingleShared3<E: Epilogue, W: TileWidth>(
+    _ e: E.Type, _: W.Type,
+    input ip: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output op: UnsafeMutablePointer<Float>, outPixelStride: Int,
+    accumulate: Bool, finish: Bool
+) {
+    microTileShared3(e, n: W.n, input: ip, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,
+                     weights: weights, bias: bias, output: op, outPixelStride: outPixelStride,
+                     accumulate: accumulate, finish: finish)
+}
