@@ -209,9 +209,9 @@ func tileRowSingle<G: ConvGeometry, E: Epilogue>(
     // ceil(width / 12) tiles of near-equal width (MicroTileWide.swift): the first `wide` are
     // one pixel wider than the rest; tiles of 1...6 pixels use `microTile`.
     if width <= 0 { return }
-    // 3x3 over 8-lane input blocks: the shared-broadcast tile (MicroTileShared3.swift), at most
-    // `sharedTileMaxWidth` pixels wide.
-    let shared = G.kh == 3 && G.kw == 3 && G.icCount == 8
+    // 3x3 (8-lane or 1-lane input blocks): the shared-broadcast tile (MicroTileShared3.swift),
+    // at most `sharedTileMaxWidth` pixels wide.
+    let shared = G.kh == 3 && G.kw == 3
     let maxWidth = shared ? sharedTileMaxWidth : 12
     let count = (width &+ maxWidth &- 1) / maxWidth
     let narrow = width / count, wide = width &- narrow &* count
@@ -221,7 +221,7 @@ func tileRowSingle<G: ConvGeometry, E: Epilogue>(
         let ip = input &+ x &* 8, op = output &+ x &* outPixelStride
         @inline(__always) func wideTile<W: TileWidth>(_ w: W.Type) {
             if shared {
-                tileSingleShared3(e, w, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
+                tileSingleShared3(g, e, w, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
                                   blocks: blocks, weights: weights, bias: bias, output: op,
                                   outPixelStride: outPixelStride, accumulate: accumulate, finish: finish)
                 return

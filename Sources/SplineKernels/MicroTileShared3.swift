@@ -10,13 +10,15 @@
 // `microTileWide` use (input block, ky, kx, lane). Rows are cut into tiles by width alone, so a
 // pixel's value still does not depend on how rows are split between threads.
 //
-// Shapes as in MicroTile.swift for Conv3x3C8 with `two` false: weights [blocks][3][3][8][8]
-// (kx = 0, 1, 2 of one (ky, lane) 64 floats apart), bias 8 floats, pixel p at
-// output + p * outPixelStride; input is the first tap of pixel 0 (padded row y, column x).
+// Shapes as in MicroTile.swift for the 3x3 geometries with `two` false: weights
+// [blocks][3][3][icCount][8] (kx = 0, 1, 2 of one (ky, lane) icCount * 8 floats apart), bias 8
+// floats, pixel p at output + p * outPixelStride; input is the first tap of pixel 0 (padded row
+// y, column x). Conv3x3C8 reads lanes 0...7 of each input block, Conv3x3C1 lane 0 only (the
+// network's first layer: 3 steps per tile, 9 FMAs per accumulator).
 
 @inlinable @inline(__always)
-func microTileShared3<E: Epilogue>(
-    _: E.Type, n: Int,
+func microTileShared3<G: ConvGeometry, E: Epilogue>(
+    _: G.Type, _: E.Type, n: Int,
     input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int,
     blocks: Int,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
@@ -24,6 +26,7 @@ func microTileShared3<E: Epilogue>(
     accumulate: Bool, finish: Bool
 ) {
     // n: 7...12 pixels, a literal at every call (the `if n > k` vanish after inlining).
+    let icCount = G.icCount, kxStride = G.icCount &* 8   // weights [blocks][3][3][icCount][8]
     let s = outPixelStride
     let b0 = ld8(bias)
     var a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0
@@ -43,8 +46,9 @@ func microTileShared3<E: Epilogue>(
     for _ in 0..<blocks {
         var rp = bp
         for _ in 0..<3 {
-            for ic in 0..<8 {
-                let w0 = ld8(wp &+ ic &* 8), w1 = ld8(wp &+ 64 &+ ic &* 8), w2 = ld8(wp &+ 128 &+ ic &* 8)
+            for ic in 0..<icCount {
+                let w0 = ld8(wp &+ ic &* 8), w1 = ld8(wp &+ kxStride &+ ic &* 8)
+                let w2 = ld8(wp &+ 2 &* kxStride &+ ic &* 8)
                 let v0 = SIMD8<Float>(repeating: rp[ic]); a0 = a0.addingProduct(v0, w0)
                 let v1 = SIMD8<Float>(repeating: rp[8 &+ ic]); a0 = a0.addingProduct(v1, w1); a1 = a1.addingProduct(v1, w0)
                 let v2 = SIMD8<Float>(repeating: rp[16 &+ ic]); a0 = a0.addingProduct(v2, w2); a1 = a1.addingProduct(v2, w1); a2 = a2.addingProduct(v2, w0)
@@ -60,7 +64,7 @@ func microTileShared3<E: Epilogue>(
                 if n > 10 { let v12 = SIMD8<Float>(repeating: rp[96 &+ ic]); a10 = a10.addingProduct(v12, w2); if n > 11 { a11 = a11.addingProduct(v12, w1) } }
                 if n > 11 { let v13 = SIMD8<Float>(repeating: rp[104 &+ ic]); a11 = a11.addingProduct(v13, w2) }
             }
-            wp = wp &+ 192
+            wp = wp &+ 3 &* kxStride
             rp = rp &+ rowStride
         }
         bp = bp &+ inBlockStride
@@ -81,14 +85,14 @@ func microTileShared3<E: Epilogue>(
 
 /// `microTileShared3` for one width `W.n`, its own non-inlined function (as `tileSingleWide`).
 @inlinable @inline(never)
-func tileSingleShared3<E: Epilogue, W: TileWidth>(
-    _ e: E.Type, _: W.Type,
+func tileSingleShared3<G: ConvGeometry, E: Epilogue, W: TileWidth>(
+    _ g: G.Type, _ e: E.Type, _: W.Type,
     input ip: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     output op: UnsafeMutablePointer<Float>, outPixelStride: Int,
     accumulate: Bool, finish: Bool
 ) {
-    microTileShared3(e, n: W.n, input: ip, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,
+    microTileShared3(g, e, n: W.n, input: ip, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,
                      weights: weights, bias: bias, output: op, outPixelStride: outPixelStride,
                      accumulate: accumulate, finish: finish)
 }
