@@ -14,11 +14,14 @@ public enum ConvAlgorithm: String, Sendable, Hashable, CaseIterable {
 public enum AlgorithmPolicy: String, Sendable, Hashable, CaseIterable {
     /// Direct convolution everywhere.
     case direct
-    /// Winograd where it is faster: input and output >= 16 channels (wino-bench: F43/F63 reach
-    /// 170% (16 ch) to 350% (128 ch) of the FMA peak in direct-conv-equivalent FLOPs, the direct
-    /// kernel ~70-80%; model-bench: UNet(d4,b4,f8/f16) min latency 1.29/17.8 ms with the 16-channel
-    /// threshold vs 1.54/20.3 ms with 32), F(6x6) or F(4x4) by `winogradPrefersF63`; direct
-    /// elsewhere (the 1-channel first layer, 8-channel layers). The default.
+    /// Winograd where it is faster: 16+ channels on one side and 8+ on the other (wino-bench:
+    /// F43/F63 reach 170% (16 ch) to 350% (128 ch) of the FMA peak in direct-conv-equivalent
+    /// FLOPs, the direct kernel ~70-80%; model-bench: UNet(d4,b4,f8/f16) min latency 1.29/17.8 ms
+    /// with the 16-channel threshold vs 1.54/20.3 ms with 32; session 9, built-in model, same-run
+    /// `--profile`, 2 threads: 8 -> 16 @ 64x64 0.06-0.07 -> 0.04 ms and 16 -> 8 @ 64x64 0.06 ->
+    /// 0.05 ms with F(6x6), but 8 -> 8 @ 128x128 0.12-0.13 -> 0.19-0.21 ms, 8 -> 8 @ 64x64 equal),
+    /// F(6x6) or F(4x4) by `winogradPrefersF63`; direct elsewhere (the 1-channel first layer,
+    /// 8 -> 8 layers). The default.
     case auto
 }
 
