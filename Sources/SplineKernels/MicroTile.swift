@@ -265,8 +265,8 @@ func tileSingleWide<G: ConvGeometry, E: Epilogue, W: TileWidth>(
 }
 
 /// Widest tile of `microTileShared3`: 10 accumulators + 3 weights + 1 broadcast. Same-run
-/// kernel-bench, 1 thread, 301 repeats x 3: 8 -> 8 @ 128 at 77-92 % of the peak with 10, 72-79 %
-/// with 11, 76-83 % with 12 (no spills in any; the 10-wide tiles have the most slack per chain).
+/// kernel-bench, 1 thread, 301 repeats x 3: 8 -> 8 @ 128 at 77-92 % of the peak with 10, 71-79 %
+/// with 11, 76-86 % with 12 (no spills in any; the 10-wide tiles have the most slack per chain).
 @inlinable var sharedTileMaxWidth: Int { 10 }
 
 /// Pixels of a wide single-block tile, as a compile-time constant.

@@ -1,7 +1,7 @@
 // The register tile for a single 8-channel output block (layers with 8 output channels, or
 // the trailing block of an odd count) of the 1x1 and 1-input-channel 3x3 kernels; the 3x3 conv
-// over 8-lane inputs uses MicroTileShared3.swift instead (fewer loads per FMA, 77-93 % against
-// 52-88 % of the peak here). 7 to 12 output pixels of one row x 8 output channels
+// over 8-lane inputs uses MicroTileShared3.swift instead (fewer loads per FMA, 77-92 % against
+// 51-86 % of the peak here). 7 to 12 output pixels of one row x 8 output channels
 // in up to 12 SIMD8<Float> accumulators. The 6 x 8 tile of `microTile` (two: false) has only 6
 // independent FMA chains, too few to cover the FMA latency on both pipes (4 cycles x 2), so
 // the 8-channel layers of the small models ran at 46-56 % of the FMA peak. Per step: one
