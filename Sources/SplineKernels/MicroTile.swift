@@ -220,12 +220,6 @@ func tileRowSingle<G: ConvGeometry, E: Epilogue>(
         let n = t < wide ? narrow &+ 1 : narrow
         let ip = input &+ x &* 8, op = output &+ x &* outPixelStride
         @inline(__always) func wideTile<W: TileWidth>(_ w: W.Type) {
-            if shared {
-                tileSingleShared3(g, e, w, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
-                                  blocks: blocks, weights: weights, bias: bias, output: op,
-                                  outPixelStride: outPixelStride, accumulate: accumulate, finish: finish)
-                return
-            }
             tileSingleWide(g, e, w, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
                            blocks: blocks, weights: weights, bias: bias, output: op,
                            outPixelStride: outPixelStride, accumulate: accumulate, finish: finish)
@@ -247,7 +241,8 @@ func tileRowSingle<G: ConvGeometry, E: Epilogue>(
     }
 }
 
-/// A tile of 7...12 pixels for one 8-channel block: one specialisation per width `W.n` (a
+/// A tile of 7...12 pixels for one 8-channel block (3x3: `microTileShared3`, 7...10 pixels;
+/// otherwise `microTileWide`): one specialisation per width `W.n` (a
 /// compile-time constant). Each is its own non-inlined function: with the widths as literal
 /// cases of one switch, the optimiser merged them into calls of one outlined tile with a
 /// runtime width (3x slower).
@@ -259,6 +254,12 @@ func tileSingleWide<G: ConvGeometry, E: Epilogue, W: TileWidth>(
     output op: UnsafeMutablePointer<Float>, outPixelStride: Int,
     accumulate: Bool, finish: Bool
 ) {
+    if G.kh == 3 && G.kw == 3 {   // MicroTileShared3.swift
+        microTileShared3(g, e, n: W.n, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
+                         blocks: blocks, weights: weights, bias: bias, output: op,
+                         outPixelStride: outPixelStride, accumulate: accumulate, finish: finish)
+        return
+    }
     microTileWide(g, e, n: W.n, input: ip, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,
                   weights: weights, bias: bias, output: op, outPixelStride: outPixelStride,
                   accumulate: accumulate, finish: finish)

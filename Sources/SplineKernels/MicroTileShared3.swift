@@ -28,19 +28,8 @@ func microTileShared3<G: ConvGeometry, E: Epilogue>(
     // n: 7...12 pixels, a literal at every call (the `if n > k` vanish after inlining).
     let icCount = G.icCount, kxStride = G.icCount &* 8   // weights [blocks][3][3][icCount][8]
     let s = outPixelStride
-    let b0 = ld8(bias)
-    var a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0
-    var a6 = b0, a7 = b0, a8 = b0, a9 = b0, a10 = b0, a11 = b0
-    if accumulate {
-        a0 = ld8(output); a1 = ld8(output &+ s); a2 = ld8(output &+ 2 &* s)
-        a3 = ld8(output &+ 3 &* s); a4 = ld8(output &+ 4 &* s); a5 = ld8(output &+ 5 &* s)
-        a6 = ld8(output &+ 6 &* s)
-        if n > 7 { a7 = ld8(output &+ 7 &* s) }
-        if n > 8 { a8 = ld8(output &+ 8 &* s) }
-        if n > 9 { a9 = ld8(output &+ 9 &* s) }
-        if n > 10 { a10 = ld8(output &+ 10 &* s) }
-        if n > 11 { a11 = ld8(output &+ 11 &* s) }
-    }
+    var (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) =
+        loadAcc12(n: n, bias: bias, output: output, stride: s, accumulate: accumulate)
     var wp = weights
     var bp = input
     for _ in 0..<blocks {
@@ -69,30 +58,5 @@ func microTileShared3<G: ConvGeometry, E: Epilogue>(
         }
         bp = bp &+ inBlockStride
     }
-    storeAcc(output, a0, finish, E.self)
-    storeAcc(output &+ s, a1, finish, E.self)
-    storeAcc(output &+ 2 &* s, a2, finish, E.self)
-    storeAcc(output &+ 3 &* s, a3, finish, E.self)
-    storeAcc(output &+ 4 &* s, a4, finish, E.self)
-    storeAcc(output &+ 5 &* s, a5, finish, E.self)
-    storeAcc(output &+ 6 &* s, a6, finish, E.self)
-    if n > 7 { storeAcc(output &+ 7 &* s, a7, finish, E.self) }
-    if n > 8 { storeAcc(output &+ 8 &* s, a8, finish, E.self) }
-    if n > 9 { storeAcc(output &+ 9 &* s, a9, finish, E.self) }
-    if n > 10 { storeAcc(output &+ 10 &* s, a10, finish, E.self) }
-    if n > 11 { storeAcc(output &+ 11 &* s, a11, finish, E.self) }
-}
-
-/// `microTileShared3` for one width `W.n`, its own non-inlined function (as `tileSingleWide`).
-@inlinable @inline(never)
-func tileSingleShared3<G: ConvGeometry, E: Epilogue, W: TileWidth>(
-    _ g: G.Type, _ e: E.Type, _: W.Type,
-    input ip: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
-    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    output op: UnsafeMutablePointer<Float>, outPixelStride: Int,
-    accumulate: Bool, finish: Bool
-) {
-    microTileShared3(g, e, n: W.n, input: ip, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,
-                     weights: weights, bias: bias, output: op, outPixelStride: outPixelStride,
-                     accumulate: accumulate, finish: finish)
+    storeAcc12((a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11), n: n, output: output, stride: s, finish: finish, E.self)
 }

@@ -28,19 +28,8 @@ func microTileWide<G: ConvGeometry, E: Epilogue>(
     // n: 7...12 pixels, a literal at every call (the `if n > k` vanish after inlining).
     let kh = G.kh, kw = G.kw, icCount = G.icCount
     let s = outPixelStride
-    let b0 = ld8(bias)
-    var a0 = b0, a1 = b0, a2 = b0, a3 = b0, a4 = b0, a5 = b0
-    var a6 = b0, a7 = b0, a8 = b0, a9 = b0, a10 = b0, a11 = b0
-    if accumulate {
-        a0 = ld8(output); a1 = ld8(output &+ s); a2 = ld8(output &+ 2 &* s)
-        a3 = ld8(output &+ 3 &* s); a4 = ld8(output &+ 4 &* s); a5 = ld8(output &+ 5 &* s)
-        a6 = ld8(output &+ 6 &* s)
-        if n > 7 { a7 = ld8(output &+ 7 &* s) }
-        if n > 8 { a8 = ld8(output &+ 8 &* s) }
-        if n > 9 { a9 = ld8(output &+ 9 &* s) }
-        if n > 10 { a10 = ld8(output &+ 10 &* s) }
-        if n > 11 { a11 = ld8(output &+ 11 &* s) }
-    }
+    var (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) =
+        loadAcc12(n: n, bias: bias, output: output, stride: s, accumulate: accumulate)
     var wp = weights
     var bp = input
     for _ in 0..<blocks {
@@ -70,16 +59,43 @@ func microTileWide<G: ConvGeometry, E: Epilogue>(
         }
         bp = bp &+ inBlockStride
     }
-    storeAcc(output, a0, finish, E.self)
-    storeAcc(output &+ s, a1, finish, E.self)
-    storeAcc(output &+ 2 &* s, a2, finish, E.self)
-    storeAcc(output &+ 3 &* s, a3, finish, E.self)
-    storeAcc(output &+ 4 &* s, a4, finish, E.self)
-    storeAcc(output &+ 5 &* s, a5, finish, E.self)
-    storeAcc(output &+ 6 &* s, a6, finish, E.self)
-    if n > 7 { storeAcc(output &+ 7 &* s, a7, finish, E.self) }
-    if n > 8 { storeAcc(output &+ 8 &* s, a8, finish, E.self) }
-    if n > 9 { storeAcc(output &+ 9 &* s, a9, finish, E.self) }
-    if n > 10 { storeAcc(output &+ 10 &* s, a10, finish, E.self) }
-    if n > 11 { storeAcc(output &+ 11 &* s, a11, finish, E.self) }
+    storeAcc12((a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11), n: n, output: output, stride: s, finish: finish, E.self)
+}
+
+/// The 12 accumulators of a 7...12-pixel single-block tile (`microTileWide`,
+/// `microTileShared3`; only the first n are used).
+@usableFromInline typealias Acc12 = (SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>,
+                                     SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>,
+                                     SIMD8<Float>, SIMD8<Float>, SIMD8<Float>, SIMD8<Float>)
+
+/// A tile's starting sums: the bias, or with `accumulate` the partial sums already in its
+/// output pixels (pixel p at output + p * s); n is a literal 7...12.
+@inlinable @inline(__always)
+func loadAcc12(n: Int, bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, stride s: Int,
+               accumulate: Bool) -> Acc12 {
+    let b0 = ld8(bias)
+    if !accumulate { return (b0, b0, b0, b0, b0, b0, b0, b0, b0, b0, b0, b0) }
+    return (ld8(output), ld8(output &+ s), ld8(output &+ 2 &* s), ld8(output &+ 3 &* s),
+            ld8(output &+ 4 &* s), ld8(output &+ 5 &* s), ld8(output &+ 6 &* s),
+            n > 7 ? ld8(output &+ 7 &* s) : b0, n > 8 ? ld8(output &+ 8 &* s) : b0,
+            n > 9 ? ld8(output &+ 9 &* s) : b0, n > 10 ? ld8(output &+ 10 &* s) : b0,
+            n > 11 ? ld8(output &+ 11 &* s) : b0)
+}
+
+/// Stores a tile's first n sums (activated with `finish`, raw partial sums before).
+@inlinable @inline(__always)
+func storeAcc12<E: Epilogue>(_ a: Acc12, n: Int, output: UnsafeMutablePointer<Float>, stride s: Int,
+                             finish: Bool, _: E.Type) {
+    storeAcc(output, a.0, finish, E.self)
+    storeAcc(output &+ s, a.1, finish, E.self)
+    storeAcc(output &+ 2 &* s, a.2, finish, E.self)
+    storeAcc(output &+ 3 &* s, a.3, finish, E.self)
+    storeAcc(output &+ 4 &* s, a.4, finish, E.self)
+    storeAcc(output &+ 5 &* s, a.5, finish, E.self)
+    storeAcc(output &+ 6 &* s, a.6, finish, E.self)
+    if n > 7 { storeAcc(output &+ 7 &* s, a.7, finish, E.self) }
+    if n > 8 { storeAcc(output &+ 8 &* s, a.8, finish, E.self) }
+    if n > 9 { storeAcc(output &+ 9 &* s, a.9, finish, E.self) }
+    if n > 10 { storeAcc(output &+ 10 &* s, a.10, finish, E.self) }
+    if n > 11 { storeAcc(output &+ 11 &* s, a.11, finish, E.self) }
 }
