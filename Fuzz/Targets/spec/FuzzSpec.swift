@@ -3,7 +3,8 @@
 // `ExecutionPlan.structure(spec:)` (the network with placeholder weights, lowered and memory-
 // planned, as for .sspack / built-in models) and invariants of the plan. Input = the spec JSON.
 // The planning policy is picked by the input length's parity (odd: direct only; even: auto,
-// i.e. Winograd where >= 16 channels) so both lowering paths are reached.
+// i.e. Winograd where one side has >= 16 channels and the other >= 8) so both lowering paths
+// are reached.
 @testable import SplineModel
 import SplineKernels
 
@@ -98,7 +99,7 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
                 precondition(s.output == s.maxPooled!, "step \(i): a conv without its full output names the max pool as output")
             }
             precondition((s.kind == .conv3x3c1) == (c == 1) || s.kind == .conv1x1)
-            precondition(s.algorithm == .direct || (s.kind == .conv3x3 && policy == .auto && c >= 16 && k >= 16))
+            precondition(s.algorithm == .direct || (s.kind == .conv3x3 && policy == .auto && min(c, k) >= 8 && max(c, k) >= 16))
             precondition(s.macs == c * k * (s.kind == .conv1x1 ? 1 : 9) * h * w)
         case .maxPool2:
             precondition(out == ActShape(channels: c, height: h / 2, width: w / 2) && h % 2 == 0 && w % 2 == 0)
