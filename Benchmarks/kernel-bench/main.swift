@@ -118,8 +118,7 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     let inShape = ActShape(channels: c, height: h, width: w)
     let outShape = op == .convt2x2 ? ActShape(channels: k, height: 2 * h, width: 2 * w) : ActShape(channels: k, height: h, width: w)
     let input = packNCHWc8(randomArray(c * h * w, &rng), inShape)
-    let shift = Int(ProcessInfo.processInfo.environment["KB_SHIFT"] ?? "0")!
-    var output = [Float](repeating: 0, count: outShape.count + shift)
+    var output = [Float](repeating: 0, count: outShape.count)
     let flop = 2.0 * Double(k * c * taps * h * w)
     for threads in [1, 2] {
         let pk = peak(threads: threads)
@@ -127,7 +126,7 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
             packed.weights.withUnsafeBufferPointer { wp in
                 packed.bias.withUnsafeBufferPointer { bp in
                     output.withUnsafeMutableBufferPointer { op2 in
-                        nonisolated(unsafe) let i = ip.baseAddress!, wt = wp.baseAddress!, b = bp.baseAddress!, o = op2.baseAddress! + shift
+                        nonisolated(unsafe) let i = ip.baseAddress!, wt = wp.baseAddress!, b = bp.baseAddress!, o = op2.baseAddress!
                         return time(rows: h, threads: threads) { rows in
                             switch op {
                             case .conv3x3:

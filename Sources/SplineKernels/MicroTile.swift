@@ -206,13 +206,10 @@ func tileRowSingle<G: ConvGeometry, E: Epilogue>(
     output: UnsafeMutablePointer<Float>, outPixelStride: Int, outBlockStride: Int,
     accumulate: Bool, finish: Bool
 ) {
-    // ceil(width / 12) tiles of near-equal width (MicroTileWide.swift): the first `wide` are
-    // one pixel wider than the rest; tiles of 1...6 pixels use `microTile`.
+    // ceil(width / maxWidth) tiles of near-equal width (`tileSingleWide`): the first `wide`
+    // are one pixel wider than the rest; tiles of 1...6 pixels use `microTile`.
     if width <= 0 { return }
-    // 3x3 (8-lane or 1-lane input blocks): the shared-broadcast tile (MicroTileShared3.swift),
-    // at most `sharedTileMaxWidth` pixels wide.
-    let shared = G.kh == 3 && G.kw == 3
-    let maxWidth = shared ? sharedTileMaxWidth : 12
+    let maxWidth = G.sharesTapBroadcasts ? sharedTileMaxWidth : 12
     let count = (width &+ maxWidth &- 1) / maxWidth
     let narrow = width / count, wide = width &- narrow &* count
     var x = 0
@@ -254,7 +251,7 @@ func tileSingleWide<G: ConvGeometry, E: Epilogue, W: TileWidth>(
     output op: UnsafeMutablePointer<Float>, outPixelStride: Int,
     accumulate: Bool, finish: Bool
 ) {
-    if G.kh == 3 && G.kw == 3 {   // MicroTileShared3.swift
+    if G.sharesTapBroadcasts {
         microTileShared3(g, e, n: W.n, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
                          blocks: blocks, weights: weights, bias: bias, output: op,
                          outPixelStride: outPixelStride, accumulate: accumulate, finish: finish)
@@ -263,6 +260,12 @@ func tileSingleWide<G: ConvGeometry, E: Epilogue, W: TileWidth>(
     microTileWide(g, e, n: W.n, input: ip, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,
                   weights: weights, bias: bias, output: op, outPixelStride: outPixelStride,
                   accumulate: accumulate, finish: finish)
+}
+
+extension ConvGeometry {
+    /// Whether single-block tiles of 7+ pixels use `microTileShared3` (3x3, 8-lane or 1-lane
+    /// input blocks) rather than `microTileWide` (1x1).
+    @inlinable static var sharesTapBroadcasts: Bool { kh == 3 && kw == 3 }
 }
 
 /// Widest tile of `microTileShared3`: 10 accumulators + 3 weights + 1 broadcast. Same-run

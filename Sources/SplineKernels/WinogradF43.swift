@@ -55,8 +55,8 @@ import CSpinHint
 @inlinable @inline(__always)
 func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     let uBytes: Int = positions &* cp &* kp &* 4
-    if uBytes > 12 &* 1024 &* 1024 && tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
-    if uBytes > 12 &* 1024 &* 1024 && tiles > 64 {
+    if uBytes > 12 &* 1024 &* 1024 {
+        if tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
         // Near-equal blocks of at most 128 tiles: `pairs` blocks per half of the tiles
         // (`_WBlocking`; 121 tiles: 61 + 60, 484 tiles: 4 x 121). ceil(tiles / (2 pairs)) <= 128
         // holds exactly when tiles <= 256 pairs.

@@ -99,7 +99,7 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
                 precondition(s.output == s.maxPooled!, "step \(i): a conv without its full output names the max pool as output")
             }
             precondition((s.kind == .conv3x3c1) == (c == 1) || s.kind == .conv1x1)
-            precondition(s.algorithm == .direct || (s.kind == .conv3x3 && policy == .auto && min(c, k) >= 8 && max(c, k) >= 16))
+            precondition(s.algorithm == .direct || (s.kind == .conv3x3 && policy.allowsWinograd(channels: c, outChannels: k)))
             precondition(s.macs == c * k * (s.kind == .conv1x1 ? 1 : 9) * h * w)
         case .maxPool2:
             precondition(out == ActShape(channels: c, height: h / 2, width: w / 2) && h % 2 == 0 && w % 2 == 0)

@@ -342,8 +342,7 @@ struct PlanLowering {
     }
 
     private func algorithm(_ c: Int, _ k: Int, _ h: Int, _ w: Int) -> ConvAlgorithm {
-        // Winograd needs 16+ channels on one side (AlgorithmPolicy.auto); 8 -> 8 stays direct.
-        guard policy == .auto, min(c, k) >= 8, max(c, k) >= 16 else { return .direct }
+        guard policy.allowsWinograd(channels: c, outChannels: k) else { return .direct }
         return winogradPrefersF63(inChannels: c, outChannels: k, height: h, width: w) ? .winogradF63 : .winogradF43
     }
 

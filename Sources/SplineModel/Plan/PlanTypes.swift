@@ -23,6 +23,11 @@ public enum AlgorithmPolicy: String, Sendable, Hashable, CaseIterable {
     /// F(6x6) or F(4x4) by `winogradPrefersF63`; direct elsewhere (the 1-channel first layer,
     /// 8 -> 8 layers). The default.
     case auto
+
+    /// Whether a 3x3 conv of `c` inputs and `k` outputs may use Winograd under this policy.
+    public func allowsWinograd(channels c: Int, outChannels k: Int) -> Bool {
+        self == .auto && min(c, k) >= 8 && max(c, k) >= 16
+    }
 }
 
 /// A channel range of an arena buffer, itself laid out as a padded NCHWc8 tensor of
