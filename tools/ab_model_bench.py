@@ -35,13 +35,11 @@ def main(argv=None) -> int:
     a.add_argument("--turn-warmup", type=int, default=3, help="untimed calls before each timed one")
     a.add_argument("--models-dir", default=str(bp.REPO / "bench-models"))
     args = a.parse_args(argv)
-    p = bp.model_paths(Path(args.models_dir), args.config)
     servers, times = {}, {"A": [], "B": []}
     try:
         for side, exe in (("A", args.a), ("B", args.b)):
-            s = bp.EngineServer(side, [exe, "--spec", str(p["spec"]), "--input", str(p["input_f32"]),
-                                       "--reference", str(p["ref_f32"]), "--threads", str(args.threads),
-                                       "--serve"], 600)
+            cmd = bp.model_bench_cmd(exe, Path(args.models_dir), args.config, args.threads)
+            s = bp.EngineServer(side, cmd + ["--serve"], 600)
             servers[side] = s
             r = s.ready()
             print(f"{side}: {exe}: {r}")
@@ -59,9 +57,8 @@ def main(argv=None) -> int:
             s.stop()
     for side, ts in times.items():
         print(f"{side} ({args.threads} threads, {len(ts)} calls): {quantiles(ts)} ms")
-    r = sorted(b / x for x, b in zip(times["A"], times["B"]))
-    n = len(r)
-    print(f"B / A per pair: median {r[n // 2]:.3f} p10 {r[n // 10]:.3f} p90 {r[9 * n // 10]:.3f}")
+    r = bp.cycle_ratios(times["A"], times["B"])
+    print(f"B / A per pair: median {r['median']:.3f} p10 {r['p10']:.3f} p90 {r['p90']:.3f}")
     return 0
 
 

@@ -518,12 +518,34 @@ def child_main(args) -> int:
     return 0
 
 
+def model_bench_cmd(exe, models_dir, name: str, threads: int) -> list:
+    """model-bench --spec (Benchmarks/model-bench/SingleModel.swift) on the configuration's
+    weights and input, with the PyTorch reference; the caller adds --runs N or --serve."""
+    p = model_paths(models_dir, name)
+    return [str(exe), "--spec", str(p["spec"]), "--input", str(p["input_f32"]),
+            "--reference", str(p["ref_f32"]), "--threads", str(threads)]
+
+
+def child_cmd(engine: str, name: str, args) -> list:
+    """This script as one peer engine's child process; the caller adds --runs N or --serve."""
+    return [sys.executable, str(Path(__file__).resolve()), "--child", engine, "--configs", name,
+            "--models-dir", str(args.models_dir), "--threads", str(args.threads),
+            "--warmup", str(args.warmup)]
+
+
+def within_tolerance(res: dict) -> dict:
+    """model-bench's result, or "wrong" when its coefficients differ from PyTorch's by more than
+    TOLERANCE (the Python engines check this themselves, in load_checked)."""
+    if res.get("status") == "ok" and not res["rel_err"] <= TOLERANCE:
+        return {"status": "wrong", "rel_err": res["rel_err"], "info": res.get("info"),
+                "error": f"output differs from PyTorch: {res['rel_err']:.2e} > {TOLERANCE:g}"}
+    return res
+
+
 def spawn_splineseg(name, args, timeout_s=1800) -> dict:
-    """SplineSeg's engine: model-bench --spec (Benchmarks/model-bench/SingleModel.swift) on the
-    same weights and input, checked against the same PyTorch reference."""
-    p = model_paths(args.models_dir, name)
-    cmd = [str(MODEL_BENCH), "--spec", str(p["spec"]), "--input", str(p["input_f32"]),
-           "--reference", str(p["ref_f32"]), "--threads", str(args.threads), "--runs", str(args.runs)]
+    """SplineSeg's engine: model-bench --spec on the same weights and input, checked against the
+    same PyTorch reference."""
+    cmd = model_bench_cmd(MODEL_BENCH, args.models_dir, name, args.threads) + ["--runs", str(args.runs)]
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:
@@ -532,12 +554,9 @@ def spawn_splineseg(name, args, timeout_s=1800) -> dict:
     if line is None:
         return {"status": "failed", "error": f"model-bench died (rc {r.returncode}): "
                                              f"{(r.stderr.strip().splitlines() or ['no output'])[-1][:200]}"}
-    res = json.loads(line[len("RESULT "):])
+    res = within_tolerance(json.loads(line[len("RESULT "):]))
     if res.get("status") != "ok":
         return res
-    if not res["rel_err"] <= TOLERANCE:
-        return {"status": "wrong", "rel_err": res["rel_err"], "info": res.get("info"),
-                "error": f"output differs from PyTorch: {res['rel_err']:.2e} > {TOLERANCE:g}"}
     ts = res.pop("times_ms")
     res.update(times_ms=ts, median_ms=statistics.median(ts), min_ms=min(ts), max_ms=max(ts))
     return res
@@ -546,9 +565,7 @@ def spawn_splineseg(name, args, timeout_s=1800) -> dict:
 def spawn_engine(engine, name, args, timeout_s=1800) -> dict:
     if engine == "splineseg":
         return spawn_splineseg(name, args, timeout_s)
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", engine, "--configs", name,
-           "--models-dir", str(args.models_dir), "--threads", str(args.threads),
-           "--runs", str(args.runs), "--warmup", str(args.warmup)]
+    cmd = child_cmd(engine, name, args) + ["--runs", str(args.runs)]
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s)
     except subprocess.TimeoutExpired:
@@ -621,15 +638,9 @@ class EngineServer:
 
 
 def start_server(engine: str, name: str, args, timeout_s: float = 1800) -> EngineServer:
-    if engine == "splineseg":
-        p = model_paths(args.models_dir, name)
-        cmd = [str(MODEL_BENCH), "--spec", str(p["spec"]), "--input", str(p["input_f32"]),
-               "--reference", str(p["ref_f32"]), "--threads", str(args.threads), "--serve"]
-    else:
-        cmd = [sys.executable, str(Path(__file__).resolve()), "--child", engine, "--serve",
-               "--configs", name, "--models-dir", str(args.models_dir),
-               "--threads", str(args.threads), "--warmup", str(args.warmup)]
-    return EngineServer(engine, cmd, timeout_s)
+    cmd = (model_bench_cmd(MODEL_BENCH, args.models_dir, name, args.threads) if engine == "splineseg"
+           else child_cmd(engine, name, args))
+    return EngineServer(engine, cmd + ["--serve"], timeout_s)
 
 
 def interleaved_config(name: str, engines: list, args, skip: dict) -> dict:
@@ -645,10 +656,7 @@ def interleaved_config(name: str, engines: list, args, skip: dict) -> dict:
             res[e] = skip[e]
             continue
         srv = start_server(e, name, args)
-        r = srv.ready()
-        if r.get("status") == "ok" and r.get("rel_err", 0) is not None and not r["rel_err"] <= TOLERANCE:
-            r = {"status": "wrong", "rel_err": r["rel_err"], "info": r.get("info"),
-                 "error": f"output differs from PyTorch: {r['rel_err']:.2e} > {TOLERANCE:g}"}
+        r = within_tolerance(srv.ready())
         if r.get("status") == "ok":
             servers[e] = srv
             r["times_ms"] = []
