@@ -173,17 +173,18 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
         let s = stats(run.times)
         print(
             String(
-                format: "%-44@ %dT  %7.3f ms (min %7.3f)  %6.1f GFLOP/s  %5.1f%% (p10 %5.1f p90 %5.1f) of %5.1f peak",
+                format: "%-44@ %dT  %7.3f ms (min %7.3f)  %6.1f GFLOP/s  %5.1f%% (p10 %5.1f p90 %5.1f) of %5.1f peak  min-time %5.1f%%",
                 "\(name) \(c)->\(k) \(h)x\(w)" as NSString, threads, s.median * 1e3, s.min * 1e3, flop / s.median * 1e-9,
                 100 * quantile(run.ratios, 0.5), 100 * quantile(run.ratios, 0.1), 100 * quantile(run.ratios, 0.9),
-                quantile(run.peaks, 0.5)))
+                quantile(run.peaks, 0.5), 100 * flop / s.min * 1e-9 / quantile(run.peaks, 0.5)))
     }
     if output[outShape.offset(channel: 0, y: 0, x: 0)] == 12345 { print("") }
 }
 
 print("kernel-bench: \(repeats) paired repetitions per row (a >= 2 ms batch of calls + an FMA-peak burst as long,")
 print("on the same threads); ms per call: median (min); % of peak: median (p10, p90) over repetitions of the")
-print("batch's GFLOP/s / its own burst's GFLOP/s; peak = median burst (12-accumulator FMA loop)")
+print("batch's GFLOP/s / its own burst's GFLOP/s; peak = median burst (12-accumulator FMA loop); min-time: the")
+print("fastest batch against the median peak (what the kernel does when the host leaves it alone)")
 let only = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : ""
 let cases: [(String, Op, Int, Int, Int, Int)] = [
     ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 64, 64, 128, 128),
