@@ -81,6 +81,23 @@ final class PlanTests: XCTestCase {
     /// that conv's input transform: one step reading the network input, and no buffer for the
     /// first conv's C-channel output. Fixtures: VGG2 at 24 (F63, 64 channels) fuses; the built-in
     /// model (8 channels: direct convs) and VGG1 at 28 (F43 picked) do not.
+    /// The memory plan against its lower bound, the most floats alive at any one step: the
+    /// built-in model's arena meets it (2 planes of 8 x 130 x 130: the first conv's 1-channel
+    /// input, padded NCHWc8, and its output); no fixture goes below it.
+    func testArenaMeetsLiveLowerBound() throws {
+        func lowerBound(_ p: ExecutionPlan) -> Int {
+            (-1...p.steps.count).map { i in
+                p.buffers.filter { $0.firstStep <= i && i <= $0.lastStep }.reduce(0) { $0 + $1.floats }
+            }.max()!
+        }
+        let builtin = try SplineSegModel.load(specPath: Self.shippedSpecPath).plan
+        XCTAssertEqual(lowerBound(builtin), 2 * 8 * 130 * 130)
+        XCTAssertEqual(builtin.activationFloats, lowerBound(builtin))
+        for f in FastEngineTests.fixtures {
+            XCTAssertGreaterThanOrEqual(f.model.plan.activationFloats, lowerBound(f.model.plan), f.name)
+        }
+    }
+
     func testFirstConvFusesIntoWinogradF63() throws {
         let vgg2 = try XCTUnwrap(FastEngineTests.fixtures.first { $0.name == "vgg2-i24-p1" }).model.plan
         let first = vgg2.steps[0]

@@ -80,7 +80,16 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
             precondition(b.firstStep <= i && i <= b.lastStep, "step \(i) uses buffer \(v.buffer) outside its lifetime")
         }
         let (c, k, h, w) = (s.channels, s.outChannels, s.height, s.width)
-        precondition(s.input.shape == ActShape(channels: c, height: h, width: w), "step \(i) input shape")
+        // A first conv fused into this one reads the 1-channel network input; c is its outputs.
+        let fusedC1 = s.c1WeightOffset >= 0
+        precondition(s.input.shape == ActShape(channels: fusedC1 ? 1 : c, height: h, width: w), "step \(i) input shape")
+        if fusedC1 {
+            precondition(s.kind == .conv3x3 && s.activation == .relu && s.input.buffer == plan.inputBuffer
+                && s.algorithm == .winogradF63, "step \(i): a first conv fused into a conv that has no prologue for it")
+            let n = winogradC1PrologueWeightCount(channels: c)
+            precondition(s.c1WeightOffset % 16 == 0 && s.c1WeightOffset + n <= plan.weightFloats, "step \(i) first-conv weights outside the pack")
+            weightRanges.append(s.c1WeightOffset..<(s.c1WeightOffset + n))
+        }
         let out = s.output.shape
         switch s.kind {
         case .conv3x3c1, .conv3x3, .conv1x1:
@@ -100,7 +109,7 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
             }
             precondition((s.kind == .conv3x3c1) == (c == 1) || s.kind == .conv1x1)
             precondition(s.algorithm == .direct || (s.kind == .conv3x3 && policy.allowsWinograd(channels: c, outChannels: k)))
-            precondition(s.macs == c * k * (s.kind == .conv1x1 ? 1 : 9) * h * w)
+            precondition(s.macs == c * k * (s.kind == .conv1x1 ? 1 : 9) * h * w + (fusedC1 ? c * 9 * h * w : 0))
         case .maxPool2:
             precondition(out == ActShape(channels: c, height: h / 2, width: w / 2) && h % 2 == 0 && w % 2 == 0)
         case .avgPool:
