@@ -19,11 +19,6 @@ let repeats = max(10, Int(CommandLine.arguments.dropFirst().first ?? "") ?? 11)
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
-func stats(_ xs: [Double]) -> (median: Double, min: Double, max: Double) {
-    let s = xs.sorted()
-    return (s[s.count / 2], s.first!, s.last!)
-}
-
 /// Register-only FMA loop: 12 independent SIMD8 accumulators (enough to cover the
 /// 4-cycle FMA latency on 2 pipes), 16 FLOP per FMA. Returns GFLOP/s of one thread.
 @inline(never)
@@ -165,7 +160,7 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
                 }
             }
         }
-        let s = stats(run.times)
+        let s = (median: quantile(run.times, 0.5), min: quantile(run.times, 0))
         print(
             String(
                 format: "%-44@ %dT  %7.3f ms (min %7.3f)  %6.1f GFLOP/s  %5.1f%% (p10 %5.1f p90 %5.1f) of %5.1f peak  min-time %5.1f%%",

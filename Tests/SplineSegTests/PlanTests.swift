@@ -77,10 +77,6 @@ final class PlanTests: XCTestCase {
         XCTAssertFalse(vgg.steps.contains { $0.kind == .maxPool2 })
     }
 
-    /// A first conv (1 input channel) whose only reader is a Winograd F(6x6) conv + ReLU runs in
-    /// that conv's input transform: one step reading the network input, and no buffer for the
-    /// first conv's C-channel output. Fixtures: VGG2 at 24 (F63, 64 channels) fuses; the built-in
-    /// model (8 channels: direct convs) and VGG1 at 28 (F43 picked) do not.
     /// The memory plan against its lower bound, the most floats alive at any one step: the
     /// built-in model's arena meets it (2 planes of 8 x 130 x 130: the first conv's 1-channel
     /// input, padded NCHWc8, and its output), and so does every golden fixture's plan.
@@ -98,6 +94,10 @@ final class PlanTests: XCTestCase {
         }
     }
 
+    /// A first conv (1 input channel) whose only reader is a Winograd F(6x6) conv + ReLU runs in
+    /// that conv's input transform: one step reading the network input, and no buffer for the
+    /// first conv's C-channel output. Fixtures: VGG2 at 24 (F63, 64 channels) fuses; the built-in
+    /// model (8 channels: direct convs) and VGG1 at 28 (F43 picked) do not.
     func testFirstConvFusesIntoWinogradF63() throws {
         let vgg2 = try XCTUnwrap(FastEngineTests.fixtures.first { $0.name == "vgg2-i24-p1" }).model.plan
         let first = vgg2.steps[0]

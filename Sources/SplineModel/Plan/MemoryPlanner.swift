@@ -37,9 +37,7 @@ enum MemoryPlanner {
 
     /// Float offsets (multiples of 16) and the arena's activation floats.
     static func place(sizes: [Int], lifetimes live: [Interval]) -> (offsets: [Int], floats: Int) {
-        // No placement can use less than the most floats alive at one step.
-        let steps = live.map(\.first).min().map { lo in lo...max(lo, live.map(\.last).max()!) } ?? 0...0
-        let bound = steps.map { i in sizes.indices.filter { live[$0].first <= i && i <= live[$0].last }.reduce(0) { $0 + sizes[$1] } }.max() ?? 0
+        let bound = liveLowerBound(sizes: sizes, lifetimes: live)
         func span(_ b: Int) -> Int { live[b].last - live[b].first + 1 }
         // Each key sorts ascending; ties fall back to (first use, index).
         let keys: [(Int) -> [Int]] = [
@@ -71,6 +69,14 @@ enum MemoryPlanner {
             if best!.floats <= bound { break }
         }
         return best!
+    }
+
+    /// The most floats alive at one step: no placement can use less.
+    static func liveLowerBound(sizes: [Int], lifetimes live: [Interval]) -> Int {
+        guard let first = live.map(\.first).min(), let last = live.map(\.last).max() else { return 0 }
+        return (first...max(first, last)).map { i in
+            sizes.indices.reduce(0) { live[$1].first <= i && i <= live[$1].last ? $0 + sizes[$1] : $0 }
+        }.max()!
     }
 
     /// Random orders tried at most after the four fixed ones.
