@@ -135,7 +135,9 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     }
     let inShape = ActShape(channels: c, height: h, width: w)
     let outShape = op == .convt2x2 ? ActShape(channels: k, height: 2 * h, width: 2 * w) : ActShape(channels: k, height: h, width: w)
-    let input = packNCHWc8(randomArray(c * h * w, &rng), inShape)
+    // conv3x3c1 reads the network input plane (PlaneShape), the others NCHWc8.
+    let input = op == .conv3x3c1
+        ? packPlane(randomArray(h * w, &rng), PlaneShape(height: h, width: w)) : packNCHWc8(randomArray(c * h * w, &rng), inShape)
     var output = [Float](repeating: 0, count: outShape.count)
     let flop = 2.0 * Double(k * c * taps * h * w)
     for threads in [1, 2] {
@@ -149,7 +151,7 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
                             case .conv3x3:
                                 f32_conv3x3_direct_c8_6x16_relu_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
                             case .conv3x3c1:
-                                f32_conv3x3c1_direct_c8_6x16_relu_avx2(i, o, weights: wt, bias: b, outChannels: k, height: h, width: w, rows: rows)
+                                f32_conv3x3c1_direct_p1c8_6x16_relu_avx2(i, o, weights: wt, bias: b, outChannels: k, height: h, width: w, rows: rows)
                             case .conv1x1:
                                 f32_conv1x1_gemm_c8_6x16_tanh_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
                             case .convt2x2:
@@ -186,8 +188,12 @@ let cases: [(String, Op, Int, Int, Int, Int)] = [
     ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 8, 16, 64, 64),
     ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 16, 8, 64, 64),
     ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 8, 8, 64, 64),
-    ("f32_conv3x3c1_direct_c8_6x16_relu_avx2", .conv3x3c1, 1, 16, 256, 256),
-    ("f32_conv3x3c1_direct_c8_6x16_relu_avx2", .conv3x3c1, 1, 8, 128, 128),   // built-in model's first layer
+    ("f32_conv3x3c1_direct_p1c8_6x16_relu_avx2", .conv3x3c1, 1, 16, 256, 256),
+    ("f32_conv3x3c1_direct_p1c8_6x16_relu_avx2", .conv3x3c1, 1, 8, 128, 128),   // built-in model's first layer
+    ("f32_conv3x3c1_direct_p1c8_6x16_relu_avx2", .conv3x3c1, 1, 8, 20, 20),
+    ("f32_conv3x3c1_direct_p1c8_6x16_relu_avx2", .conv3x3c1, 1, 8, 40, 40),
+    ("f32_conv3x3c1_direct_p1c8_6x16_relu_avx2", .conv3x3c1, 1, 8, 128, 20),
+    ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 8, 8, 20, 20),
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 16, 128, 128),
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 16, 16, 16),
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 64, 128, 128),

@@ -83,16 +83,16 @@ enum ModelSource {
         func ptr(_ o: Int?) -> String { o.map { "\(a) + \($0)" } ?? "nil" }
         switch st.kind {
         case .conv3x3c1:
-            return "f32_conv3x3c1_direct_c8_6x16\(act)_avx2(\(io), \(wb), outChannels: \(k), height: \(h), width: \(wd), rows: \(units))"
+            return "f32_conv3x3c1_direct_p1c8_6x16\(act)_avx2(\(io), \(wb), outChannels: \(k), height: \(h), width: \(wd), rows: \(units))"
         case .conv3x3 where st.algorithm == .direct:
             return "f32_conv3x3_direct_c8_6x16\(act)_avx2(\(io), \(wb), channels: \(c), outChannels: \(k), height: \(h), width: \(wd), rows: \(units))"
         case .conv3x3 where st.c1WeightOffset >= 0 && (pools.max != nil || pools.avg != nil):
-            return "f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2(input: \(a) + \(inOff), "
+            return "f32_conv3x3c1conv3x3_winograd6x6_p1c8_6x16_relu_pool2x2s2_avx2(input: \(a) + \(inOff), "
                 + "output: \(st.writesOutput ? "\(a) + \(outOff)" : "nil"), maxPooled: \(ptr(pools.max)), avgPooled: \(ptr(pools.avg)), "
                 + "c1Weights: \(w) + \(st.c1WeightOffset), weights: \(w) + \(st.weightOffset), scratch: \(scratch), "
                 + "midChannels: \(c), outChannels: \(k), height: \(h), width: \(wd), blocks: \(units))"
         case .conv3x3 where st.c1WeightOffset >= 0:
-            return "f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_avx2(input: \(a) + \(inOff), output: \(a) + \(outOff), "
+            return "f32_conv3x3c1conv3x3_winograd6x6_p1c8_6x16_relu_avx2(input: \(a) + \(inOff), output: \(a) + \(outOff), "
                 + "c1Weights: \(w) + \(st.c1WeightOffset), weights: \(w) + \(st.weightOffset), scratch: \(scratch), "
                 + "midChannels: \(c), outChannels: \(k), height: \(h), width: \(wd), blocks: \(units))"
         case .conv3x3 where pools.max != nil || pools.avg != nil:

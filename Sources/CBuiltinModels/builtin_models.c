@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 e812597294f0ab3da266a16e13c76871589aa07a7b15b9e18671b4ea6e7fedb7
+// builtin: la-unet-d4b4f8-i128 pack-sha256 ae1ac4d385d7c5dfcf5d44d821a4cc869e4de7f80676c8272de66322c3aa2c58
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

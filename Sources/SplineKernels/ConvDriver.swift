@@ -1,5 +1,6 @@
 // Row loop shared by the stride-1 conv kernels (3x3, 3x3 with one input channel,
-// 1x1). Input and output have the same H x W (padded NCHWc8).
+// 1x1). Input and output have the same H x W (padded NCHWc8; the 1-input-channel kernel
+// reads the padded input plane, `PlaneShape`).
 //
 // Loop order: output row y -> chunk of `chunk` input blocks -> pair of output blocks
 // (16-channel tile; a trailing odd block uses the 8-channel tile) -> 6-pixel tiles.
@@ -25,12 +26,15 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     // One input block per 8 channels; the 1-input-channel kernel reads lane 0 only.
     let cb = icCount == 1 ? 1 : (channels &+ 7) >> 3
     let kb = (outChannels &+ 7) >> 3
-    let rowStride = (width &+ 2) &* 8
+    let rowStride = (width &+ 2) &* 8                          // output
     let blockStride = (height &+ 2) &* rowStride
+    let ps = G.pixelStride
+    let inRowStride = (width &+ 2) &* ps                       // input: NCHWc8 or the plane
+    let inBlockStride = (height &+ 2) &* inRowStride
     let wPerInBlock = k &* k &* icCount &* 8  // floats per (input block, output block)
     let wPerBlock = cb &* wPerInBlock  // floats per output block
     // 3x3: first tap of interior pixel (0,0) is padded (0,0); 1x1: the pixel itself.
-    let inOrigin = k == 3 ? 0 : rowStride &+ 8
+    let inOrigin = k == 3 ? 0 : inRowStride &+ ps
     for y in rows {
         let outRow = output &+ ((y &+ 1) &* rowStride &+ 8)
         var c0 = 0
@@ -41,12 +45,25 @@ func convRows<G: ConvGeometry, E: Epilogue>(
             // (with runtime flags it compiled to spilling 128-bit code, 4x slower).
             let accumulate = icCount == 1 ? false : c0 > 0
             let finish = icCount == 1 ? true : c0 &+ blocks == cb
-            let inRow = input &+ (inOrigin &+ y &* rowStride &+ c0 &* blockStride)
+            let inRow = input &+ (inOrigin &+ y &* inRowStride &+ c0 &* inBlockStride)
             var b = 0
+            if icCount == 1 && width >= 8 {
+                // One input channel: each 8-channel block in its own pass over the row
+                // (MicroTileC1.swift). Packed weights: pairs [taps][16] (block b + 1 in lanes
+                // 8...15), a trailing odd block [taps][8].
+                while b < kb {
+                    let pair = b & ~1
+                    let paired = pair &+ 1 < kb
+                    c1RowSingle(e, width: width, input: inRow, rowStride: inRowStride,
+                                weights: weights &+ (pair &* wPerBlock &+ (b & 1) &* 8), tapStride: paired ? 16 : 8,
+                                bias: bias &+ b &* 8, output: outRow &+ b &* blockStride)
+                    b = b &+ 1
+                }
+            }
             while b &+ 1 < kb {
                 // Pair weights are [cb][taps][ic][16]: chunk c0 starts at c0*wPerInBlock*2.
                 tileRowPair(
-                    g, e, width: width, input: inRow, inBlockStride: blockStride, rowStride: rowStride, blocks: blocks,
+                    g, e, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride, blocks: blocks,
                     weights: weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2), bias: bias &+ b &* 8,
                     output: outRow &+ b &* blockStride, outPixelStride: 8, outBlockStride: blockStride,
                     accumulate: accumulate, finish: finish)
@@ -54,7 +71,7 @@ func convRows<G: ConvGeometry, E: Epilogue>(
             }
             if b < kb {
                 tileRowSingle(
-                    g, e, width: width, input: inRow, inBlockStride: blockStride, rowStride: rowStride, blocks: blocks,
+                    g, e, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride, blocks: blocks,
                     weights: weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock), bias: bias &+ b &* 8,
                     output: outRow &+ b &* blockStride, outPixelStride: 8, outBlockStride: blockStride,
                     accumulate: accumulate, finish: finish)

@@ -14,7 +14,8 @@
 //
 // Shapes (floats):
 //   input    first tap of pixel 0 in input block 0; pixel p of tap (ky, kx) is at
-//            input + ky*rowStride + (kx + p)*8, input block b at + b*inBlockStride.
+//            input + ky*rowStride + (kx + p)*ps, input block b at + b*inBlockStride
+//            (ps = G.pixelStride: 8 in NCHWc8, 1 in the 1-channel input plane).
 //   weights  [blocks][kh][kw][icCount][two ? 16 : 8]  (packed, see WeightPacking.swift)
 //   bias     two ? 16 : 8 floats
 //   output   pixel p at output + p*outPixelStride, second 8-channel block at
@@ -30,6 +31,9 @@ protocol ConvGeometry {
     static var kw: Int { get }
     /// 8: every lane of each input block; 1: lane 0 only (1-input-channel kernel).
     static var icCount: Int { get }
+    /// Floats between horizontally adjacent input pixels: 8 (NCHWc8) or 1 (the 1-channel
+    /// network input, a dense padded plane: `PlaneShape`).
+    static var pixelStride: Int { get }
 }
 
 @usableFromInline
@@ -37,6 +41,7 @@ enum Conv3x3C8: ConvGeometry {
     @inlinable static var kh: Int { 3 }
     @inlinable static var kw: Int { 3 }
     @inlinable static var icCount: Int { 8 }
+    @inlinable static var pixelStride: Int { 8 }
 }
 
 @usableFromInline
@@ -44,6 +49,7 @@ enum Conv3x3C1: ConvGeometry {
     @inlinable static var kh: Int { 3 }
     @inlinable static var kw: Int { 3 }
     @inlinable static var icCount: Int { 1 }
+    @inlinable static var pixelStride: Int { 1 }
 }
 
 @usableFromInline
@@ -51,6 +57,7 @@ enum Conv1x1C8: ConvGeometry {
     @inlinable static var kh: Int { 1 }
     @inlinable static var kw: Int { 1 }
     @inlinable static var icCount: Int { 8 }
+    @inlinable static var pixelStride: Int { 8 }
 }
 
 @inlinable @inline(__always)
@@ -62,7 +69,7 @@ func microTile<G: ConvGeometry, E: Epilogue>(
     output: UnsafeMutablePointer<Float>, outPixelStride: Int, outBlockStride: Int,
     accumulate: Bool, finish: Bool
 ) {
-    let kh = G.kh, kw = G.kw, icCount = G.icCount
+    let kh = G.kh, kw = G.kw, icCount = G.icCount, ps = G.pixelStride
     let o1 = output &+ outBlockStride
     let b0 = ld8(bias)
     let b1 = two ? ld8(bias &+ 8) : SIMD8<Float>()
@@ -93,32 +100,32 @@ func microTile<G: ConvGeometry, E: Epilogue>(
                     c00 = c00.addingProduct(v0, w0)
                     if two { c01 = c01.addingProduct(v0, w1) }
                     if n > 1 {
-                        let v = SIMD8<Float>(repeating: tp[8 &+ ic])
+                        let v = SIMD8<Float>(repeating: tp[ps &+ ic])
                         c10 = c10.addingProduct(v, w0)
                         if two { c11 = c11.addingProduct(v, w1) }
                     }
                     if n > 2 {
-                        let v = SIMD8<Float>(repeating: tp[16 &+ ic])
+                        let v = SIMD8<Float>(repeating: tp[2 &* ps &+ ic])
                         c20 = c20.addingProduct(v, w0)
                         if two { c21 = c21.addingProduct(v, w1) }
                     }
                     if n > 3 {
-                        let v = SIMD8<Float>(repeating: tp[24 &+ ic])
+                        let v = SIMD8<Float>(repeating: tp[3 &* ps &+ ic])
                         c30 = c30.addingProduct(v, w0)
                         if two { c31 = c31.addingProduct(v, w1) }
                     }
                     if n > 4 {
-                        let v = SIMD8<Float>(repeating: tp[32 &+ ic])
+                        let v = SIMD8<Float>(repeating: tp[4 &* ps &+ ic])
                         c40 = c40.addingProduct(v, w0)
                         if two { c41 = c41.addingProduct(v, w1) }
                     }
                     if n > 5 {
-                        let v = SIMD8<Float>(repeating: tp[40 &+ ic])
+                        let v = SIMD8<Float>(repeating: tp[5 &* ps &+ ic])
                         c50 = c50.addingProduct(v, w0)
                         if two { c51 = c51.addingProduct(v, w1) }
                     }
                 }
-                tp = tp &+ 8
+                tp = tp &+ ps
             }
             rp = rp &+ rowStride
         }
@@ -162,12 +169,12 @@ func tileRowPair<G: ConvGeometry, E: Epilogue>(
     var x = 0
     for _ in 0..<(width / 6) {
         microTile(
-            g, e, n: 6, two: true, input: input &+ x &* 8, inBlockStride: inBlockStride, rowStride: rowStride,
+            g, e, n: 6, two: true, input: input &+ x &* G.pixelStride, inBlockStride: inBlockStride, rowStride: rowStride,
             blocks: blocks, weights: weights, bias: bias, output: output &+ x &* outPixelStride,
             outPixelStride: outPixelStride, outBlockStride: outBlockStride, accumulate: accumulate, finish: finish)
         x = x &+ 6
     }
-    let ip = input &+ x &* 8, op = output &+ x &* outPixelStride
+    let ip = input &+ x &* G.pixelStride, op = output &+ x &* outPixelStride
     switch width &- x {
     case 1:
         microTile(
@@ -215,7 +222,7 @@ func tileRowSingle<G: ConvGeometry, E: Epilogue>(
     var x = 0
     for t in 0..<count {
         let n = t < wide ? narrow &+ 1 : narrow
-        let ip = input &+ x &* 8, op = output &+ x &* outPixelStride
+        let ip = input &+ x &* G.pixelStride, op = output &+ x &* outPixelStride
         @inline(__always) func wideTile<W: TileWidth>(_ w: W.Type) {
             tileSingleWide(g, e, w, input: ip, inBlockStride: inBlockStride, rowStride: rowStride,
                            blocks: blocks, weights: weights, bias: bias, output: op,

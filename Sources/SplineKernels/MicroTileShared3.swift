@@ -13,8 +13,8 @@
 // Shapes as in MicroTile.swift for the 3x3 geometries with `two` false: weights
 // [blocks][3][3][icCount][8] (kx = 0, 1, 2 of one (ky, lane) icCount * 8 floats apart), bias 8
 // floats, pixel p at output + p * outPixelStride; input is the first tap of pixel 0 (padded row
-// y, column x). Conv3x3C8 reads lanes 0...7 of each input block, Conv3x3C1 lane 0 only (the
-// network's first layer: 3 steps per tile, 9 FMAs per accumulator).
+// y, column x). Conv3x3C8 reads lanes 0...7 of each input block, Conv3x3C1 the single channel
+// of the input plane (the network's first layer: 3 steps per tile, 9 FMAs per accumulator).
 
 @inlinable @inline(__always)
 func microTileShared3<G: ConvGeometry, E: Epilogue>(
@@ -27,6 +27,7 @@ func microTileShared3<G: ConvGeometry, E: Epilogue>(
 ) {
     // n: 7...12 pixels, a literal at every call (the `if n > k` vanish after inlining).
     let icCount = G.icCount, kxStride = G.icCount &* 8   // weights [blocks][3][3][icCount][8]
+    let ps = G.pixelStride                               // input pixel j of the row at rp + j * ps
     let s = outPixelStride
     var (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) =
         loadAcc12(n: n, bias: bias, output: output, stride: s, accumulate: accumulate)
@@ -39,19 +40,19 @@ func microTileShared3<G: ConvGeometry, E: Epilogue>(
                 let w0 = ld8(wp &+ ic &* 8), w1 = ld8(wp &+ kxStride &+ ic &* 8)
                 let w2 = ld8(wp &+ 2 &* kxStride &+ ic &* 8)
                 let v0 = SIMD8<Float>(repeating: rp[ic]); a0 = a0.addingProduct(v0, w0)
-                let v1 = SIMD8<Float>(repeating: rp[8 &+ ic]); a0 = a0.addingProduct(v1, w1); a1 = a1.addingProduct(v1, w0)
-                let v2 = SIMD8<Float>(repeating: rp[16 &+ ic]); a0 = a0.addingProduct(v2, w2); a1 = a1.addingProduct(v2, w1); a2 = a2.addingProduct(v2, w0)
-                let v3 = SIMD8<Float>(repeating: rp[24 &+ ic]); a1 = a1.addingProduct(v3, w2); a2 = a2.addingProduct(v3, w1); a3 = a3.addingProduct(v3, w0)
-                let v4 = SIMD8<Float>(repeating: rp[32 &+ ic]); a2 = a2.addingProduct(v4, w2); a3 = a3.addingProduct(v4, w1); a4 = a4.addingProduct(v4, w0)
-                let v5 = SIMD8<Float>(repeating: rp[40 &+ ic]); a3 = a3.addingProduct(v5, w2); a4 = a4.addingProduct(v5, w1); a5 = a5.addingProduct(v5, w0)
-                let v6 = SIMD8<Float>(repeating: rp[48 &+ ic]); a4 = a4.addingProduct(v6, w2); a5 = a5.addingProduct(v6, w1); a6 = a6.addingProduct(v6, w0)
-                let v7 = SIMD8<Float>(repeating: rp[56 &+ ic]); a5 = a5.addingProduct(v7, w2); a6 = a6.addingProduct(v7, w1); if n > 7 { a7 = a7.addingProduct(v7, w0) }
-                let v8 = SIMD8<Float>(repeating: rp[64 &+ ic]); a6 = a6.addingProduct(v8, w2); if n > 7 { a7 = a7.addingProduct(v8, w1) }; if n > 8 { a8 = a8.addingProduct(v8, w0) }
-                if n > 7 { let v9 = SIMD8<Float>(repeating: rp[72 &+ ic]); a7 = a7.addingProduct(v9, w2); if n > 8 { a8 = a8.addingProduct(v9, w1) }; if n > 9 { a9 = a9.addingProduct(v9, w0) } }
-                if n > 8 { let v10 = SIMD8<Float>(repeating: rp[80 &+ ic]); a8 = a8.addingProduct(v10, w2); if n > 9 { a9 = a9.addingProduct(v10, w1) }; if n > 10 { a10 = a10.addingProduct(v10, w0) } }
-                if n > 9 { let v11 = SIMD8<Float>(repeating: rp[88 &+ ic]); a9 = a9.addingProduct(v11, w2); if n > 10 { a10 = a10.addingProduct(v11, w1) }; if n > 11 { a11 = a11.addingProduct(v11, w0) } }
-                if n > 10 { let v12 = SIMD8<Float>(repeating: rp[96 &+ ic]); a10 = a10.addingProduct(v12, w2); if n > 11 { a11 = a11.addingProduct(v12, w1) } }
-                if n > 11 { let v13 = SIMD8<Float>(repeating: rp[104 &+ ic]); a11 = a11.addingProduct(v13, w2) }
+                let v1 = SIMD8<Float>(repeating: rp[ps &+ ic]); a0 = a0.addingProduct(v1, w1); a1 = a1.addingProduct(v1, w0)
+                let v2 = SIMD8<Float>(repeating: rp[2 &* ps &+ ic]); a0 = a0.addingProduct(v2, w2); a1 = a1.addingProduct(v2, w1); a2 = a2.addingProduct(v2, w0)
+                let v3 = SIMD8<Float>(repeating: rp[3 &* ps &+ ic]); a1 = a1.addingProduct(v3, w2); a2 = a2.addingProduct(v3, w1); a3 = a3.addingProduct(v3, w0)
+                let v4 = SIMD8<Float>(repeating: rp[4 &* ps &+ ic]); a2 = a2.addingProduct(v4, w2); a3 = a3.addingProduct(v4, w1); a4 = a4.addingProduct(v4, w0)
+                let v5 = SIMD8<Float>(repeating: rp[5 &* ps &+ ic]); a3 = a3.addingProduct(v5, w2); a4 = a4.addingProduct(v5, w1); a5 = a5.addingProduct(v5, w0)
+                let v6 = SIMD8<Float>(repeating: rp[6 &* ps &+ ic]); a4 = a4.addingProduct(v6, w2); a5 = a5.addingProduct(v6, w1); a6 = a6.addingProduct(v6, w0)
+                let v7 = SIMD8<Float>(repeating: rp[7 &* ps &+ ic]); a5 = a5.addingProduct(v7, w2); a6 = a6.addingProduct(v7, w1); if n > 7 { a7 = a7.addingProduct(v7, w0) }
+                let v8 = SIMD8<Float>(repeating: rp[8 &* ps &+ ic]); a6 = a6.addingProduct(v8, w2); if n > 7 { a7 = a7.addingProduct(v8, w1) }; if n > 8 { a8 = a8.addingProduct(v8, w0) }
+                if n > 7 { let v9 = SIMD8<Float>(repeating: rp[9 &* ps &+ ic]); a7 = a7.addingProduct(v9, w2); if n > 8 { a8 = a8.addingProduct(v9, w1) }; if n > 9 { a9 = a9.addingProduct(v9, w0) } }
+                if n > 8 { let v10 = SIMD8<Float>(repeating: rp[10 &* ps &+ ic]); a8 = a8.addingProduct(v10, w2); if n > 9 { a9 = a9.addingProduct(v10, w1) }; if n > 10 { a10 = a10.addingProduct(v10, w0) } }
+                if n > 9 { let v11 = SIMD8<Float>(repeating: rp[11 &* ps &+ ic]); a9 = a9.addingProduct(v11, w2); if n > 10 { a10 = a10.addingProduct(v11, w1) }; if n > 11 { a11 = a11.addingProduct(v11, w0) } }
+                if n > 10 { let v12 = SIMD8<Float>(repeating: rp[12 &* ps &+ ic]); a10 = a10.addingProduct(v12, w2); if n > 11 { a11 = a11.addingProduct(v12, w1) } }
+                if n > 11 { let v13 = SIMD8<Float>(repeating: rp[13 &* ps &+ ic]); a11 = a11.addingProduct(v13, w2) }
             }
             wp = wp &+ 3 &* kxStride
             rp = rp &+ rowStride

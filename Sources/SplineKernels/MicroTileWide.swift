@@ -26,7 +26,7 @@ func microTileWide<G: ConvGeometry, E: Epilogue>(
     accumulate: Bool, finish: Bool
 ) {
     // n: 7...12 pixels, a literal at every call (the `if n > k` vanish after inlining).
-    let kh = G.kh, kw = G.kw, icCount = G.icCount
+    let kh = G.kh, kw = G.kw, icCount = G.icCount, ps = G.pixelStride
     let s = outPixelStride
     var (a0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11) =
         loadAcc12(n: n, bias: bias, output: output, stride: s, accumulate: accumulate)
@@ -41,19 +41,19 @@ func microTileWide<G: ConvGeometry, E: Epilogue>(
                     let w = ld8(wp)
                     wp = wp &+ 8
                     a0 = a0.addingProduct(SIMD8<Float>(repeating: tp[ic]), w)
-                    a1 = a1.addingProduct(SIMD8<Float>(repeating: tp[8 &+ ic]), w)
-                    a2 = a2.addingProduct(SIMD8<Float>(repeating: tp[16 &+ ic]), w)
-                    a3 = a3.addingProduct(SIMD8<Float>(repeating: tp[24 &+ ic]), w)
-                    a4 = a4.addingProduct(SIMD8<Float>(repeating: tp[32 &+ ic]), w)
-                    a5 = a5.addingProduct(SIMD8<Float>(repeating: tp[40 &+ ic]), w)
-                    a6 = a6.addingProduct(SIMD8<Float>(repeating: tp[48 &+ ic]), w)
-                    if n > 7 { a7 = a7.addingProduct(SIMD8<Float>(repeating: tp[56 &+ ic]), w) }
-                    if n > 8 { a8 = a8.addingProduct(SIMD8<Float>(repeating: tp[64 &+ ic]), w) }
-                    if n > 9 { a9 = a9.addingProduct(SIMD8<Float>(repeating: tp[72 &+ ic]), w) }
-                    if n > 10 { a10 = a10.addingProduct(SIMD8<Float>(repeating: tp[80 &+ ic]), w) }
-                    if n > 11 { a11 = a11.addingProduct(SIMD8<Float>(repeating: tp[88 &+ ic]), w) }
+                    a1 = a1.addingProduct(SIMD8<Float>(repeating: tp[ps &+ ic]), w)
+                    a2 = a2.addingProduct(SIMD8<Float>(repeating: tp[2 &* ps &+ ic]), w)
+                    a3 = a3.addingProduct(SIMD8<Float>(repeating: tp[3 &* ps &+ ic]), w)
+                    a4 = a4.addingProduct(SIMD8<Float>(repeating: tp[4 &* ps &+ ic]), w)
+                    a5 = a5.addingProduct(SIMD8<Float>(repeating: tp[5 &* ps &+ ic]), w)
+                    a6 = a6.addingProduct(SIMD8<Float>(repeating: tp[6 &* ps &+ ic]), w)
+                    if n > 7 { a7 = a7.addingProduct(SIMD8<Float>(repeating: tp[7 &* ps &+ ic]), w) }
+                    if n > 8 { a8 = a8.addingProduct(SIMD8<Float>(repeating: tp[8 &* ps &+ ic]), w) }
+                    if n > 9 { a9 = a9.addingProduct(SIMD8<Float>(repeating: tp[9 &* ps &+ ic]), w) }
+                    if n > 10 { a10 = a10.addingProduct(SIMD8<Float>(repeating: tp[10 &* ps &+ ic]), w) }
+                    if n > 11 { a11 = a11.addingProduct(SIMD8<Float>(repeating: tp[11 &* ps &+ ic]), w) }
                 }
-                tp = tp &+ 8
+                tp = tp &+ ps
             }
             rp = rp &+ rowStride
         }

@@ -75,7 +75,7 @@ public func packConv3x3(weights: [Float], bias: [Float], outChannels: Int, chann
     try packOIHW(weights, bias: bias, outChannels: outChannels, channels: channels, taps: 9, icCount: 8, name: "conv3x3")
 }
 
-/// PyTorch Conv2d 3x3 weight [K][1][3][3] + bias [K] -> f32_conv3x3c1_direct_c8_6x16_*.
+/// PyTorch Conv2d 3x3 weight [K][1][3][3] + bias [K] -> f32_conv3x3c1_direct_p1c8_6x16_*.
 public func packConv3x3C1(weights: [Float], bias: [Float], outChannels: Int) throws(KernelShapeError) -> PackedConv {
     try packOIHW(weights, bias: bias, outChannels: outChannels, channels: 1, taps: 9, icCount: 1, name: "conv3x3c1")
 }

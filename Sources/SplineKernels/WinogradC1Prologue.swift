@@ -7,10 +7,10 @@
 // Recomputing the patches costs (8/6)^2 = 1.78x the first conv's 9 FMAs per value, ~2.4 ms at
 // I = 512, C = 64 on 2 cores, against ~4 ms for the stored conv and its 134 MB of DRAM traffic.
 //
-// Patch values are bitwise those of `f32_conv3x3c1_direct_c8_6x16_relu_avx2` (same FMA order:
+// Patch values are bitwise those of `f32_conv3x3c1_direct_p1c8_6x16_relu_avx2` (same FMA order:
 // bias, then taps dy-major; same ReLU), so the fused step equals the two unfused kernels bitwise.
 //
-// input      [1][H+2][W+2][8]   the network input (lane 0 = image, halo zero)
+// input      [H+2][W+2]   the network input plane (`PlaneShape`; halo zero)
 // c1Weights  winogradC1PackPrologue(...): [Cb][10][8] = 9 taps (dy * 3 + dx), then the bias
 // weights    winogradF63PackWeights(...) of the second conv (C = the first conv's outputs)
 // The rest of the contract as `f32_conv3x3_winograd6x6_c8_6x16_relu_avx2`.
@@ -36,7 +36,7 @@ public func winogradC1PackPrologue(weights: [Float], bias: [Float], channels c: 
 /// conv3x3c1 + ReLU, then F(6x6,3x3) conv + bias + ReLU (the first conv's output not stored).
 /// `midChannels`: the first conv's outputs = the second's inputs.
 @inlinable
-public func f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_avx2(
+public func f32_conv3x3c1conv3x3_winograd6x6_p1c8_6x16_relu_avx2(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
     c1Weights: UnsafePointer<Float>, weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     midChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
@@ -46,10 +46,10 @@ public func f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_avx2(
                      height: height, width: width, blocks: blocks, relu: true, c1Weights: c1Weights)
 }
 
-/// As `f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_avx2`, with the 2x2 stride-2 pools of
+/// As `f32_conv3x3c1conv3x3_winograd6x6_p1c8_6x16_relu_avx2`, with the 2x2 stride-2 pools of
 /// `f32_conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2` (H, W even; each output optional).
 @inlinable
-public func f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2(
+public func f32_conv3x3c1conv3x3_winograd6x6_p1c8_6x16_relu_pool2x2s2_avx2(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
     maxPooled: UnsafeMutablePointer<Float>?, avgPooled: UnsafeMutablePointer<Float>?,
     c1Weights: UnsafePointer<Float>, weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
@@ -72,22 +72,22 @@ struct _WC1Block {
         w5 = _wLoad(p + 40); w6 = _wLoad(p + 48); w7 = _wLoad(p + 56); w8 = _wLoad(p + 64); b = _wLoad(p + 72)
     }
 
-    /// ReLU(bias + sum of the 3x3 window at `s` (its top-left pixel, padded 1-channel input,
-    /// row stride `rs`) times the taps), in the order of the conv3x3c1 micro-tile.
+    /// ReLU(bias + sum of the 3x3 window at `s` (its top-left pixel in the input plane, row
+    /// stride `rs`) times the taps), in the order of the conv3x3c1 micro-tile.
     @inlinable @inline(__always)
     func value(_ s: UnsafePointer<Float>, _ rs: Int) -> SIMD8<Float> {
         var a = b
         a = a.addingProduct(SIMD8(repeating: s[0]), w0)
-        a = a.addingProduct(SIMD8(repeating: s[8]), w1)
-        a = a.addingProduct(SIMD8(repeating: s[16]), w2)
+        a = a.addingProduct(SIMD8(repeating: s[1]), w1)
+        a = a.addingProduct(SIMD8(repeating: s[2]), w2)
         let s1 = s + rs
         a = a.addingProduct(SIMD8(repeating: s1[0]), w3)
-        a = a.addingProduct(SIMD8(repeating: s1[8]), w4)
-        a = a.addingProduct(SIMD8(repeating: s1[16]), w5)
+        a = a.addingProduct(SIMD8(repeating: s1[1]), w4)
+        a = a.addingProduct(SIMD8(repeating: s1[2]), w5)
         let s2 = s1 + rs
         a = a.addingProduct(SIMD8(repeating: s2[0]), w6)
-        a = a.addingProduct(SIMD8(repeating: s2[8]), w7)
-        a = a.addingProduct(SIMD8(repeating: s2[16]), w8)
+        a = a.addingProduct(SIMD8(repeating: s2[1]), w7)
+        a = a.addingProduct(SIMD8(repeating: s2[2]), w8)
         return a.replacing(with: 0, where: a .< 0)
     }
 }
@@ -99,20 +99,20 @@ struct _WC1Block {
 @inlinable @inline(__always)
 func _wC1InputRows8(_ wb: _WC1Block, _ input: UnsafePointer<Float>, _ tmp: UnsafeMutablePointer<Float>,
                     y0: Int, x0: Int, height: Int, width: Int) {
-    let rs = (width &+ 2) &* 8
+    let rs = width &+ 2                     // the input plane's row stride
     if y0 >= 1 && y0 &+ 7 <= height && x0 >= 1 && x0 &+ 7 <= width {
         // Every patch value is an image pixel: window of (Y, X) starts at (Y - 1, X - 1).
         for r in 0..<8 {
-            let s = input + (y0 &+ r &- 1) &* rs + (x0 &- 1) &* 8
-            _wInputTransform8(wb.value(s, rs), wb.value(s + 8, rs), wb.value(s + 16, rs),
-                              wb.value(s + 24, rs), wb.value(s + 32, rs), wb.value(s + 40, rs),
-                              wb.value(s + 48, rs), wb.value(s + 56, rs), tmp + r &* 64, 8)
+            let s = input + (y0 &+ r &- 1) &* rs + (x0 &- 1)
+            _wInputTransform8(wb.value(s, rs), wb.value(s + 1, rs), wb.value(s + 2, rs),
+                              wb.value(s + 3, rs), wb.value(s + 4, rs), wb.value(s + 5, rs),
+                              wb.value(s + 6, rs), wb.value(s + 7, rs), tmp + r &* 64, 8)
         }
         return
     }
     let zero = SIMD8<Float>()
     @inline(__always) func at(_ y: Int, _ x: Int) -> SIMD8<Float> {
-        y >= 1 && y <= height && x >= 1 && x <= width ? wb.value(input + (y &- 1) &* rs + (x &- 1) &* 8, rs) : zero
+        y >= 1 && y <= height && x >= 1 && x <= width ? wb.value(input + (y &- 1) &* rs + (x &- 1), rs) : zero
     }
     for r in 0..<8 {
         let y = y0 &+ r

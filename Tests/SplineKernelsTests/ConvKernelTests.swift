@@ -25,14 +25,14 @@ func convFunctions(_ kind: ConvKind, _ act: Activation) -> (fast: ConvFn, ref: C
         return ({ f32_conv3x3_direct_c8_6x16_tanh_avx2($0, $1, weights: $2, bias: $3, channels: $4, outChannels: $5, height: $6, width: $7, rows: $8) },
                 { f32_conv3x3_naive_c8_1x1_tanh_ref($0, $1, weights: $2, bias: $3, channels: $4, outChannels: $5, height: $6, width: $7, rows: $8) })
     case (.conv3x3c1, .none):
-        return ({ f32_conv3x3c1_direct_c8_6x16_avx2($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) },
-                { f32_conv3x3c1_naive_c8_1x1_ref($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) })
+        return ({ f32_conv3x3c1_direct_p1c8_6x16_avx2($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) },
+                { f32_conv3x3c1_naive_p1c8_1x1_ref($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) })
     case (.conv3x3c1, .relu):
-        return ({ f32_conv3x3c1_direct_c8_6x16_relu_avx2($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) },
-                { f32_conv3x3c1_naive_c8_1x1_relu_ref($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) })
+        return ({ f32_conv3x3c1_direct_p1c8_6x16_relu_avx2($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) },
+                { f32_conv3x3c1_naive_p1c8_1x1_relu_ref($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) })
     case (.conv3x3c1, .tanh):
-        return ({ f32_conv3x3c1_direct_c8_6x16_tanh_avx2($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) },
-                { f32_conv3x3c1_naive_c8_1x1_tanh_ref($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) })
+        return ({ f32_conv3x3c1_direct_p1c8_6x16_tanh_avx2($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) },
+                { f32_conv3x3c1_naive_p1c8_1x1_tanh_ref($0, $1, weights: $2, bias: $3, outChannels: $5, height: $6, width: $7, rows: $8) })
     case (.conv1x1, .none):
         return ({ f32_conv1x1_gemm_c8_6x16_avx2($0, $1, weights: $2, bias: $3, channels: $4, outChannels: $5, height: $6, width: $7, rows: $8) },
                 { f32_conv1x1_naive_c8_1x1_ref($0, $1, weights: $2, bias: $3, channels: $4, outChannels: $5, height: $6, width: $7, rows: $8) })
@@ -43,6 +43,12 @@ func convFunctions(_ kind: ConvKind, _ act: Activation) -> (fast: ConvFn, ref: C
         return ({ f32_conv1x1_gemm_c8_6x16_tanh_avx2($0, $1, weights: $2, bias: $3, channels: $4, outChannels: $5, height: $6, width: $7, rows: $8) },
                 { f32_conv1x1_naive_c8_1x1_tanh_ref($0, $1, weights: $2, bias: $3, channels: $4, outChannels: $5, height: $6, width: $7, rows: $8) })
     }
+}
+
+/// A plain CHW input in the layout `kind` reads: the padded plane for conv3x3c1 (exactly its
+/// size, so an over-read shows under ASan), else padded NCHWc8.
+func packConvInput(_ kind: ConvKind, _ chw: [Float], c: Int, h: Int, w: Int) -> [Float] {
+    kind == .conv3x3c1 ? packPlane(chw, PlaneShape(height: h, width: w)) : packNCHWc8(chw, ActShape(channels: c, height: h, width: w))
 }
 
 /// Random PyTorch-layout weights for `kind`, packed.
@@ -62,9 +68,8 @@ final class ConvKernelTests: XCTestCase {
     func checkFastVsReference(_ kind: ConvKind, c: Int, k: Int, h: Int, w: Int, act: Activation, seed: UInt64) throws {
         var rng = TestRandom(seed)
         let (packed, _, _) = try randomPacked(kind, c: c, k: k, &rng)
-        let inShape = ActShape(channels: c, height: h, width: w)
         let outShape = ActShape(channels: k, height: h, width: w)
-        let input = packNCHWc8(rng.array(c * h * w), inShape)
+        let input = packConvInput(kind, rng.array(c * h * w), c: c, h: h, w: w)
         let fns = convFunctions(kind, act)
         var fast = sentinelOutput(outShape), ref = sentinelOutput(outShape)
         withBuffers(input, packed, &fast) { fns.fast($0, $3, $1, $2, c, k, h, w, 0..<h) }
@@ -123,6 +128,9 @@ final class ConvKernelTests: XCTestCase {
     /// `tileRowSingle` cuts a row into near-equal tiles of 1...12 pixels (MicroTileWide.swift;
     /// 3x3 over 8-lane inputs: 1...10, MicroTileShared3.swift, first-chunk and accumulating), so
     /// this reaches each tile width, alone and next to the others (e.g. 23 = 12 + 11, 8 + 8 + 7).
+    /// conv3x3c1 rows of 8+ pixels take `c1RowSingle` (MicroTileC1.swift): 8-pixel tiles, the
+    /// last overlapping the one before unless the width is a multiple of 8; k = 20 runs it on a
+    /// packed pair of blocks (tap stride 16) and a trailing block (tap stride 8).
     func testSingleBlockTileWidths() throws {
         var n = 0
         for w in 1...30 {
@@ -131,10 +139,11 @@ final class ConvKernelTests: XCTestCase {
             try checkFastVsReference(.conv3x3, c: 40, k: 8, h: h, w: w, act: .relu, seed: seed)
             try checkFastVsReference(.conv3x3, c: 12, k: 24, h: h, w: w, act: .tanh, seed: seed + 100)
             try checkFastVsReference(.conv3x3c1, c: 1, k: 8, h: h, w: w, act: .none, seed: seed + 200)
+            try checkFastVsReference(.conv3x3c1, c: 1, k: 20, h: h, w: w, act: .relu, seed: seed + 400)
             try checkFastVsReference(.conv1x1, c: 72, k: 8, h: h, w: w, act: .relu, seed: seed + 300)
-            n += 4
+            n += 5
         }
-        XCTAssertEqual(n, 120)
+        XCTAssertEqual(n, 150)
     }
 
     /// Any split of the output rows between calls (threads) gives the same bits.
@@ -143,7 +152,7 @@ final class ConvKernelTests: XCTestCase {
             let c = kind == .conv3x3c1 ? 1 : 72, k = 20, h = 9, w = 13
             var rng = TestRandom(99)
             let (packed, _, _) = try randomPacked(kind, c: c, k: k, &rng)
-            let input = packNCHWc8(rng.array(c * h * w), ActShape(channels: c, height: h, width: w))
+            let input = packConvInput(kind, rng.array(c * h * w), c: c, h: h, w: w)
             let outShape = ActShape(channels: k, height: h, width: w)
             let fast = convFunctions(kind, .relu).fast
             var whole = sentinelOutput(outShape)

@@ -1,4 +1,4 @@
-// Each reference kernel (on packed weights and the padded NCHWc8 layout) against an
+// Each reference kernel (on packed weights and the padded NCHWc8 layout or input plane) against an
 // independent naive CHW implementation with PyTorch weight layouts (TestSupport):
 // this checks the references, the weight packing and pack/unpack together.
 
@@ -19,7 +19,7 @@ final class ReferenceTests: XCTestCase {
                         let x = rng.array(c * h * w)
                         let outShape = ActShape(channels: k, height: h, width: w)
                         var out = sentinelOutput(outShape)
-                        withBuffers(packNCHWc8(x, ActShape(channels: c, height: h, width: w)), packed, &out) {
+                        withBuffers(packConvInput(kind, x, c: c, h: h, w: w), packed, &out) {
                             convFunctions(kind, act).ref($0, $3, $1, $2, c, k, h, w, 0..<h)
                         }
                         let expect = naiveConvCHW(

@@ -3,7 +3,7 @@ import XCTest
 
 // The fused first-layer kernels (`f32_conv3x3c1conv3x3_winograd6x6_*`, WinogradC1Prologue.swift)
 // against
-// (a) their plain twin, the two unfused kernels: `f32_conv3x3c1_direct_c8_6x16_relu_avx2` into a
+// (a) their plain twin, the two unfused kernels: `f32_conv3x3c1_direct_p1c8_6x16_relu_avx2` into a
 //     stored C-channel tensor, then the F(6x6,3x3) ReLU (or ReLU + pools) kernel. Tolerance: none;
 //     the patch values are computed in the same order, so every output must be bitwise equal;
 // (b) the naive references of the two convs (conv3x3c1 then conv3x3, Float): max |fast - ref| /
@@ -14,10 +14,10 @@ import XCTest
 final class WinogradC1PrologueTests: XCTestCase {
     private func check(c: Int, k: Int, h: Int, w: Int, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) {
         var rng = WinoLCG(state: seed)
-        let imgShape = ActShape(channels: 1, height: h, width: w)
+        let imgShape = PlaneShape(height: h, width: w)
         let midShape = ActShape(channels: c, height: h, width: w)
         let outShape = ActShape(channels: k, height: h, width: w)
-        let x = packNCHWc8((0..<(h * w)).map { _ in rng.next() }, imgShape)
+        let x = packPlane((0..<(h * w)).map { _ in rng.next() }, imgShape)
         let w1 = (0..<(c * 9)).map { _ in rng.next() / 3 }
         let b1 = (0..<c).map { _ in rng.next() * 0.1 }
         let scale = 1 / Float(9 * c).squareRoot()
@@ -36,7 +36,7 @@ final class WinogradC1PrologueTests: XCTestCase {
 
         // Plain twin: the first conv stored, then the Winograd kernel.
         let mid = WinoGuardedBuffer(count: midShape.count, fill: 0)
-        f32_conv3x3c1_direct_c8_6x16_relu_avx2(i, mid.pointer, weights: p1.weights, bias: p1.bias, outChannels: c,
+        f32_conv3x3c1_direct_p1c8_6x16_relu_avx2(i, mid.pointer, weights: p1.weights, bias: p1.bias, outChannels: c,
                                                 height: h, width: w, rows: 0..<h)
         let twin = WinoGuardedBuffer(count: outShape.count, fill: 0)
         packed.withUnsafeBufferPointer { wp in
@@ -48,7 +48,7 @@ final class WinogradC1PrologueTests: XCTestCase {
             let out = WinoGuardedBuffer(count: outShape.count, fill: 0)
             pro.withUnsafeBufferPointer { cp in packed.withUnsafeBufferPointer { wp in
                 for r in split {
-                    f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_avx2(
+                    f32_conv3x3c1conv3x3_winograd6x6_p1c8_6x16_relu_avx2(
                         input: i, output: out.pointer, c1Weights: cp.baseAddress!, weights: wp.baseAddress!, scratch: scratch.pointer,
                         midChannels: c, outChannels: k, height: h, width: w, blocks: r)
                 }
@@ -61,7 +61,7 @@ final class WinogradC1PrologueTests: XCTestCase {
         let p2 = try! packConv3x3(weights: w2, bias: b2, outChannels: k, channels: c)
         var refMid = [Float](repeating: 0, count: midShape.count), ref = [Float](repeating: 0, count: outShape.count)
         x.withUnsafeBufferPointer { xp in
-            f32_conv3x3c1_naive_c8_1x1_relu_ref(xp.baseAddress!, &refMid, weights: p1.weights, bias: p1.bias, outChannels: c,
+            f32_conv3x3c1_naive_p1c8_1x1_relu_ref(xp.baseAddress!, &refMid, weights: p1.weights, bias: p1.bias, outChannels: c,
                                                 height: h, width: w, rows: 0..<h)
         }
         refMid.withUnsafeBufferPointer { mp in
@@ -84,7 +84,7 @@ final class WinogradC1PrologueTests: XCTestCase {
             let mx = WinoGuardedBuffer(count: half.count, fill: 0), av = WinoGuardedBuffer(count: half.count, fill: 0)
             pro.withUnsafeBufferPointer { cp in packed.withUnsafeBufferPointer { wp in
                 for r in split {
-                    f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2(
+                    f32_conv3x3c1conv3x3_winograd6x6_p1c8_6x16_relu_pool2x2s2_avx2(
                         input: i, output: nil, maxPooled: mx.pointer, avgPooled: av.pointer, c1Weights: cp.baseAddress!,
                         weights: wp.baseAddress!, scratch: scratch.pointer, midChannels: c, outChannels: k, height: h, width: w, blocks: r)
                 }

@@ -50,6 +50,10 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
     precondition(bufs[plan.inputBuffer].shape == ActShape(channels: 1, height: I, width: I), "input buffer shape")
     precondition(bufs[plan.outputBuffer].shape == ActShape(channels: 1, height: O, width: O), "output (coefficient) buffer shape")
     precondition(bufs[plan.inputBuffer].firstStep == -1 && bufs[plan.outputBuffer].lastStep == steps.count)
+    // Only the network input may be the dense 1-channel plane.
+    for (i, b) in bufs.enumerated() where b.layout == .plane {
+        precondition(i == plan.inputBuffer && b.shape.channels == 1, "buffer \(i) is a plane but not the network input")
+    }
     precondition(steps.last!.output.buffer == plan.outputBuffer, "last step does not write the output")
     precondition(plan.activationFloats % 16 == 0 && plan.scratchFloatsPerThread % 16 == 0)
 
@@ -75,8 +79,12 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
             precondition(bufs.indices.contains(v.buffer), "step \(i) view of buffer \(v.buffer)")
             let b = bufs[v.buffer]
             precondition(v.shape.height == b.shape.height && v.shape.width == b.shape.width, "step \(i) view size")
-            precondition(v.floatOffset >= 0 && v.floatOffset % b.shape.blockStride == 0
-                && v.floatOffset + v.shape.count <= b.shape.count, "step \(i) view outside buffer \(v.buffer)")
+            if b.layout == .plane {
+                precondition(v.floatOffset == 0 && v.shape == b.shape, "step \(i) partial view of the input plane")
+            } else {
+                precondition(v.floatOffset >= 0 && v.floatOffset % b.shape.blockStride == 0
+                    && v.floatOffset + v.shape.count <= b.shape.count, "step \(i) view outside buffer \(v.buffer)")
+            }
             precondition(b.firstStep <= i && i <= b.lastStep, "step \(i) uses buffer \(v.buffer) outside its lifetime")
         }
         let (c, k, h, w) = (s.channels, s.outChannels, s.height, s.width)
@@ -89,6 +97,13 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
             let n = winogradC1PrologueWeightCount(channels: c)
             precondition(s.c1WeightOffset % 16 == 0 && s.c1WeightOffset + n <= plan.weightFloats, "step \(i) first-conv weights outside the pack")
             weightRanges.append(s.c1WeightOffset..<(s.c1WeightOffset + n))
+        }
+        // The plane is read by exactly the 1-channel kernels (conv3x3c1 and the fused first conv);
+        // a 1-channel NCHWc8 activation (UNet f = 1) goes to the ordinary conv3x3.
+        let readsPlane = bufs[s.input.buffer].layout == .plane
+        precondition(readsPlane == (s.kind == .conv3x3c1 || fusedC1), "step \(i) reads the plane with a kernel for NCHWc8 or v.v.")
+        for v in [s.output, s.maxPooled, s.avgPooled].compactMap({ $0 }) {
+            precondition(bufs[v.buffer].layout != .plane, "step \(i) writes the input plane")
         }
         let out = s.output.shape
         switch s.kind {
@@ -107,7 +122,7 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
             } else {
                 precondition(s.output == s.maxPooled!, "step \(i): a conv without its full output names the max pool as output")
             }
-            precondition((s.kind == .conv3x3c1) == (c == 1) || s.kind == .conv1x1)
+            precondition(s.kind != .conv3x3c1 || c == 1, "step \(i) conv3x3c1 with \(c) input channels")
             precondition(s.algorithm == .direct || (s.kind == .conv3x3 && policy.allowsWinograd(channels: c, outChannels: k)))
             precondition(s.macs == c * k * (s.kind == .conv1x1 ? 1 : 9) * h * w + (fusedC1 ? c * 9 * h * w : 0))
         case .maxPool2:

@@ -1,5 +1,5 @@
 // Reference twins of the stride-1 conv kernels: naive loops over the same padded
-// NCHWc8 tensors and the same packed weights (read through packedWeightIndex), one
+// NCHWc8 tensors (conv3x3c1: the padded input plane, `PlaneShape`) and the same packed weights (read through packedWeightIndex), one
 // Float accumulator per output value summed in (c, ky, kx) order, then bias, then
 // activation. Same signatures as the fast kernels.
 
@@ -11,6 +11,8 @@ func convReference(
     channels: Int, outChannels: Int, height: Int, width: Int, rows: Range<Int>, act: Activation
 ) {
     let inShape = ActShape(channels: channels, height: height, width: width)
+    // icCount 1: the 1-channel network input plane.
+    let plane = icCount == 1 ? PlaneShape(height: height, width: width) : nil
     let outShape = ActShape(channels: outChannels, height: height, width: width)
     let r = k / 2
     for o in 0..<outChannels {
@@ -26,7 +28,8 @@ func convReference(
                                 packedWeightIndex(
                                     k: o, c: c, tap: ky * k + kx, outChannels: outChannels, channels: channels,
                                     taps: k * k, icCount: icCount)]
-                            acc += input[inShape.offset(channel: c, y: iy, x: ix)] * w
+                            let at = plane?.offset(y: iy, x: ix) ?? inShape.offset(channel: c, y: iy, x: ix)
+                            acc += input[at] * w
                         }
                     }
                 }
@@ -70,7 +73,7 @@ public func f32_conv3x3_naive_c8_1x1_tanh_ref(
         outChannels: outChannels, height: height, width: width, rows: rows, act: .tanh)
 }
 
-public func f32_conv3x3c1_naive_c8_1x1_ref(
+public func f32_conv3x3c1_naive_p1c8_1x1_ref(
     _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     outChannels: Int, height: Int, width: Int, rows: Range<Int>
@@ -80,7 +83,7 @@ public func f32_conv3x3c1_naive_c8_1x1_ref(
         outChannels: outChannels, height: height, width: width, rows: rows, act: .none)
 }
 
-public func f32_conv3x3c1_naive_c8_1x1_relu_ref(
+public func f32_conv3x3c1_naive_p1c8_1x1_relu_ref(
     _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     outChannels: Int, height: Int, width: Int, rows: Range<Int>
@@ -90,7 +93,7 @@ public func f32_conv3x3c1_naive_c8_1x1_relu_ref(
         outChannels: outChannels, height: height, width: width, rows: rows, act: .relu)
 }
 
-public func f32_conv3x3c1_naive_c8_1x1_tanh_ref(
+public func f32_conv3x3c1_naive_p1c8_1x1_tanh_ref(
     _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     outChannels: Int, height: Int, width: Int, rows: Range<Int>

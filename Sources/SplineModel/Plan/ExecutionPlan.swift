@@ -10,11 +10,13 @@ import SplineKernels
 /// memory is shared get their halo (or all) re-zeroed before their first write in each run
 /// (`PlanBuffer.preparation`: reused memory may hold another buffer's interior values).
 public struct ExecutionPlan: Sendable, Equatable {
-    public static let formatVersion = 1
+    /// 2: the network input became the dense 1-channel plane (`BufferLayout.plane`).
+    public static let formatVersion = 2
 
     public let steps: [PlanStep]
     public let buffers: [PlanBuffer]
-    /// The 1 x I x I network input (image in lane 0, lanes 1...7 zero) and the 1 x O x O output.
+    /// The 1 x I x I network input (the dense plane, `PlaneShape`, when only 3x3 convs read it,
+    /// as in every DESIGN.md network; else NCHWc8, lanes 1...7 zero) and the 1 x O x O output.
     public let inputBuffer: Int
     public let outputBuffer: Int
     public let input: Int
@@ -32,7 +34,13 @@ public struct ExecutionPlan: Sendable, Equatable {
     {
         let l = try PlanLowering.lower(network, policy: policy)
         let live = MemoryPlanner.lifetimes(l)
-        let sizes = l.bufferShapes.map { ($0.count + 15) & ~15 }
+        let layouts = l.bufferShapes.indices.map { b -> BufferLayout in
+            l.planeInput && b == l.inputBuffer ? .plane : .nchwc8
+        }
+        let sizes = l.bufferShapes.indices.map { b in
+            let sh = l.bufferShapes[b]
+            return ((layouts[b] == .plane ? PlaneShape(height: sh.height, width: sh.width).count : sh.count) + 15) & ~15
+        }
         let (offsets, floats) = MemoryPlanner.place(sizes: sizes, lifetimes: live)
         var buffers: [PlanBuffer] = []
         for b in sizes.indices {
@@ -40,8 +48,8 @@ public struct ExecutionPlan: Sendable, Equatable {
                 o != b && offsets[o] < offsets[b] + sizes[b] && offsets[b] < offsets[o] + sizes[o]
             }
             let prep: BufferPreparation = !shared ? .none : l.channelCopyTargets.contains(b) ? .all : .halo
-            buffers.append(PlanBuffer(shape: l.bufferShapes[b], firstStep: live[b].first, lastStep: live[b].last,
-                                      offset: offsets[b], preparation: prep))
+            buffers.append(PlanBuffer(shape: l.bufferShapes[b], layout: layouts[b], firstStep: live[b].first,
+                                      lastStep: live[b].last, offset: offsets[b], preparation: prep))
         }
         let scratch = ((l.steps.map(\.scratchFloats).max() ?? 0) + 15) & ~15
         let plan = ExecutionPlan(
@@ -96,7 +104,7 @@ public struct ExecutionPlan: Sendable, Equatable {
             + "policy \(policy.rawValue) activations \(activationFloats) scratch \(scratchFloatsPerThread) "
             + "weights \(weightFloats) in \(inputBuffer) out \(outputBuffer)\n"
         for (i, b) in buffers.enumerated() {
-            s += "buffer \(i) \(b.shape) live \(b.firstStep)...\(b.lastStep) offset \(b.offset) prep \(b.preparation.rawValue)\n"
+            s += "buffer \(i) \(b.shape)\(b.layout == .plane ? " plane" : "") live \(b.firstStep)...\(b.lastStep) offset \(b.offset) prep \(b.preparation.rawValue)\n"
         }
         for (i, t) in steps.enumerated() {
             s += "step \(i) \(t.name) \(t.kind.rawValue) \(t.algorithm.rawValue) \(t.activation) "
@@ -127,6 +135,8 @@ public struct ExecutionPlan: Sendable, Equatable {
             s += "  \(i): \(t.name) \(c1)\(t.kind.rawValue)[\(alg)\(t.activation == .none ? "" : "+\(t.activation)")] "
                 + "\(t.input.shape) -> \(out)\(pools)\(t.parallel ? " (threads)" : "")\n"
         }
+        let input = buffers[inputBuffer]
+        s += "  input: \(input.layout == .plane ? "plane" : "NCHWc8") \(input.shape.height)x\(input.shape.width), \(4 * input.count) bytes\n"
         s += "  arena: \(buffers.count) buffers, activations \(4 * activationFloats) bytes "
             + "(without reuse \(4 * unsharedFloats) bytes), Winograd scratch \(4 * scratchFloatsPerThread) bytes per thread, "
             + "weights \(4 * weightFloats) bytes, \(macs) MACs\n"

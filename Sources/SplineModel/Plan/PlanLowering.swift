@@ -10,6 +10,8 @@ struct LoweredNetwork {
     var inputBuffer: Int
     var outputBuffer: Int
     var weights: [Float]
+    /// Whether the input buffer is the dense 1-channel plane (`BufferLayout.plane`).
+    var planeInput: Bool
 }
 
 /// Lowers a `Network` (reference layer list) to NCHWc8 kernel calls:
@@ -54,7 +56,8 @@ struct PlanLowering {
         try l.run()
         return LoweredNetwork(
             steps: l.steps, bufferShapes: l.bufferShapes, channelCopyTargets: l.copyTargets,
-            inputBuffer: l.view[0]!.buffer, outputBuffer: l.view[network.steps.count]!.buffer, weights: l.weights)
+            inputBuffer: l.view[0]!.buffer, outputBuffer: l.view[network.steps.count]!.buffer, weights: l.weights,
+            planeInput: l.planeInput)
     }
 
     private init(network: Network, policy: AlgorithmPolicy) {
@@ -68,7 +71,17 @@ struct PlanLowering {
         }
         view = [PlanView?](repeating: nil, count: shapes.count)
         target = view
+        // The 1-channel input as a dense plane (1/8 of its NCHWc8 size) when only 3x3 convs read
+        // it: they become conv3x3c1 steps or the fused first conv, both reading the plane.
+        let ns = network.steps
+        planeInput = shapes[0].channels == 1 && consumers[0].allSatisfy { i in
+            if case .conv(_, _, _, 3, _) = ns[i].op { return ns[i].inputs == [0] }
+            return false
+        }
     }
+
+    /// See `LoweredNetwork.planeInput`.
+    let planeInput: Bool
 
     private mutating func run() throws(PlanError) {
         let ns = network.steps
@@ -180,12 +193,14 @@ struct PlanLowering {
                 return v
             }
             let h = inShape.height, wd = inShape.width, c = inShape.channels
-            if k == 3 && c == 1 && act == .relu && consumed == 1 && fusesIntoNext(i) {
+            // A 1-channel conv other than on the input plane (UNet f = 1) is an ordinary conv3x3.
+            let onPlane = planeInput && inReg == 0
+            if k == 3 && onPlane && act == .relu && consumed == 1 && fusesIntoNext(i) {
                 // Not stored: the next conv's input transform computes it (WinogradC1Prologue.swift).
                 let p = winogradC1PackPrologue(weights: wv, bias: bv, channels: cout)
                 pendingC1 = (s.output, inView, appendWeights(p), cout * 9 * h * wd)
                 return 1
-            } else if k == 3 && c == 1 {
+            } else if k == 3 && onPlane {
                 let p = try pack { () throws(KernelShapeError) in try packConv3x3C1(weights: wv, bias: bv, outChannels: cout) }
                 add(ns[i + consumed - 1].name, .conv3x3c1, .direct, act, inView, out(), c, cout, h, wd, 0,
                     appendWeights(p.weights), p.weights.count, appendWeights(p.bias), macs: cout * 9 * h * wd)

@@ -49,17 +49,33 @@ public enum BufferPreparation: String, Sendable, Hashable {
     case all
 }
 
-/// One activation buffer of the arena: a padded NCHWc8 tensor alive from step `firstStep`
-/// (-1: the network input, written before step 0) to `lastStep` (steps.count: the output).
+/// How a buffer's floats are laid out (SplineKernels Layout.swift).
+public enum BufferLayout: String, Sendable, Hashable {
+    /// Padded NCHWc8 (`ActShape`): every activation.
+    case nchwc8
+    /// The dense padded 1-channel plane (`PlaneShape`): the network input, when only 3x3 convs
+    /// read it (the conv3x3c1 kernels and the fused first conv take this layout).
+    case plane
+}
+
+/// One activation buffer of the arena: a padded NCHWc8 tensor (or the input plane) alive from
+/// step `firstStep` (-1: the network input, written before step 0) to `lastStep` (steps.count:
+/// the output).
 public struct PlanBuffer: Sendable, Hashable {
+    /// Channels and size (`.plane`: 1 channel).
     public let shape: ActShape
+    public let layout: BufferLayout
     public let firstStep: Int
     public let lastStep: Int
     /// Float offset in the arena: a multiple of 16 (64 bytes).
     public let offset: Int
     public let preparation: BufferPreparation
-    /// Floats reserved: shape.count rounded up to 16.
-    public var floats: Int { (shape.count + 15) & ~15 }
+    /// Floats of the layout (halo and padding lanes included).
+    public var count: Int {
+        layout == .plane ? PlaneShape(height: shape.height, width: shape.width).count : shape.count
+    }
+    /// Floats reserved: `count` rounded up to 16.
+    public var floats: Int { (count + 15) & ~15 }
 }
 
 /// One kernel call of the plan. Shapes follow the kernels' convention: `height`/`width` are

@@ -62,10 +62,10 @@ public final class FastEngine {
     /// Runs the network on a raw slice: `coefficients` holds the result.
     public func computeCoefficients(pixels: [Float], width: Int, height: Int) throws(SegmentationError) {
         try Segmenter.checkImage(pixels: pixels, width: width, height: height)
-        let i = plan.input
+        let i = plan.input, ps = executor.inputPixelStride
         let input = executor.prepareInput()
         preprocessor.write(pixels, width: width, height: height, workspace: &workspace,
-                           into: input + (i + 2) * 8 + 8, rowStride: (i + 2) * 8, pixelStride: 8)
+                           into: input + (i + 2) * ps + ps, rowStride: (i + 2) * ps, pixelStride: ps)
         executor.run()
         readCoefficients()
     }
@@ -101,12 +101,12 @@ public final class FastEngine {
     func runNetwork(input x: [Float], afterStep: ((Int) -> Void)? = nil) throws(SegmentationError) {
         let i = plan.input
         guard x.count == i * i else { throw SegmentationError.inputCount(expected: i * i, got: x.count) }
-        let p = executor.prepareInput()
+        let p = executor.prepareInput(), ps = executor.inputPixelStride
         for r in 0..<i {
             for c in 0..<i {
-                let q = p + (r + 1) * (i + 2) * 8 + (c + 1) * 8
+                let q = p + (r + 1) * (i + 2) * ps + (c + 1) * ps
                 q[0] = x[r * i + c]
-                (q + 1).update(repeating: 0, count: 7)
+                if ps == 8 { (q + 1).update(repeating: 0, count: 7) }
             }
         }
         executor.run(afterStep: afterStep)

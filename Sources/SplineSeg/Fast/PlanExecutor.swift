@@ -26,12 +26,16 @@ final class PlanExecutor {
         prepareAt = at
     }
 
-    /// Start of the input buffer (1 x I x I, padded NCHWc8; lane 0 = image, lanes 1...7 zero),
-    /// after zeroing its halo if its memory is shared. Write the interior, then call `run`.
+    /// Start of the input buffer (I x I: the padded plane [I+2][I+2] when its layout is `.plane`,
+    /// else padded NCHWc8 with lanes 1...7 zero), after zeroing its halo if its memory is shared.
+    /// Write the interior (`inputPixelStride`), then call `run`.
     func prepareInput() -> UnsafeMutablePointer<Float> {
         for b in prepareAt[0] { prepareBuffer(arena.base + plan.buffers[b].offset, plan.buffers[b]) }
         return arena.base + plan.buffers[plan.inputBuffer].offset
     }
+
+    /// Floats between horizontally adjacent input pixels: 1 (plane) or 8 (NCHWc8).
+    var inputPixelStride: Int { plan.buffers[plan.inputBuffer].layout == .plane ? 1 : 8 }
 
     /// Start of the output buffer (1 x O x O, padded NCHWc8).
     var output: UnsafePointer<Float> { UnsafePointer(arena.base + plan.buffers[plan.outputBuffer].offset) }

@@ -15,12 +15,12 @@ func runStep(
         precondition(s.kind == .conv3x3 && s.algorithm == .winogradF63 && s.activation == .relu,
                      "fused first conv on a step other than a Winograd F(6x6) conv + ReLU (plan bug)")
         if maxPooled != nil || avgPooled != nil {
-            f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2(
+            f32_conv3x3c1conv3x3_winograd6x6_p1c8_6x16_relu_pool2x2s2_avx2(
                 input: input, output: s.writesOutput ? output : nil, maxPooled: maxPooled, avgPooled: avgPooled,
                 c1Weights: weights + s.c1WeightOffset, weights: weights + s.weightOffset, scratch: scratch,
                 midChannels: s.channels, outChannels: s.outChannels, height: s.height, width: s.width, blocks: r)
         } else {
-            f32_conv3x3c1conv3x3_winograd6x6_c8_6x16_relu_avx2(
+            f32_conv3x3c1conv3x3_winograd6x6_p1c8_6x16_relu_avx2(
                 input: input, output: output, c1Weights: weights + s.c1WeightOffset, weights: weights + s.weightOffset,
                 scratch: scratch, midChannels: s.channels, outChannels: s.outChannels, height: s.height, width: s.width, blocks: r)
         }
@@ -46,11 +46,11 @@ func runStep(
     let (c, k, h, wd) = (s.channels, s.outChannels, s.height, s.width)
     switch (s.kind, s.algorithm, s.activation) {
     case (.conv3x3c1, _, .none):
-        f32_conv3x3c1_direct_c8_6x16_avx2(input, output, weights: w, bias: b, outChannels: k, height: h, width: wd, rows: r)
+        f32_conv3x3c1_direct_p1c8_6x16_avx2(input, output, weights: w, bias: b, outChannels: k, height: h, width: wd, rows: r)
     case (.conv3x3c1, _, .relu):
-        f32_conv3x3c1_direct_c8_6x16_relu_avx2(input, output, weights: w, bias: b, outChannels: k, height: h, width: wd, rows: r)
+        f32_conv3x3c1_direct_p1c8_6x16_relu_avx2(input, output, weights: w, bias: b, outChannels: k, height: h, width: wd, rows: r)
     case (.conv3x3c1, _, .tanh):
-        f32_conv3x3c1_direct_c8_6x16_tanh_avx2(input, output, weights: w, bias: b, outChannels: k, height: h, width: wd, rows: r)
+        f32_conv3x3c1_direct_p1c8_6x16_tanh_avx2(input, output, weights: w, bias: b, outChannels: k, height: h, width: wd, rows: r)
     case (.conv3x3, .direct, .none):
         f32_conv3x3_direct_c8_6x16_avx2(
             input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
@@ -105,7 +105,15 @@ func prepareBuffer(_ p: UnsafeMutablePointer<Float>, _ b: PlanBuffer) {
     let sh = b.shape
     switch b.preparation {
     case .none: return
-    case .all: p.update(repeating: 0, count: sh.count)
+    case .all: p.update(repeating: 0, count: b.count)
+    case .halo where b.layout == .plane:
+        let rs = sh.width + 2
+        p.update(repeating: 0, count: rs)
+        (p + (sh.height + 1) * rs).update(repeating: 0, count: rs)
+        for y in 1...sh.height {
+            p[y * rs] = 0
+            p[y * rs + sh.width + 1] = 0
+        }
     case .halo:
         let rs = sh.rowStride
         for blk in 0..<sh.blocks {
