@@ -23,7 +23,7 @@ func convRows<G: ConvGeometry, E: Epilogue>(
 ) {
     let k = G.kh, icCount = G.icCount
     assert(rows.lowerBound >= 0 && rows.upperBound <= height, "rows outside 0..<height")
-    // One input block per 8 channels; the 1-input-channel kernel reads lane 0 only.
+    // One input block per 8 channels; the 1-input-channel kernel reads the one input plane.
     let cb = icCount == 1 ? 1 : (channels &+ 7) >> 3
     let kb = (outChannels &+ 7) >> 3
     let rowStride = (width &+ 2) &* 8                          // output

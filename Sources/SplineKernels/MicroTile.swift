@@ -29,7 +29,7 @@
 protocol ConvGeometry {
     static var kh: Int { get }
     static var kw: Int { get }
-    /// 8: every lane of each input block; 1: lane 0 only (1-input-channel kernel).
+    /// 8: every lane of each input block; 1: the single channel of the input plane.
     static var icCount: Int { get }
     /// Floats between horizontally adjacent input pixels: 8 (NCHWc8) or 1 (the 1-channel
     /// network input, a dense padded plane: `PlaneShape`).

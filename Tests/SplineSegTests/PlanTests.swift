@@ -78,8 +78,8 @@ final class PlanTests: XCTestCase {
     }
 
     /// The memory plan against its lower bound, the most floats alive at any one step: the
-    /// built-in model's arena meets it (2 planes of 8 x 130 x 130: the first conv's 1-channel
-    /// input, padded NCHWc8, and its output), and so does every golden fixture's plan.
+    /// built-in model's arena meets it (2 planes of 8 x 130 x 130: the first and second convs'
+    /// outputs; the 1-channel input plane is dead by then), and so does every golden fixture's plan.
     func testArenaMeetsLiveLowerBound() throws {
         func lowerBound(_ p: ExecutionPlan) -> Int {
             (-1...p.steps.count).map { i in
@@ -119,6 +119,38 @@ final class PlanTests: XCTestCase {
         let vgg1 = try XCTUnwrap(FastEngineTests.fixtures.first { $0.name == "vgg1-i28-p2" }).model.plan
         XCTAssertEqual(vgg1.steps[0].kind, .conv3x3c1)
         XCTAssertEqual(vgg1.steps[1].algorithm, .winogradF43)
+    }
+
+    /// The network input is the dense 1-channel plane (PlaneShape) read by the first conv only;
+    /// a 1-channel activation inside a network (UNet f = 1) stays NCHWc8 and goes to the ordinary
+    /// conv3x3 (the conv3x3c1 kernels read the plane only), and the fast engine still matches the
+    /// reference on such a model.
+    func testInputPlaneLayout() throws {
+        let builtin = try SplineSegModel.load(specPath: Self.shippedSpecPath).plan
+        let input = builtin.buffers[builtin.inputBuffer]
+        XCTAssertEqual(input.layout, .plane)
+        XCTAssertEqual(input.count, 130 * 130)
+        XCTAssertEqual(builtin.buffers.filter { $0.layout == .plane }.count, 1)
+        XCTAssertEqual(builtin.steps.filter { $0.input.buffer == builtin.inputBuffer }.map(\.kind), [.conv3x3c1])
+
+        let f1 = randomModelFile(makeSpec("unet-implicit", input: 16, degree: 1, depth: 2, bottleneck: 2, filters: 1), seed: 11)
+        let model = try SplineSegModel.load(spec: f1.spec, safetensors: f1.bytes)
+        let plan = model.plan
+        XCTAssertEqual(plan.buffers[plan.inputBuffer].layout, .plane)
+        for s in plan.steps where s.kind == .conv3x3c1 || s.c1WeightOffset >= 0 {
+            XCTAssertEqual(s.input.buffer, plan.inputBuffer, s.name)
+        }
+        let oneChannel = plan.steps.filter { $0.kind == .conv3x3 && $0.channels == 1 }
+        XCTAssertFalse(oneChannel.isEmpty, "f = 1 has 1-channel activations inside the network")
+        XCTAssertTrue(oneChannel.allSatisfy { $0.input.buffer != plan.inputBuffer })
+        let pixels = (0..<(20 * 18)).map { Float(($0 * 37 + $0 / 20 * 11) % 256) }
+        let ref = try Segmenter(model: model, threads: 1, engine: .reference).segment(pixels: pixels, width: 20, height: 18)
+        for threads in [1, 2] {
+            let fast = try Segmenter(model: model, threads: threads, engine: .fast).segment(pixels: pixels, width: 20, height: 18)
+            let d = zip(fast.coefficients, ref.coefficients).map { abs($0 - $1) }.max()!
+            let scale = ref.coefficients.map(abs).max()!
+            XCTAssertLessThanOrEqual(d, 1e-4 * max(scale, 1), "f = 1 UNet, \(threads) thread(s)")
+        }
     }
 
     func testDevModelPlanSummaryAndDeterminism() throws {
