@@ -143,7 +143,7 @@ final class PlanTests: XCTestCase {
         let oneChannel = plan.steps.filter { $0.kind == .conv3x3 && $0.channels == 1 }
         XCTAssertFalse(oneChannel.isEmpty, "f = 1 has 1-channel activations inside the network")
         XCTAssertTrue(oneChannel.allSatisfy { $0.input.buffer != plan.inputBuffer })
-        let pixels = (0..<(20 * 18)).map { Float(($0 * 37 + $0 / 20 * 11) % 256) }
+        let pixels: [Float] = (0..<(20 * 18)).map { (i: Int) -> Float in Float((i * 37 + (i / 20) * 11) % 256) }
         let ref = try Segmenter(model: model, threads: 1, engine: .reference).segment(pixels: pixels, width: 20, height: 18)
         for threads in [1, 2] {
             let fast = try Segmenter(model: model, threads: threads, engine: .fast).segment(pixels: pixels, width: 20, height: 18)
