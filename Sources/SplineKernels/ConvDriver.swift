@@ -69,7 +69,15 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                     accumulate: accumulate, finish: finish)
                 b = b &+ 2
             }
-            if b < kb {
+            if b < kb && G.sharesTapBroadcasts && icCount == 8 && !accumulate && finish
+                && shared3RowSplit(width: width).count > 0 {
+                // One chunk (no partial sums in the output): the whole row in one loop per
+                // tile width (MicroTileShared3.swift).
+                shared3RowSingle(
+                    g, e, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
+                    blocks: blocks, weights: weights &+ b &* wPerBlock, bias: bias &+ b &* 8,
+                    output: outRow &+ b &* blockStride)
+            } else if b < kb {
                 tileRowSingle(
                     g, e, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride, blocks: blocks,
                     weights: weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock), bias: bias &+ b &* 8,

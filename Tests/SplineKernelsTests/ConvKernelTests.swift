@@ -131,6 +131,14 @@ final class ConvKernelTests: XCTestCase {
     /// conv3x3c1 rows of 8+ pixels take `c1RowSingle` (MicroTileC1.swift): 8-pixel tiles, the
     /// last overlapping the one before unless the width is a multiple of 8; k = 20 runs it on a
     /// packed pair of blocks (tap stride 16) and a trailing block (tap stride 8).
+    /// The built-in model's direct layers (8 -> 8 at 128 and 64 pixels: `shared3RowSingle`, 10- and
+    /// 9-pixel tiles) and neighbours, over several rows.
+    func testModelWidthSingleBlockRows() throws {
+        for (c, k, h, w) in [(8, 8, 5, 128), (8, 8, 7, 64), (16, 8, 3, 64), (8, 8, 4, 8), (8, 8, 6, 19)] {
+            try checkFastVsReference(.conv3x3, c: c, k: k, h: h, w: w, act: .relu, seed: UInt64(c * k + w))
+        }
+    }
+
     func testSingleBlockTileWidths() throws {
         var n = 0
         for w in 1...30 {
@@ -141,15 +149,20 @@ final class ConvKernelTests: XCTestCase {
             try checkFastVsReference(.conv3x3c1, c: 1, k: 8, h: h, w: w, act: .none, seed: seed + 200)
             try checkFastVsReference(.conv3x3c1, c: 1, k: 20, h: h, w: w, act: .relu, seed: seed + 400)
             try checkFastVsReference(.conv1x1, c: 72, k: 8, h: h, w: w, act: .relu, seed: seed + 300)
-            n += 5
+            // One input chunk, one output block: whole rows of 9- and 10-pixel tiles
+            // (`shared3RowSingle`) from 9 pixels up, `tileRowSingle` below.
+            try checkFastVsReference(.conv3x3, c: 16, k: 8, h: h, w: w, act: .relu, seed: seed + 500)
+            n += 6
         }
-        XCTAssertEqual(n, 150)
+        XCTAssertEqual(n, 180)
     }
 
     /// Any split of the output rows between calls (threads) gives the same bits.
     func testRowSplitsAreBitwiseIdentical() throws {
-        for kind in ConvKind.allCases {
-            let c = kind == .conv3x3c1 ? 1 : 72, k = 20, h = 9, w = 13
+        // The last case: one input chunk and a trailing single output block, whose rows run as
+        // 9- and 10-pixel tiles (`shared3RowSingle`).
+        for (kind, c, k, w) in ConvKind.allCases.map({ ($0, $0 == .conv3x3c1 ? 1 : 72, 20, 13) }) + [(.conv3x3, 16, 24, 19)] {
+            let h = 9
             var rng = TestRandom(99)
             let (packed, _, _) = try randomPacked(kind, c: c, k: k, &rng)
             let input = packConvInput(kind, rng.array(c * h * w), c: c, h: h, w: w)
