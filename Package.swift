@@ -96,7 +96,7 @@ let package = Package(
             name: "model-bench", dependencies: ["SplineSeg", "SplineModel", "SplineKernels", "CMallocCounter"],
             path: "Benchmarks/model-bench", exclude: ["RESULTS-2026-11-26.txt"], swiftSettings: swiftCPU),
         .executableTarget(
-            name: "kernel-bench", dependencies: ["SplineKernels"], path: "Benchmarks/kernel-bench",
+            name: "kernel-bench", dependencies: ["SplineKernels", "CSpinHint"], path: "Benchmarks/kernel-bench",
             swiftSettings: swiftCPU),
         .executableTarget(
             name: "wino-bench", dependencies: ["SplineKernels"], path: "Benchmarks/wino-bench",

@@ -1,5 +1,8 @@
 // kernel-bench: GFLOP/s of the SplineKernels conv kernels vs the machine's measured
-// FMA peak, 1 and 2 threads. Run: swift run -c release kernel-bench [repeats] [filter]
+// FMA peak, 1 and 2 threads. Run: swift run -c release kernel-bench [repeats] [filter] [cpus]
+// (cpus, e.g. 0,1: the 1-thread rows once pinned to each listed CPU, labelled `1T cpuN`; on this
+// host one vCPU runs the load-heavy kernels up to 15 % slower than the other at the same FMA peak,
+// a neighbour's doing, which also caps the 2-thread rows).
 // Each row is `repeats` paired repetitions: a >= 2 ms batch of kernel calls and an FMA-peak
 // burst of the same length on the same threads, back to back; the % is the median over
 // repetitions of each batch's GFLOP/s over its own burst's (with p10 and p90). On this shared
@@ -13,6 +16,7 @@
 
 import Dispatch
 import Foundation
+import CSpinHint
 import SplineKernels
 
 let repeats = max(10, Int(CommandLine.arguments.dropFirst().first ?? "") ?? 11)
@@ -140,7 +144,10 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
         ? packPlane(randomArray(h * w, &rng), PlaneShape(height: h, width: w)) : packNCHWc8(randomArray(c * h * w, &rng), inShape)
     var output = [Float](repeating: 0, count: outShape.count)
     let flop = 2.0 * Double(k * c * taps * h * w)
-    for threads in [1, 2] {
+    let configs: [(threads: Int, cpu: Int?)] = pinCPUs.isEmpty ? [(1, nil), (2, nil)] : pinCPUs.map { (1, $0) } + [(2, nil)]
+    for (threads, cpu) in configs {
+        if let cpu { pin([cpu]) }
+        defer { if cpu != nil { pin(Array(0..<ProcessInfo.processInfo.activeProcessorCount)) } }
         let run = input.withUnsafeBufferPointer { ip in
             packed.weights.withUnsafeBufferPointer { wp in
                 packed.bias.withUnsafeBufferPointer { bp in
@@ -165,8 +172,8 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
         let s = (median: quantile(run.times, 0.5), min: quantile(run.times, 0))
         print(
             String(
-                format: "%-44@ %dT  %7.3f ms (min %7.3f)  %6.1f GFLOP/s  %5.1f%% (p10 %5.1f p90 %5.1f) of %5.1f peak  min-time %5.1f%%",
-                "\(name) \(c)->\(k) \(h)x\(w)" as NSString, threads, s.median * 1e3, s.min * 1e3, flop / s.median * 1e-9,
+                format: "%-44@ %@  %7.3f ms (min %7.3f)  %6.1f GFLOP/s  %5.1f%% (p10 %5.1f p90 %5.1f) of %5.1f peak  min-time %5.1f%%",
+                "\(name) \(c)->\(k) \(h)x\(w)" as NSString, "\(threads)T\(cpu.map { " cpu\($0)" } ?? "")" as NSString, s.median * 1e3, s.min * 1e3, flop / s.median * 1e-9,
                 100 * quantile(run.ratios, 0.5), 100 * quantile(run.ratios, 0.1), 100 * quantile(run.ratios, 0.9),
                 quantile(run.peaks, 0.5), 100 * flop / s.min * 1e-9 / quantile(run.peaks, 0.5)))
     }
@@ -178,6 +185,13 @@ print("on the same threads); ms per call: median (min); % of peak: median (p10, 
 print("batch's GFLOP/s / its own burst's GFLOP/s; peak = median burst (12-accumulator FMA loop); min-time: the")
 print("fastest batch against the median peak (what the kernel does when the host leaves it alone)")
 let only = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : ""
+let pinCPUs = CommandLine.arguments.count > 3 ? CommandLine.arguments[3].split(separator: ",").compactMap { Int($0) } : []
+
+/// Pins the calling (main) thread to `cpus`; the pool's worker stays where it is.
+func pin(_ cpus: [Int]) {
+    let list = cpus.map { Int32($0) }
+    if splineseg_set_cpus(list, Int32(list.count)) == 0 { print("kernel-bench: could not pin to CPUs \(cpus)") }
+}
 let cases: [(String, Op, Int, Int, Int, Int)] = [
     ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 64, 64, 128, 128),
     ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 16, 16, 256, 256),

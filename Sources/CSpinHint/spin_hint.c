@@ -17,7 +17,18 @@ int splineseg_move_off_cpu(int cpu) {
     (void)sched_setaffinity(0, sizeof allowed, &allowed);
     return 1;
 }
+
+int splineseg_set_cpus(const int *cpus, int count) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (int i = 0; i < count; i++) {
+        if (cpus[i] < 0 || cpus[i] >= CPU_SETSIZE) return 0;
+        CPU_SET(cpus[i], &set);
+    }
+    return count > 0 && sched_setaffinity(0, sizeof set, &set) == 0;
+}
 #else
 int splineseg_current_cpu(void) { return -1; }
 int splineseg_move_off_cpu(int cpu) { (void)cpu; return 0; }
+int splineseg_set_cpus(const int *cpus, int count) { (void)cpus; (void)count; return 0; }
 #endif

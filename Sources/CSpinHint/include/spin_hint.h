@@ -6,7 +6,8 @@
 //   sched_getcpu / sched_setaffinity are GNU extensions that the Swift Glibc module hides).
 // - a software prefetch (x86 `prefetcht0`) for the Winograd GEMMs that stream transformed
 //   weights from DRAM (WinogradF43.swift, `_wBatchedGemm`) and the next tile block's input
-//   patches (WinogradPrefetch.swift): Swift has no prefetch intrinsic.
+//   patches (WinogradPrefetch.swift): Swift has no prefetch intrinsic;
+// - pinning the calling thread to a set of CPUs (kernel-bench's per-CPU rows).
 #pragma once
 
 static inline void splineseg_prefetch(const void *p) {
@@ -29,3 +30,7 @@ int splineseg_current_cpu(void);
 /// was moved until the scheduler moves it again). Returns 1 if the thread was moved, 0 if not
 /// (no other CPU allowed, a failed call, or not Linux).
 int splineseg_move_off_cpu(int cpu);
+
+/// Restricts the calling thread to the `count` CPUs in `cpus` (benchmarks: kernel-bench's
+/// per-CPU rows). Returns 1 on success, 0 if not (a CPU out of range or not allowed, or not Linux).
+int splineseg_set_cpus(const int *cpus, int count);
