@@ -37,10 +37,7 @@ public struct ExecutionPlan: Sendable, Equatable {
         let layouts = l.bufferShapes.indices.map { b -> BufferLayout in
             l.planeInput && b == l.inputBuffer ? .plane : .nchwc8
         }
-        let sizes = l.bufferShapes.indices.map { b in
-            let sh = l.bufferShapes[b]
-            return ((layouts[b] == .plane ? PlaneShape(height: sh.height, width: sh.width).count : sh.count) + 15) & ~15
-        }
+        let sizes = l.bufferShapes.indices.map { b in PlanBuffer.floats(l.bufferShapes[b], layouts[b]) }
         let (offsets, floats) = MemoryPlanner.place(sizes: sizes, lifetimes: live)
         var buffers: [PlanBuffer] = []
         for b in sizes.indices {

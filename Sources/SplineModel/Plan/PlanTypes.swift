@@ -71,11 +71,17 @@ public struct PlanBuffer: Sendable, Hashable {
     public let offset: Int
     public let preparation: BufferPreparation
     /// Floats of the layout (halo and padding lanes included).
-    public var count: Int {
+    public var count: Int { Self.count(shape, layout) }
+    /// Floats reserved: `count` rounded up to 16.
+    public var floats: Int { Self.floats(shape, layout) }
+
+    /// Floats of a buffer of `shape` in `layout` (what the memory planner places before any
+    /// `PlanBuffer` exists).
+    public static func count(_ shape: ActShape, _ layout: BufferLayout) -> Int {
         layout == .plane ? PlaneShape(height: shape.height, width: shape.width).count : shape.count
     }
-    /// Floats reserved: `count` rounded up to 16.
-    public var floats: Int { (count + 15) & ~15 }
+    /// `count(shape, layout)` rounded up to 16 (offsets stay 64-byte aligned).
+    public static func floats(_ shape: ActShape, _ layout: BufferLayout) -> Int { (count(shape, layout) + 15) & ~15 }
 }
 
 /// One kernel call of the plan. Shapes follow the kernels' convention: `height`/`width` are
