@@ -69,7 +69,7 @@ func microTileShared3<G: ConvGeometry, E: Epilogue>(
 ///
 /// Why: `tileRowSingle` makes one call per tile through a switch on its width; one loop per
 /// width keeps the OoO window running from one tile into the next. 8 -> 8 @ 128, 1 thread on a
-/// quiet CPU: 91-92 % of the FMA peak (median of 11) where the per-tile calls gave 79-91 %.
+/// quiet CPU: 91-92 % of the FMA peak (median of 11) where the per-tile calls gave 88-89 %.
 ///
 /// Shapes as `microTileShared3` with `outPixelStride` 8, `accumulate` false, `finish` true.
 @inlinable @inline(never)
