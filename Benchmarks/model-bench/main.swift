@@ -201,4 +201,18 @@ if let model = smallest {
         print(String(format: "  Segmenter.segment (returns new coefficient/value/mask arrays), %d thread(s): %.1f allocations per call",
                      threads, Double(malloc_counter_count() - s0) / 100))
     }
+    // A native grid of FastEngine.parallelGridPixels or more: 2 threads evaluate the spline on
+    // the worker pool (before session 13: DispatchQueue.concurrentPerform, which allocates).
+    let big = 1100, bigPixels = slice(big), bigRuns = max(1, allocRuns / 10)
+    for threads in [1, 2] {
+        let e = try FastEngine(model: model, threads: threads)
+        for _ in 0..<3 { try e.run(pixels: bigPixels, width: big, height: big) }
+        let heap0 = malloc_counter_heap_in_use(), m0 = malloc_counter_count()
+        for _ in 0..<bigRuns { try e.run(pixels: bigPixels, width: big, height: big) }
+        let m1 = malloc_counter_count(), heap1 = malloc_counter_heap_in_use()
+        let t = try time(bigRuns) { try e.run(pixels: bigPixels, width: big, height: big) }
+        print(String(format: "  FastEngine.run, %dx%d slice (spline split over threads), %d thread(s): %llu allocations in %d runs (%.3f per run); heap in use %+lld bytes; %.2f ms median (min %.2f)",
+                     big, big, threads, m1 - m0, bigRuns, Double(m1 - m0) / Double(bigRuns), Int64(heap1) - Int64(heap0),
+                     1e3 * t.median, 1e3 * t.min))
+    }
 }

@@ -8,12 +8,30 @@ extension ImplicitSpline {
     /// Allocation-free: `rows` (H points) and `columns` (W points) are precomputed collocations
     /// of this spline's O and p; `scratch` holds at least O*W floats. Either collocation may be
     /// a derivative collocation, which gives dF/dy (rows) or dF/dx (columns) in pixel units.
-    /// `threads` > 1 splits both passes over rows with DispatchQueue.concurrentPerform; the
+    /// `threads` > 1 splits both passes over rows with DispatchQueue.concurrentPerform (which
+    /// allocates a little per call; `withGridPasses` lets a caller use its own threads); the
     /// result is bitwise identical for any thread count.
     public func evaluate(
         into output: UnsafeMutableBufferPointer<Float>, rows: Collocation, columns: Collocation,
         scratch: UnsafeMutableBufferPointer<Float>, threads: Int = 1
     ) throws(SplineError) {
+        let nThreads = max(1, threads)
+        try withGridPasses(into: output, rows: rows, columns: columns, scratch: scratch) { g in
+            parallelRanges(g.columnPassRows, nThreads) { r in g.columnPass(r) }
+            parallelRanges(g.rowPassRows, nThreads) { r in g.rowPass(r) }
+        }
+    }
+
+    /// The two passes of `evaluate(into:rows:columns:scratch:threads:)`, checked once, for a
+    /// caller that splits them over its own threads (FastEngine's worker pool, which does not
+    /// allocate per call): `body` must run `columnPass` over a partition of
+    /// 0..<`columnPassRows`, wait for all of it, then `rowPass` over a partition of
+    /// 0..<`rowPassRows`, before it returns (the passes' pointers are valid only inside `body`).
+    /// Any partition gives the same bits.
+    public func withGridPasses<R>(
+        into output: UnsafeMutableBufferPointer<Float>, rows: Collocation, columns: Collocation,
+        scratch: UnsafeMutableBufferPointer<Float>, _ body: (GridPasses) -> R
+    ) throws(SplineError) -> R? {
         let o = size, p = degree
         // No array literal here: this path must not allocate (FastEngine calls it per slice).
         func check(_ name: String, _ u: Collocation) throws(SplineError) {
@@ -29,24 +47,17 @@ extension ImplicitSpline {
         let tCount = try checkedProduct(o, w, "scratch \(o) x \(w)")
         guard output.count >= zCount else { throw SplineError.bufferTooSmall(name: "output", needed: zCount, got: output.count) }
         guard scratch.count >= tCount else { throw SplineError.bufferTooSmall(name: "scratch", needed: tCount, got: scratch.count) }
-        guard let zp = output.baseAddress, let tp = scratch.baseAddress else { return }  // counts >= 1 here
-        let taps = p + 1
-        let nThreads = max(1, threads)
-        coefficients.withUnsafeBufferPointer { cb in
+        guard let zp = output.baseAddress, let tp = scratch.baseAddress else { return nil }  // counts >= 1 here
+        return coefficients.withUnsafeBufferPointer { cb in
             columns.first.withUnsafeBufferPointer { cf in
                 columns.weights.withUnsafeBufferPointer { cw in
-                    let c = cb.baseAddress!, f = cf.baseAddress!, wt = cw.baseAddress!
-                    parallelRanges(o, nThreads) { r in
-                        columnPass(taps: taps, c: c, o: o, first: f, weights: wt, t: tp, w: w, range: r)
+                    rows.first.withUnsafeBufferPointer { rf in
+                        rows.weights.withUnsafeBufferPointer { rw in
+                            body(GridPasses(taps: p + 1, o: o, h: h, w: w, c: cb.baseAddress!,
+                                            columnFirst: cf.baseAddress!, columnWeights: cw.baseAddress!,
+                                            rowFirst: rf.baseAddress!, rowWeights: rw.baseAddress!, t: tp, z: zp))
+                        }
                     }
-                }
-            }
-        }
-        rows.first.withUnsafeBufferPointer { rf in
-            rows.weights.withUnsafeBufferPointer { rw in
-                let f = rf.baseAddress!, wt = rw.baseAddress!
-                parallelRanges(h, nThreads) { r in
-                    rowPass(taps: taps, t: UnsafePointer(tp), w: w, first: f, weights: wt, z: zp, range: r)
                 }
             }
         }
@@ -98,5 +109,33 @@ func parallelRanges(_ count: Int, _ threads: Int, _ body: (Range<Int>) -> Void) 
         DispatchQueue.concurrentPerform(iterations: chunks) { c in
             shared((count * c / chunks)..<(count * (c + 1) / chunks))
         }
+    }
+}
+
+/// The two banded passes of one grid evaluation (`ImplicitSpline.withGridPasses`), valid only
+/// inside that call. T = C U_W^T (O x W, in the scratch), then Z = U_H T (H x W). Each pass
+/// writes only the rows of its range.
+public struct GridPasses: @unchecked Sendable {
+    let taps: Int, o: Int, h: Int, w: Int
+    let c: UnsafePointer<Float>
+    let columnFirst: UnsafePointer<Int>, columnWeights: UnsafePointer<Float>
+    let rowFirst: UnsafePointer<Int>, rowWeights: UnsafePointer<Float>
+    let t: UnsafeMutablePointer<Float>, z: UnsafeMutablePointer<Float>
+
+    /// Rows of the first pass (O: one per coefficient row).
+    public var columnPassRows: Int { o }
+    /// Rows of the second pass (H: one per output row).
+    public var rowPassRows: Int { h }
+
+    /// T rows `range` (within 0..<columnPassRows).
+    public func columnPass(_ range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= o, "GridPasses.columnPass: rows \(range) of \(o)")
+        SplineCore.columnPass(taps: taps, c: c, o: o, first: columnFirst, weights: columnWeights, t: t, w: w, range: range)
+    }
+
+    /// Z rows `range` (within 0..<rowPassRows), after every row of the first pass.
+    public func rowPass(_ range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= h, "GridPasses.rowPass: rows \(range) of \(h)")
+        SplineCore.rowPass(taps: taps, t: UnsafePointer(t), w: w, first: rowFirst, weights: rowWeights, z: z, range: range)
     }
 }

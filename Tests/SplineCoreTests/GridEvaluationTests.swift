@@ -36,6 +36,48 @@ final class GridEvaluationTests: XCTestCase {
         }
     }
 
+    /// `withGridPasses`: the passes run over uneven partitions, in any order, give the bits of
+    /// `evaluate`; it validates like `evaluate(into:)`.
+    func testGridPassesAnyPartitionBitwise() throws {
+        for p in 0...3 {
+            let s = try randomSpline(size: 11 + p, degree: p, seed: 500 + UInt64(p))
+            for (h, w) in [(1, 1), (37, 29), (64, 17)] {
+                let ur = try Collocation(points: h, coefficients: s.size, degree: p)
+                let uc = try Collocation(points: w, coefficients: s.size, degree: p)
+                let want = try s.evaluate(rows: h, cols: w)
+                var out = [Float](repeating: .nan, count: h * w)
+                var scratch = [Float](repeating: .nan, count: s.scratchCount(columns: uc))
+                let ran = try out.withUnsafeMutableBufferPointer { o in
+                    try scratch.withUnsafeMutableBufferPointer { t in
+                        try s.withGridPasses(into: o, rows: ur, columns: uc, scratch: t) { g -> Bool in
+                            XCTAssertEqual(g.columnPassRows, s.size)
+                            XCTAssertEqual(g.rowPassRows, h)
+                            // Cuts at 0, 1, 5, n/2, ..., n: ranges of 1, 4 and the rest, run last first.
+                            func cuts(_ n: Int) -> [Range<Int>] {
+                                let c = Array(Set([0, min(1, n), min(5, n), n / 2, n])).sorted()
+                                return zip(c, c.dropFirst()).map { $0..<$1 }.reversed()
+                            }
+                            for r in cuts(g.columnPassRows) { g.columnPass(r) }
+                            for r in cuts(g.rowPassRows) { g.rowPass(r) }
+                            return true
+                        }
+                    }
+                }
+                XCTAssertEqual(ran, true)
+                XCTAssertEqual(out.map(\.bitPattern), want.map(\.bitPattern), "p=\(p) \(h)x\(w)")
+            }
+        }
+        let s = try randomSpline(size: 10, degree: 2, seed: 5)
+        let ur = try Collocation(points: 21, coefficients: 10, degree: 2)
+        let uc = try Collocation(points: 19, coefficients: 10, degree: 2)
+        var out = [Float](repeating: 0, count: 21 * 19), small = [Float](repeating: 0, count: 10)
+        XCTAssertThrowsError(try out.withUnsafeMutableBufferPointer { o in
+            try small.withUnsafeMutableBufferPointer { t in
+                try s.withGridPasses(into: o, rows: ur, columns: uc, scratch: t) { _ in XCTFail("body ran") }
+            }
+        }) { XCTAssertEqual($0 as? SplineError, .bufferTooSmall(name: "scratch", needed: 10 * 19, got: 10)) }
+    }
+
     func testAllocationFreeFormAndValidation() throws {
         let s = try randomSpline(size: 10, degree: 2, seed: 5)
         let ur = try Collocation(points: 21, coefficients: 10, degree: 2)

@@ -1,4 +1,5 @@
 import Foundation
+import SplineCore
 import SplineModel
 import XCTest
 
@@ -91,6 +92,49 @@ final class FastEngineTests: XCTestCase {
                 XCTAssertEqual(a.values.map(\.bitPattern), b.values.map(\.bitPattern), "\(f.name) \(engine)")
             }
         }
+    }
+
+    /// A native grid of at least `FastEngine.parallelGridPixels` pixels: 2 threads evaluate the
+    /// spline on the worker pool, row ranges of both passes. Same bits as 1 thread, and as
+    /// SplineCore's own evaluation of the same coefficients (Dispatch, 1 and 3 threads).
+    func testLargeGridOnThePoolBitwise() throws {
+        let f = Self.fixtures.first { $0.name.hasPrefix("unet") }!
+        let (w, h) = (1031, 1021)   // odd sizes, 1,052,651 pixels
+        XCTAssertGreaterThanOrEqual(w * h, FastEngine.parallelGridPixels)
+        // The fixture's slice, tiled (any content will do; this keeps the values in range).
+        let pixels = (0..<(w * h)).map { i in f.raw[((i / w) % f.height) * f.width + (i % w) % f.width] }
+        let one = try FastEngine(model: f.model, threads: 1)
+        try one.run(pixels: pixels, width: w, height: h)
+        let two = try FastEngine(model: f.model, threads: 2)
+        try two.run(pixels: pixels, width: w, height: h)
+        XCTAssertEqual(one.coefficients.map(\.bitPattern), two.coefficients.map(\.bitPattern))
+        XCTAssertEqual(two.values.count, w * h)
+        XCTAssertNil(Self.bitDifference(one.values, two.values))
+        // Independent of the engine's caches: SplineCore on the same coefficients and grid.
+        let spec = f.model.spec
+        let grid = NativeGrid(height: h, width: w, geometry: spec.preprocessing.parameters.geometry)
+        let spline = try ImplicitSpline(size: spec.coefficients, degree: spec.degree, coefficients: two.coefficients)
+        for threads in [1, 3] {
+            let direct = try grid.evaluate(spline, scale: 1, threads: threads)
+            XCTAssertNil(Self.bitDifference(direct.values, two.values), "SplineCore, \(threads) thread(s)")
+        }
+        // A second run on the pool (a different slice) is again the 1-thread result.
+        let flipped = pixels.reversed() as [Float]
+        try one.run(pixels: flipped, width: w, height: h)
+        try two.run(pixels: flipped, width: w, height: h)
+        XCTAssertNil(Self.bitDifference(one.values, two.values))
+    }
+
+    /// nil when a and b hold the same bits, else where they first differ and how many differ
+    /// (short messages for million-value arrays).
+    static func bitDifference(_ a: [Float], _ b: [Float]) -> String? {
+        guard a.count == b.count else { return "counts \(a.count) vs \(b.count)" }
+        if a.withUnsafeBytes({ x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }) {
+            return nil
+        }
+        let diff = a.indices.filter { a[$0].bitPattern != b[$0].bitPattern }
+        let first = diff[0]
+        return "\(diff.count) of \(a.count) values differ, first at \(first): \(a[first]) vs \(b[first])"
     }
 
     /// Repeated runs reuse the arena: the second and third run (another image in between) give

@@ -153,17 +153,40 @@ public final class FastEngine {
         // The spline shares `coefficients`' storage and is gone before the next write to it.
         guard let spline = try? ImplicitSpline(size: spec.coefficients, degree: spec.degree, coefficients: coefficients)
         else { preconditionFailure("FastEngine: spline of a valid spec rejected (internal bug)") }
-        // Threads split the evaluation only for large grids: SplineCore splits with
-        // DispatchQueue.concurrentPerform, which allocates; small grids take well under 1 ms.
-        let t = h * w >= FastEngine.parallelGridPixels ? threads : 1
+        // Threads split the evaluation only for large grids (small ones take well under 1 ms),
+        // on the executor's worker pool: no allocation per call, unlike SplineCore's own
+        // `threads:` (DispatchQueue.concurrentPerform). Any split gives the same bits.
+        let pool = h * w >= FastEngine.parallelGridPixels && threads > 1 ? executor.pool : nil
         do {
             try values.withUnsafeMutableBufferPointer { (v) throws(SplineError) in
                 try scratch.withUnsafeMutableBufferPointer { (s) throws(SplineError) in
-                    try spline.evaluate(into: v, rows: g.rows, columns: g.columns, scratch: s, threads: t)
+                    if let pool {
+                        _ = try spline.withGridPasses(into: v, rows: g.rows, columns: g.columns, scratch: s) { passes in
+                            FastEngine.run(passes, on: pool)
+                        }
+                    } else {
+                        try spline.evaluate(into: v, rows: g.rows, columns: g.columns, scratch: s)
+                    }
                 }
             }
         } catch {
             preconditionFailure("FastEngine: spline evaluation rejected its own buffers (internal bug): \(error)")
+        }
+    }
+
+    /// Both passes of a grid evaluation split by rows over `pool` (the first pass finishes
+    /// before the second starts: `run` returns when all its parts are done).
+    private static func run(_ passes: GridPasses, on pool: WorkerPool) {
+        var p = passes
+        withUnsafeMutablePointer(to: &p) { ctx in
+            pool.run(parts: pool.parts(units: passes.columnPassRows), context: ctx) { c, part, parts in
+                let g = c!.assumingMemoryBound(to: GridPasses.self).pointee
+                g.columnPass(rowRange(rows: g.columnPassRows, part: part, of: parts))
+            }
+            pool.run(parts: pool.parts(units: passes.rowPassRows), context: ctx) { c, part, parts in
+                let g = c!.assumingMemoryBound(to: GridPasses.self).pointee
+                g.rowPass(rowRange(rows: g.rowPassRows, part: part, of: parts))
+            }
         }
     }
 
