@@ -77,6 +77,16 @@ func slice(_ n: Int) -> [Float] {
     return (0..<(n * n)).map { _ in Float(255 * rng.next()) }
 }
 
+/// Heap allocations (malloc interposer) and the change of heap in use over `runs` calls of
+/// `body`, after 3 warm-up calls (the first call for an image size sizes the reused buffers).
+func countAllocations(runs: Int, _ body: () throws -> Void) rethrows -> (count: UInt64, heap: Int64) {
+    for _ in 0..<3 { try body() }
+    let heap0 = malloc_counter_heap_in_use(), m0 = malloc_counter_count()
+    for _ in 0..<runs { try body() }
+    let m1 = malloc_counter_count(), heap1 = malloc_counter_heap_in_use()
+    return (UInt64(m1 - m0), Int64(heap1) - Int64(heap0))
+}
+
 func time(_ n: Int, _ body: () throws -> Void) rethrows -> (median: Double, min: Double, max: Double) {
     try body()  // warm-up (first run sizes the reusable buffers)
     var t: [Double] = []
@@ -188,12 +198,9 @@ if let model = smallest {
     if malloc_counter_available() == 0 { print("  (interposer unavailable on this platform: counts read 0)") }
     for threads in [1, 2] {
         let e = try FastEngine(model: model, threads: threads)
-        for _ in 0..<3 { try e.run(pixels: pixels, width: n, height: n) }
-        let heap0 = malloc_counter_heap_in_use(), m0 = malloc_counter_count()
-        for _ in 0..<allocRuns { try e.run(pixels: pixels, width: n, height: n) }
-        let m1 = malloc_counter_count(), heap1 = malloc_counter_heap_in_use()
+        let a = try countAllocations(runs: allocRuns) { try e.run(pixels: pixels, width: n, height: n) }
         print(String(format: "  FastEngine.run, %d thread(s): %llu allocations in %d runs (%.3f per run); heap in use %+lld bytes",
-                     threads, m1 - m0, allocRuns, Double(m1 - m0) / Double(allocRuns), Int64(heap1) - Int64(heap0)))
+                     threads, a.count, allocRuns, Double(a.count) / Double(allocRuns), a.heap))
         let seg = try Segmenter(model: model, threads: threads)
         _ = try seg.segment(pixels: pixels, width: n, height: n)
         let s0 = malloc_counter_count()
@@ -206,13 +213,10 @@ if let model = smallest {
     let big = 1100, bigPixels = slice(big), bigRuns = max(1, allocRuns / 10)
     for threads in [1, 2] {
         let e = try FastEngine(model: model, threads: threads)
-        for _ in 0..<3 { try e.run(pixels: bigPixels, width: big, height: big) }
-        let heap0 = malloc_counter_heap_in_use(), m0 = malloc_counter_count()
-        for _ in 0..<bigRuns { try e.run(pixels: bigPixels, width: big, height: big) }
-        let m1 = malloc_counter_count(), heap1 = malloc_counter_heap_in_use()
+        let a = try countAllocations(runs: bigRuns) { try e.run(pixels: bigPixels, width: big, height: big) }
         let t = try time(bigRuns) { try e.run(pixels: bigPixels, width: big, height: big) }
         print(String(format: "  FastEngine.run, %dx%d slice (spline split over threads), %d thread(s): %llu allocations in %d runs (%.3f per run); heap in use %+lld bytes; %.2f ms median (min %.2f)",
-                     big, big, threads, m1 - m0, bigRuns, Double(m1 - m0) / Double(bigRuns), Int64(heap1) - Int64(heap0),
+                     big, big, threads, a.count, bigRuns, Double(a.count) / Double(bigRuns), a.heap,
                      1e3 * t.median, 1e3 * t.min))
     }
 }
