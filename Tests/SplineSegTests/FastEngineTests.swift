@@ -129,11 +129,8 @@ final class FastEngineTests: XCTestCase {
     /// (short messages for million-value arrays).
     static func bitDifference(_ a: [Float], _ b: [Float]) -> String? {
         guard a.count == b.count else { return "counts \(a.count) vs \(b.count)" }
-        if a.withUnsafeBytes({ x in b.withUnsafeBytes { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0 } }) {
-            return nil
-        }
         let diff = a.indices.filter { a[$0].bitPattern != b[$0].bitPattern }
-        let first = diff[0]
+        guard let first = diff.first else { return nil }
         return "\(diff.count) of \(a.count) values differ, first at \(first): \(a[first]) vs \(b[first])"
     }
 
