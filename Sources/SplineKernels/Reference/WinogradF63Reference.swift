@@ -33,66 +33,11 @@ public enum WinogradF63Matrices {
 }
 
 /// Reference F(6x6,3x3) conv (stride 1, pad 1): CHW [C][H][W] in, OIHW weights, bias [K],
-/// CHW [K][H][W] out. All arithmetic in Double.
+/// CHW [K][H][W] out. All arithmetic in Double (`winogradReferenceConv`, WinogradReference.swift).
 public func winogradF63ReferenceConv(input: [Float], inChannels c: Int, height h: Int, width w: Int,
                                      weights: [Float], bias: [Float], outChannels k: Int,
                                      relu: Bool) -> [Float] {
-    precondition(input.count == c * h * w && weights.count == k * c * 9 && bias.count == k)
-    let bt = WinogradF63Matrices.bt, g = WinogradF63Matrices.g, at = WinogradF63Matrices.at
-    var u = [Double](repeating: 0, count: k * c * 64)
-    for ko in 0..<k {
-        for ci in 0..<c {
-            for i in 0..<8 {
-                for j in 0..<8 {
-                    var s = 0.0
-                    for a in 0..<3 {
-                        for b in 0..<3 {
-                            s += g[i][a] * Double(weights[((ko * c + ci) * 3 + a) * 3 + b]) * g[j][b]
-                        }
-                    }
-                    u[(ko * c + ci) * 64 + i * 8 + j] = s
-                }
-            }
-        }
-    }
-    var out = [Float](repeating: 0, count: k * h * w)
-    let tilesH = (h + 5) / 6, tilesW = (w + 5) / 6
-    var v = [Double](repeating: 0, count: c * 64)
-    for ty in 0..<tilesH {
-        for tx in 0..<tilesW {
-            for ci in 0..<c {
-                var d = [Double](repeating: 0, count: 64)
-                for r in 0..<8 {
-                    for q in 0..<8 {
-                        let y = ty * 6 - 1 + r, x = tx * 6 - 1 + q
-                        if y >= 0 && y < h && x >= 0 && x < w { d[r * 8 + q] = Double(input[(ci * h + y) * w + x]) }
-                    }
-                }
-                for i in 0..<8 {
-                    for j in 0..<8 {
-                        var s = 0.0
-                        for a in 0..<8 { for b in 0..<8 { s += bt[i][a] * d[a * 8 + b] * bt[j][b] } }
-                        v[ci * 64 + i * 8 + j] = s
-                    }
-                }
-            }
-            for ko in 0..<k {
-                var m = [Double](repeating: 0, count: 64)
-                for ci in 0..<c {
-                    for p in 0..<64 { m[p] += v[ci * 64 + p] * u[(ko * c + ci) * 64 + p] }
-                }
-                for i in 0..<6 {
-                    for j in 0..<6 {
-                        let y = ty * 6 + i, x = tx * 6 + j
-                        if y >= h || x >= w { continue }
-                        var s = Double(bias[ko])
-                        for a in 0..<8 { for b in 0..<8 { s += at[i][a] * m[a * 8 + b] * at[j][b] } }
-                        if relu { s = max(s, 0) }
-                        out[(ko * h + y) * w + x] = Float(s)
-                    }
-                }
-            }
-        }
-    }
-    return out
+    winogradReferenceConv(bt: WinogradF63Matrices.bt, g: WinogradF63Matrices.g, at: WinogradF63Matrices.at,
+                          input: input, inChannels: c, height: h, width: w,
+                          weights: weights, bias: bias, outChannels: k, relu: relu)
 }
