@@ -5,11 +5,12 @@ import SplineModel
 /// `Preprocessor.write` (normalised native rows cached, column pass along output rows) against
 /// its plain reference `referenceWrite`, bitwise, over both intensity maps, both geometries,
 /// up- and downsampling, slices taller and wider than square, one-pixel sides, and both pixel
-/// strides, with one workspace reused across sizes (stale rows would show).
+/// strides, with one workspace reused across sizes (stale rows would show: the (14, 16) and
+/// (3, 5) slices start one row above the slice, row -1).
 final class PreprocessTests: XCTestCase {
     func testWriteMatchesReferenceBitwise() {
         let sizes: [(h: Int, w: Int)] = [(16, 16), (23, 17), (17, 23), (1, 40), (40, 1), (5, 61), (61, 5),
-                                         (1, 1), (9, 9), (40, 40), (2, 3), (33, 32)]
+                                         (1, 1), (9, 9), (40, 40), (2, 3), (33, 32), (14, 16), (16, 14), (3, 5)]
         var rng: UInt64 = 0x9E3779B97F4A7C15
         func next() -> Float {
             rng = rng &* 6364136223846793005 &+ 1442695040888963407
@@ -47,6 +48,6 @@ final class PreprocessTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(cases, 2 * 2 * 2 * 24 * 2)
+        XCTAssertEqual(cases, 2 * 2 * 2 * 30 * 2)
     }
 }
