@@ -114,14 +114,14 @@ struct Preprocessor: Sendable {
         if params.intensity == "window", let win = params.window {
             return Normalization(window: true, lo: win[0], span: win[1] - win[0], mean: 0, scale: 1)
         }
-        let n = Double(pixels.count)
-        var sum = 0.0
-        for v in pixels { sum += Double(v) }
-        let mean = sum / n
-        var ss = 0.0
-        for v in pixels { let d = Double(v) - mean; ss += d * d }
-        let scale = max((ss / n).squareRoot(), params.stdFloor)
-        return Normalization(window: false, lo: 0, span: 1, mean: mean, scale: scale)
+        // NumPy's x.mean() and x.std() (ddof 0) on the float64 slice, in its summation order.
+        let (mean, std) = pixels.withUnsafeBufferPointer { p -> (Double, Double) in
+            let n = Double(p.count)
+            let mean = numpyPairwiseSum(count: p.count) { Double(p[$0]) } / n
+            let ss = numpyPairwiseSum(count: p.count) { let d = Double(p[$0]) - mean; return d * d }
+            return (mean, (ss / n).squareRoot())
+        }
+        return Normalization(window: false, lo: 0, span: 1, mean: mean, scale: max(std, params.stdFloor))
     }
 }
 

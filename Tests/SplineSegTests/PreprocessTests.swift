@@ -50,4 +50,40 @@ final class PreprocessTests: XCTestCase {
         }
         XCTAssertEqual(cases, 2 * 2 * 2 * 30 * 2)
     }
+
+    /// `numpyPairwiseSum` against `np.add.reduce` on x_k = (7919 k mod 1000) / 7 + 0.001 k (bit
+    /// patterns printed by NumPy 2.4.6), over lengths that take each branch: under 8, one
+    /// 8-accumulator block with and without a remainder, and the recursive split.
+    func testPairwiseSumMatchesNumPy() {
+        let expected: [(Int, UInt64)] = [
+            (1, 0x0), (7, 0x4083314f94556e4c), (8, 0x408520395810624d), (9, 0x4086b292def07e63),
+            (127, 0x40c19236fc325282), (128, 0x40c1c534f496f784), (129, 0x40c1f269e92def08),
+            (136, 0x40c28ce02ecfb9c8), (300, 0x40d4fdb666666667), (1000, 0x40f18b0a49249249),
+            (16384, 0x4133e2fcf6ee2734), (65537, 0x415a0830d17b2c2e),
+        ]
+        for (n, bits) in expected {
+            let x: [Double] = (0..<n).map { (k: Int) -> Double in
+                let a: Double = Double((k * 7919) % 1000) / 7.0
+                return a + 1e-3 * Double(k)
+            }
+            let s = numpyPairwiseSum(count: n) { x[$0] }
+            XCTAssertEqual(s.bitPattern, bits, "n = \(n): \(s) against NumPy \(Double(bitPattern: bits))")
+            var sequential = 0.0
+            for v in x { sequential += v }
+            if n == 65537 { XCTAssertNotEqual(sequential.bitPattern, bits, "a running sum would also do: weak case") }
+        }
+    }
+
+    /// The z-score's mean and std are NumPy's `x.mean()` and `x.std()` of the float64 slice
+    /// (37 x 29 float32 values (7919 k mod 1000) / 8 - 40, bit patterns from NumPy 2.4.6).
+    func testZScoreMatchesNumPy() {
+        let pixels: [Float] = (0..<(37 * 29)).map { (k: Int) -> Float in
+            let a: Float = Float((k * 7919) % 1000) / 8
+            return a - 40
+        }
+        let p = Preprocessor(params: .init(input: 16))
+        let norm = p.normalization(pixels)
+        XCTAssertEqual(norm.mean.bitPattern, 0x4036661d1b6fe547, "mean \(norm.mean)")
+        XCTAssertEqual(norm.scale.bitPattern, 0x4042087c7600435a, "std \(norm.scale)")
+    }
 }
