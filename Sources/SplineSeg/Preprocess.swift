@@ -33,7 +33,9 @@ struct Preprocessor: Sendable {
     /// while consecutive output rows read it (the row pass used to normalise two native rows per
     /// output row: 2 I W divisions instead of H W), and the column pass runs along output rows
     /// (contiguous reads and writes instead of one column of the I x I output at a time).
-    /// At I = 128 from a 128 x 128 slice: 150 -> ~40 us (`model-bench --stages`).
+    /// With the z-score's pairwise sums (PairwiseSum.swift), 128 x 128 -> 128 went from 102-146 to
+    /// 38-62 us per slice and 512 x 512 -> 512 from 2.3-2.7 to 0.6-1.0 ms
+    /// (`Benchmarks/preprocess-bench/run.sh OLD.swift`, three alternating rounds).
     func write(
         _ pixels: [Float], width w: Int, height h: Int, workspace ws: inout PreprocessWorkspace,
         into out: UnsafeMutablePointer<Float>, rowStride: Int, pixelStride: Int
