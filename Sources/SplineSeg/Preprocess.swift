@@ -42,12 +42,7 @@ struct Preprocessor: Sendable {
     ) {
         let norm = normalization(pixels)
         let i = params.input
-        // Axis lengths before the resize and where the native slice sits on them.
-        var (rows, cols, top, left) = (h, w, 0, 0)
-        if params.geometry == "pad-square" {
-            let g = SquareGeometry(height: h, width: w)
-            (rows, cols, top, left) = (g.side, g.side, g.top, g.left)
-        }
+        let (rows, cols, top, left) = resizeAxes(height: h, width: w)
         // Rows first: (rows x W native columns) -> (I x W), then columns: -> (I x I).
         let rs = ws.taps(from: rows, to: i, column: false), cs = ws.taps(from: cols, to: i, column: true)
         if ws.tmp.count < i * w { ws.tmp = [Double](repeating: 0, count: i * w) }
@@ -110,6 +105,14 @@ struct Preprocessor: Sendable {
         @inline(__always) func apply(_ v: Float) -> Double {
             window ? min(max((Double(v) - lo) / span, 0), 1) : (Double(v) - mean) / scale
         }
+    }
+
+    /// Axis lengths before the resize (rows, cols) and where the native slice sits on them
+    /// (top, left): the S x S square for pad-square, the slice itself for stretch.
+    func resizeAxes(height h: Int, width w: Int) -> (rows: Int, cols: Int, top: Int, left: Int) {
+        guard params.geometry == "pad-square" else { return (h, w, 0, 0) }
+        let g = SquareGeometry(height: h, width: w)
+        return (g.side, g.side, g.top, g.left)
     }
 
     func normalization(_ pixels: [Float]) -> Normalization {

@@ -9,11 +9,7 @@ extension Preprocessor {
     ) {
         let norm = normalization(pixels)
         let i = params.input
-        var (rows, cols, top, left) = (h, w, 0, 0)
-        if params.geometry == "pad-square" {
-            let g = SquareGeometry(height: h, width: w)
-            (rows, cols, top, left) = (g.side, g.side, g.top, g.left)
-        }
+        let (rows, cols, top, left) = resizeAxes(height: h, width: w)
         let rs = ResizeTaps(from: rows, to: i), cs = ResizeTaps(from: cols, to: i)
         var t = [Double](repeating: 0, count: i * w)
         for o in 0..<i {
