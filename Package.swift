@@ -13,7 +13,11 @@ import PackageDescription
 let march = ProcessInfo.processInfo.environment["SPLINESEG_MARCH"] ?? "x86-64-v3"
 let swiftCPU: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=\(march)"])]
 let cCPU: [CSetting] = [.unsafeFlags(["-march=\(march)"])]
+// The AVX-512 kernels' module only: its code runs only where the CPU reports x86-64-v4
+// (runtime dispatch, `splineseg_cpu_has_x86_64_v4`), so the build machine's CPU does not matter.
+let swiftV4: [SwiftSetting] = [.unsafeFlags(["-Xcc", "-march=x86-64-v4"])]
 #else
+let swiftV4: [SwiftSetting] = []
 let swiftCPU: [SwiftSetting] = []
 let cCPU: [CSetting] = []
 #endif
@@ -81,7 +85,10 @@ let package = Package(
             ],
             swiftSettings: swiftCPU),
         // Fast fixed-shape CNN kernels (SIMD, NCHWc8) with plain reference twins.
-        .target(name: "SplineKernels", dependencies: ["CSpinHint"], swiftSettings: swiftCPU),
+        .target(name: "SplineKernels", dependencies: ["CSpinHint", "SplineKernelsAVX512"], swiftSettings: swiftCPU),
+        // The micro-kernels for AVX-512 CPUs (x86-64-v4 code), called by SplineKernels where the
+        // CPU has it (Zen 4/5, Intel Xeon since Skylake-SP): twice the FMA width of AVX2.
+        .target(name: "SplineKernelsAVX512", dependencies: ["CSpinHint"], swiftSettings: swiftV4),
         // WorkerPool helpers in C: the spin-wait hint (x86 pause, arm64 yield), the current CPU,
         // moving the calling thread off a CPU (GNU extensions the Swift Glibc module hides).
         .target(name: "CSpinHint", path: "Sources/CSpinHint", cSettings: cCPU),
@@ -106,7 +113,7 @@ let package = Package(
         .testTarget(name: "SplineCoreTests", dependencies: ["SplineCore"], swiftSettings: swiftCPU),
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"], swiftSettings: swiftCPU),
         .testTarget(name: "NIfTIIOTests", dependencies: ["NIfTIIO"], swiftSettings: swiftCPU),
-        .testTarget(name: "SplineKernelsTests", dependencies: ["SplineKernels"], swiftSettings: swiftCPU),
+        .testTarget(name: "SplineKernelsTests", dependencies: ["SplineKernels", "SplineKernelsAVX512"], swiftSettings: swiftCPU),
         .testTarget(name: "SplineSegTests", dependencies: ["SplineSeg", "SplineCore"], swiftSettings: swiftCPU),
         .testTarget(name: "CodegenTests", dependencies: ["SplineCodegen", "SplineModel"], swiftSettings: swiftCPU),
         .testTarget(name: "CLITests", dependencies: ["splineseg"], swiftSettings: swiftCPU),

@@ -22,6 +22,7 @@
 // Padding channels (c >= C, k >= K) are zero so they contribute nothing / produce zeros.
 
 import CSpinHint
+import SplineKernelsAVX512
 
 // MARK: - Shape helpers (all pure functions of the shape: constants for literal shapes)
 
@@ -521,31 +522,46 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
     let fullEnd = min(panels.upperBound, fullPanels)
     let prefetch = _wUStreams(positions: positions, cp: cp, kp: kp)
     let inputLines = (inputPrefetch.lines &+ positions &- 1) / positions   // per position
+    let avx512 = kernelsUseAVX512
     for p in 0..<positions {
         inputPrefetch.issue(inputLines)
         let vp = UnsafePointer(V + p &* vP)
         let up = U + p &* uP
         let mp = M + p &* mP
-        for panel in panels.lowerBound..<fullEnd {
+        var panel = panels.lowerBound
+        while panel < fullEnd {
+            // AVX-512: two full panels per micro-tile (`wMicro6x32AVX512`, same bits).
+            let pair = avx512 && panel &+ 1 < fullEnd
+            let width = pair ? 2 : 1               // panels in this step
             let b = up + panel &* 16 &* cp
             let c = mp + ((panel &- panels.lowerBound) &* 2) &* (nT &* 8)
-            // The next panel of this position, else the first one of the next position; its
-            // cp = 8 * cb lines are spread over the np / 6 6-row micro-tiles (none without
-            // `prefetch`, or after the last panel).
-            let next = panel &+ 1 < fullEnd ? b + 16 &* cp
+            // The next step's panels of this position, else the first one(s) of the next
+            // position; their width * cp lines are spread over the np / 6 6-row micro-tiles
+            // (none without `prefetch`, or after the last panel).
+            let next = panel &+ width < fullEnd ? b + width &* 16 &* cp
                 : U + (p &+ 1) &* uP + panels.lowerBound &* 16 &* cp
-            let last = p &+ 1 == positions && panel &+ 1 == fullEnd
+            let last = p &+ 1 == positions && panel &+ width == fullEnd
             let calls = np / 6
-            let perBlock = !prefetch || last || calls == 0 ? 0 : (8 &+ calls &- 1) / calls
-            var lines = 0                      // of the next panel's cp lines, prefetched so far
+            let perBlock = !prefetch || last || calls == 0 ? 0 : (8 &* width &+ calls &- 1) / calls
+            var lines = 0                      // of the next step's width * cp lines, prefetched so far
             var i0 = 0
             while i0 &+ 6 <= np {
-                let k = lines < cp ? perBlock : 0
-                _wMicro6x16(vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8, next + lines &* 16, k)
+                let k = lines < width &* cp ? perBlock : 0
+                if pair {
+                    wMicro6x32AVX512(vp + (i0 / 6) &* panelV, 48, b, 16 &* cp, cb, c + i0 &* 8, nT &* 8,
+                                     next + lines &* 16, k)
+                } else {
+                    _wMicro6x16(vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8, next + lines &* 16, k)
+                }
                 lines &+= cb &* k
                 i0 &+= 6
             }
             _wTailRows(np, i0, true, vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8)
+            if pair {
+                _wTailRows(np, i0, true, vp + (i0 / 6) &* panelV, 48, b + 16 &* cp, cb,
+                           c + i0 &* 8 + 2 &* (nT &* 8), nT &* 8)
+            }
+            panel &+= width
         }
         if kp & 15 != 0 && panels.upperBound > fullPanels {
             let b = up + fullPanels &* 16 &* cp

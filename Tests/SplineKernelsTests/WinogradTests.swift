@@ -122,7 +122,7 @@ private func winoDirectConv(input: [Float], c: Int, h: Int, w: Int, weights: [Fl
 /// `threads` > 1 (then concurrently, one scratch each). Input is followed by NaN
 /// sentinels; output interior (and padding channels) start as NaN, halo as 0; scratch as NaN.
 /// Checks halo / padding channels are zero afterwards. Returns the packed output.
-private func winoRunFast(_ algo: WinoAlgo, input chw: [Float], c: Int, h: Int, w: Int, packed: [Float], k: Int, relu: Bool,
+func winoRunFast(_ algo: WinoAlgo, input chw: [Float], c: Int, h: Int, w: Int, packed: [Float], k: Int, relu: Bool,
                          splits: [Range<Int>]? = nil, threads: Int = 1,
                          file: StaticString = #filePath, line: UInt = #line) -> [Float] {
     let inShape = ActShape(channels: c, height: h, width: w)

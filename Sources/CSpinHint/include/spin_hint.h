@@ -7,7 +7,8 @@
 // - a software prefetch (x86 `prefetcht0`) for the Winograd GEMMs that stream transformed
 //   weights from DRAM (WinogradF43.swift, `_wBatchedGemm`) and the next tile block's input
 //   patches (WinogradPrefetch.swift): Swift has no prefetch intrinsic;
-// - pinning the calling thread to a set of CPUs (kernel-bench's per-CPU rows).
+// - pinning the calling thread to a set of CPUs (kernel-bench's per-CPU rows);
+// - whether the CPU and OS run x86-64-v4 code (AVX-512), for the kernels' runtime dispatch.
 #pragma once
 
 static inline void splineseg_prefetch(const void *p) {
@@ -34,3 +35,8 @@ int splineseg_move_off_cpu(int cpu);
 /// Restricts the calling thread to the `count` CPUs in `cpus` (benchmarks: kernel-bench's
 /// per-CPU rows). Returns 1 on success, 0 if not (a CPU out of range or not allowed, or not Linux).
 int splineseg_set_cpus(const int *cpus, int count);
+
+/// 1 if the CPU and the OS support every x86-64-v4 feature (AVX-512 F, BW, CD, DQ, VL: what the
+/// SplineKernelsAVX512 module is compiled for), else 0 (always 0 off x86-64). Unless the
+/// environment variable SPLINESEG_ISA is `avx2`, which forces 0 (same results, the AVX2 kernels).
+int splineseg_cpu_has_x86_64_v4(void);

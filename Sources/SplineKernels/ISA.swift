@@ -1,0 +1,37 @@
+// Runtime choice of the instruction set for the micro-kernels that have an AVX-512 twin
+// (SplineKernelsAVX512): read once per process from the CPU (cpuid + the OS's XCR0 via
+// `__builtin_cpu_supports`). SPLINESEG_ISA=avx2 in the environment keeps the AVX2 kernels
+// (for A/B benchmarks and comparisons); results are bitwise the same either way.
+import CSpinHint
+
+/// Whether this CPU and OS run the AVX-512 micro-kernels (x86-64-v4), unless SPLINESEG_ISA=avx2.
+public let cpuSupportsAVX512: Bool = splineseg_cpu_has_x86_64_v4() != 0
+
+/// The kernels' current choice: `cpuSupportsAVX512` unless `withKernelISA` changed it.
+@usableFromInline
+nonisolated(unsafe) var _wAVX512Choice: Bool? = nil
+
+/// Whether the kernels use their AVX-512 micro-kernels now (read once per kernel call).
+@inlinable
+public var kernelsUseAVX512: Bool { _wAVX512Choice ?? cpuSupportsAVX512 }
+
+/// The instruction set the kernels run with: "avx512" or "avx2" (on x86-64; "simd" elsewhere).
+public var kernelISA: String {
+    #if arch(x86_64)
+    return kernelsUseAVX512 ? "avx512" : "avx2"
+    #else
+    return "simd"
+    #endif
+}
+
+/// Runs `body` with the AVX-512 micro-kernels on (`avx512`, only where `cpuSupportsAVX512`) or
+/// off, then restores the choice. For tests and benchmarks that compare the two in one
+/// process: not thread-safe, so no kernel may run on another thread meanwhile, except the
+/// `WorkerPool` parts of calls made inside `body`.
+public func withKernelISA<R>(avx512: Bool, _ body: () throws -> R) rethrows -> R {
+    precondition(!avx512 || cpuSupportsAVX512, "withKernelISA: this CPU has no AVX-512 (x86-64-v4)")
+    let saved = _wAVX512Choice
+    _wAVX512Choice = avx512
+    defer { _wAVX512Choice = saved }
+    return try body()
+}

@@ -1,0 +1,82 @@
+// The Winograd GEMMs' micro-kernel for CPUs with AVX-512 (x86-64-v4): this module alone is
+// compiled with -march=x86-64-v4 (Package.swift), so its SIMD16<Float> code runs on 512-bit
+// registers; SplineKernels calls it only when `splineseg_cpu_has_x86_64_v4()` says the CPU and
+// OS run that code (`kernelsUseAVX512`, ISA.swift; `_wBatchedGemm`, WinogradF43.swift). Never inlined into the x86-64-v3 modules.
+//
+// Why: on a Zen 5 (EPYC Turin) with full-width AVX-512, a 512-bit FMA costs what a 256-bit one
+// does, so the AVX2 6x16 micro-kernel (`_wMicro6x16`) reaches only half the FMA peak; this one
+// does the work of two of them (two adjacent 16-channel panels of U) at the same speed.
+//
+// Bitwise: each M value is the sum over c of V * U, from zero, one FMA per c in the same order
+// as `_wMicro6x16`, so both kernels give the same bits (WinogradAVX512Tests).
+//
+// a    V micro-panel: [cblocks][6 tiles][8 channels], aStride floats between channel blocks
+// b    U panel [c = 8 cblocks][16]; the second panel at b + panelStride
+// c    M of the first panel's first 8-channel block, tile 0: [kb][tiles][8], cStride floats
+//      between kb and kb + 1; the four 8-channel blocks of the two panels at c + j * cStride
+// pf   pfPerBlock cache lines prefetched after each channel block (0: none), as `_wMicro6x16`
+import CSpinHint
+
+@inline(__always)
+func ld16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+@inline(__always)
+func st8(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
+}
+
+/// 16 output channels of one tile: the low 8 to kb, the high 8 to kb + 1 (stride s).
+@inline(__always)
+func st16(_ p: UnsafeMutablePointer<Float>, _ s: Int, _ v: SIMD16<Float>) {
+    st8(p, v.lowHalf)
+    st8(p + s, v.highHalf)
+}
+
+/// 6 tiles x 32 output channels (12 zmm accumulators): M[i][k0 ..< k0 + 32] = sum over
+/// cblocks * 8 channels of V[c][i] * U[c][k].
+@inline(never)
+public func wMicro6x32AVX512(
+    _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>, _ panelStride: Int,
+    _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int,
+    _ pf: UnsafePointer<Float>, _ pfPerBlock: Int
+) {
+    var pfp = pf
+    var c00 = SIMD16<Float>(), c01 = SIMD16<Float>()
+    var c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
+    var c20 = SIMD16<Float>(), c21 = SIMD16<Float>()
+    var c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
+    var c40 = SIMD16<Float>(), c41 = SIMD16<Float>()
+    var c50 = SIMD16<Float>(), c51 = SIMD16<Float>()
+    var ap = a
+    var bp = b
+    for _ in 0..<cblocks {
+        for l in 0..<8 {
+            let b0 = ld16(bp), b1 = ld16(bp + panelStride)
+            let a0 = SIMD16<Float>(repeating: ap[l])
+            c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
+            let a1 = SIMD16<Float>(repeating: ap[8 &+ l])
+            c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
+            let a2 = SIMD16<Float>(repeating: ap[16 &+ l])
+            c20 = c20.addingProduct(a2, b0); c21 = c21.addingProduct(a2, b1)
+            let a3 = SIMD16<Float>(repeating: ap[24 &+ l])
+            c30 = c30.addingProduct(a3, b0); c31 = c31.addingProduct(a3, b1)
+            let a4 = SIMD16<Float>(repeating: ap[32 &+ l])
+            c40 = c40.addingProduct(a4, b0); c41 = c41.addingProduct(a4, b1)
+            let a5 = SIMD16<Float>(repeating: ap[40 &+ l])
+            c50 = c50.addingProduct(a5, b0); c51 = c51.addingProduct(a5, b1)
+            bp = bp.advanced(by: 16)
+        }
+        for _ in 0..<pfPerBlock {
+            splineseg_prefetch(pfp)
+            pfp = pfp.advanced(by: 16)
+        }
+        ap = ap.advanced(by: aStride)
+    }
+    let s = cStride, e = c + 2 &* cStride
+    st16(c, s, c00); st16(c + 8, s, c10); st16(c + 16, s, c20)
+    st16(c + 24, s, c30); st16(c + 32, s, c40); st16(c + 40, s, c50)
+    st16(e, s, c01); st16(e + 8, s, c11); st16(e + 16, s, c21)
+    st16(e + 24, s, c31); st16(e + 32, s, c41); st16(e + 40, s, c51)
+}

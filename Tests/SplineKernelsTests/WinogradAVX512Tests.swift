@@ -1,0 +1,77 @@
+import XCTest
+@testable import SplineKernels
+import SplineKernelsAVX512
+
+// The AVX-512 GEMM micro-kernel (SplineKernelsAVX512) against the AVX2 one, bitwise: same sums
+// in the same order, so a machine with AVX-512 gives exactly the results of one without.
+// These tests need a CPU with x86-64-v4 (the kernel's instructions fault elsewhere); on other
+// CPUs they are skipped with the reason, and the AVX2 path is what every other test checks.
+final class WinogradAVX512Tests: XCTestCase {
+    private func requireAVX512() throws {
+        try XCTSkipUnless(cpuSupportsAVX512, "this CPU has no AVX-512 (x86-64-v4): the AVX-512 kernel cannot run here")
+    }
+
+    /// One micro-tile: 6 tiles x 2 panels of 16 channels = two `_wMicro6x16` calls.
+    func testMicroKernelMatchesTwoAVX2Tiles() throws {
+        try requireAVX512()
+        var rng = WinoLCG(state: 5)
+        for cblocks in [1, 2, 3, 8, 33] {
+            let cp = cblocks * 8
+            let aStride = 48 + 8                         // a gap between channel blocks of V
+            let a = (0..<(cblocks * aStride)).map { _ in rng.next() }
+            let b = (0..<(2 * 16 * cp + 16)).map { _ in rng.next() }   // two panels + 16 spare
+            let cStride = 56                             // 6 tiles x 8 + a gap
+            let pf = [Float](repeating: 0, count: 16 * 4 * cblocks)
+            for pfPerBlock in [0, 1, 4] {
+                var fast = [Float](repeating: .nan, count: 4 * cStride)
+                var ref = fast
+                a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in pf.withUnsafeBufferPointer { pf in
+                    fast.withUnsafeMutableBufferPointer { c in
+                        wMicro6x32AVX512(a.baseAddress!, aStride, b.baseAddress!, 16 * cp, cblocks,
+                                         c.baseAddress!, cStride, pf.baseAddress!, pfPerBlock)
+                    }
+                    ref.withUnsafeMutableBufferPointer { c in
+                        _wMicro6x16(a.baseAddress!, aStride, b.baseAddress!, cblocks, c.baseAddress!, cStride,
+                                    pf.baseAddress!, 0)
+                        _wMicro6x16(a.baseAddress!, aStride, b.baseAddress! + 16 * cp, cblocks,
+                                    c.baseAddress! + 2 * cStride, cStride, pf.baseAddress!, 0)
+                    }
+                } } }
+                // The gaps stay NaN in both (nothing written outside the 4 x 6 x 8 outputs).
+                XCTAssertEqual(fast.map(\.bitPattern), ref.map(\.bitPattern), "cblocks \(cblocks) prefetch \(pfPerBlock)")
+                XCTAssertEqual(fast.filter { !$0.isNaN }.count, 4 * 48)
+            }
+        }
+    }
+
+    /// Whole layers, both algorithms, with AVX-512 on and off: panel pairs, a single last
+    /// panel, a last half panel, 2- and 4-row GEMM tails, streamed U with prefetch and the
+    /// output-channel halves (kParts 2), on 1 and 2 threads.
+    func testLayersBitwiseAcrossISAs() throws {
+        try requireAVX512()
+        for algo in WinoAlgo.allCases {
+            // (C, K, H, W): K = 40 -> panels 16 + 16 + 8; 48 -> a pair and one panel; 64 -> two
+            // pairs; 16 -> one panel; 512 -> 256 @ 8x8: U > 24 MB (streamed, prefetched), kParts 2.
+            for (c, k, h, w) in [(64, 40, 37, 45), (20, 64, 33, 58), (16, 48, 20, 14), (24, 16, 13, 9),
+                                 (512, 256, 8, 8)] {
+                var rng = WinoLCG(state: 91)
+                let input = (0..<(c * h * w)).map { _ in rng.next() }
+                let weights = (0..<(k * c * 9)).map { _ in rng.next() * 0.1 }
+                let bias = (0..<k).map { _ in rng.next() }
+                let packed = algo.pack(weights, bias, c, k)
+                let nb = algo.blockCount(c, k, h, w)
+                let avx2 = withKernelISA(avx512: false) {
+                    winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: true)
+                }
+                for (splits, threads) in [([0..<nb], 1), ([0..<(nb / 2), (nb / 2)..<nb], 2)] {
+                    let avx512 = withKernelISA(avx512: true) {
+                        winoRunFast(algo, input: input, c: c, h: h, w: w, packed: packed, k: k, relu: true,
+                                    splits: splits, threads: threads)
+                    }
+                    XCTAssertEqual(avx512.map(\.bitPattern), avx2.map(\.bitPattern),
+                                   "\(algo) C\(c) K\(k) \(h)x\(w) threads \(threads)")
+                }
+            }
+        }
+    }
+}
