@@ -100,13 +100,13 @@ let package = Package(
         // Process-wide malloc call counter for model-bench's allocation measurement.
         .target(name: "CMallocCounter", path: "Benchmarks/CMallocCounter", cSettings: cCPU),
         .executableTarget(
-            name: "model-bench", dependencies: ["SplineSeg", "SplineModel", "SplineKernels", "CMallocCounter"],
+            name: "model-bench", dependencies: ["SplineSeg", "SplineModel", "SplineKernels", "SplineKernelsAVX512", "CMallocCounter"],
             path: "Benchmarks/model-bench", exclude: ["RESULTS-2026-11-26.txt"], swiftSettings: swiftCPU),
         .executableTarget(
-            name: "kernel-bench", dependencies: ["SplineKernels", "CSpinHint"], path: "Benchmarks/kernel-bench",
+            name: "kernel-bench", dependencies: ["SplineKernels", "SplineKernelsAVX512", "CSpinHint"], path: "Benchmarks/kernel-bench",
             swiftSettings: swiftCPU),
         .executableTarget(
-            name: "wino-bench", dependencies: ["SplineKernels"], path: "Benchmarks/wino-bench",
+            name: "wino-bench", dependencies: ["SplineKernels", "SplineKernelsAVX512"], path: "Benchmarks/wino-bench",
             exclude: ["run.sh"], swiftSettings: swiftCPU),
 
         .testTarget(name: "FileSupportTests", dependencies: ["FileSupport"], swiftSettings: swiftCPU),

@@ -18,15 +18,25 @@ import Dispatch
 import Foundation
 import CSpinHint
 import SplineKernels
+import SplineKernelsAVX512
 
 let repeats = max(10, Int(CommandLine.arguments.dropFirst().first ?? "") ?? 11)
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
+/// FLOP per round of the peak loop: 12 SIMD8 FMAs, or 12 SIMD16 ones on a CPU with AVX-512.
+let peakFlopPerIter: Double = cpuHasAVX512 ? 12 * 32 : 12 * 16
+
 /// Register-only FMA loop: 12 independent SIMD8 accumulators (enough to cover the
-/// 4-cycle FMA latency on 2 pipes), 16 FLOP per FMA. Returns GFLOP/s of one thread.
+/// 4-cycle FMA latency on 2 pipes), 16 FLOP per FMA; SIMD16 (`fmaPeakLoopAVX512`) on a CPU
+/// with AVX-512, whose peak is the machine's. Returns GFLOP/s of one thread.
 @inline(never)
 func fmaLoop(_ iters: Int, _ seed: Float) -> (Double, Float) {
+    if cpuHasAVX512 {
+        let t0 = now()
+        let s = fmaPeakLoopAVX512(iters, seed)
+        return (Double(iters) * peakFlopPerIter / (now() - t0) * 1e-9, s)
+    }
     let a = SIMD8<Float>(repeating: seed), b = SIMD8<Float>(repeating: 0.999_99)
     var c0 = a, c1 = a + 1, c2 = a + 2, c3 = a + 3, c4 = a + 4, c5 = a + 5
     var c6 = a + 6, c7 = a + 7, c8 = a + 8, c9 = a + 9, c10 = a + 10, c11 = a + 11
@@ -86,7 +96,7 @@ func peakBurst(threads: Int, iters: Int) -> Double {
     }
     let t0 = now()
     runOnce(job, parts: threads, threads: threads)  // part p runs the loop once, as "row" p
-    return Double(threads * iters) * 12 * 16 / (now() - t0) * 1e-9
+    return Double(threads * iters) * peakFlopPerIter / (now() - t0) * 1e-9
 }
 
 /// `repeats` paired repetitions: a batch of `calls` kernel calls (>= 2 ms in all) and an FMA-peak
@@ -104,7 +114,7 @@ func pairedRuns(rows: Int, threads: Int, flop: Double, _ body: @escaping (Range<
     let single = max(now() - t0, 1e-6)
     let calls = max(1, Int((2e-3 / single).rounded(.up)))
     // ~100 GFLOP/s per thread: a burst about as long as the batch.
-    let iters = max(50_000, Int(single * Double(calls) * 100e9 / 192))
+    let iters = max(50_000, Int(single * Double(calls) * 100e9 / 192))  // the same length with SIMD16 (2x the FLOP at 2x the rate)
     var times: [Double] = [], ratios: [Double] = [], peaks: [Double] = []
     for r in 0..<repeats {
         var pk = 0.0

@@ -1,11 +1,20 @@
 // This machine's fp32 peak, measured in the same run as the models: a register-only loop of
-// 12 independent SIMD8 FMAs (covers the 4-cycle latency on two FMA pipes), 16 FLOP each.
+// 12 independent SIMD8 FMAs (covers the 4-cycle latency on two FMA pipes), 16 FLOP each; on a
+// CPU with AVX-512 the same loop on SIMD16 (`fmaPeakLoopAVX512`, 32 FLOP each), whose peak is
+// twice as high on a CPU with full-width AVX-512 units (Zen 5).
 import Dispatch
+import SplineKernels
+import SplineKernelsAVX512
 
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 
 @inline(never)
 func fmaLoop(_ iters: Int, _ seed: Float) -> (Double, Float) {
+    if cpuHasAVX512 {
+        let t0 = now()
+        let s = fmaPeakLoopAVX512(iters, seed)
+        return (Double(iters) * 12 * 32 / (now() - t0) * 1e-9, s)
+    }
     let a = SIMD8<Float>(repeating: seed), b = SIMD8<Float>(repeating: 0.999_99)
     var c0 = a, c1 = a + 1, c2 = a + 2, c3 = a + 3, c4 = a + 4, c5 = a + 5
     var c6 = a + 6, c7 = a + 7, c8 = a + 8, c9 = a + 9, c10 = a + 10, c11 = a + 11

@@ -67,7 +67,7 @@ func singleModel(spec: String, input: String, reference: String?, threads: Int, 
         warm += 1
     }
     let algorithms = Set(e.plan.steps.map(\.algorithm.rawValue)).sorted()
-    let info: [String: Any] = ["threads": threads, "algorithms": algorithms,
+    let info: [String: Any] = ["threads": threads, "algorithms": algorithms, "isa": Segmenter.instructionSet,
                                "arena_mb": Double(e.plan.arenaBytes(threads: threads)) / 1048576]
     if serve {
         try serveCalls(engine: e, input: x, ready: ["status": "ok", "rel_err": rel, "info": info])

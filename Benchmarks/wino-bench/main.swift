@@ -6,6 +6,7 @@
 #if canImport(SplineKernels)
 import SplineKernels
 #endif
+import SplineKernelsAVX512
 import Dispatch
 import Foundation
 #if canImport(Glibc)
@@ -18,7 +19,12 @@ import Glibc
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
+/// FLOP per round of `fmaPeakLoop`: 12 SIMD8 FMAs, or 12 SIMD16 ones where the CPU has AVX-512
+/// (the machine's peak there).
+let peakFlopPerIter: Double = cpuHasAVX512 ? 12 * 32 : 12 * 16
+
 @inline(never) func fmaPeakLoop(_ iters: Int, _ seed: Float) -> Float {
+    if cpuHasAVX512 { return fmaPeakLoopAVX512(iters, seed) }
     let x = SIMD8<Float>(repeating: seed), y = SIMD8<Float>(repeating: 0.999999)
     var a0 = x, a1 = x + 1, a2 = x + 2, a3 = x + 3, a4 = x + 4, a5 = x + 5
     var a6 = x + 6, a7 = x + 7, a8 = x + 8, a9 = x + 9, a10 = x + 10, a11 = x + 11
@@ -46,7 +52,7 @@ func measurePeakCPU() -> Double {
     let iters = 5_000_000
     let t0 = cpuNow()
     if fmaPeakLoop(iters, 1e-3) == 12345 { print("") }
-    return Double(iters) * 12 * 16 / (cpuNow() - t0) * 1e-9
+    return Double(iters) * peakFlopPerIter / (cpuNow() - t0) * 1e-9
 }
 
 /// One short peak measurement (~10 ms per thread): GFLOP/s of the register-only FMA loop.
@@ -58,7 +64,7 @@ func measurePeak(threads: Int) -> Double {
             if fmaPeakLoop(iters, Float(i) * 1e-3) == 12345 { print("") }
         }
     }
-    return Double(iters) * 12 * 16 * Double(threads) / (now() - t0) * 1e-9
+    return Double(iters) * peakFlopPerIter * Double(threads) / (now() - t0) * 1e-9
 }
 
 typealias Kernel = @Sendable (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>,

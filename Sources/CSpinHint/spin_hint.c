@@ -4,8 +4,6 @@
 #include <sched.h>
 #endif
 #include "spin_hint.h"
-#include <stdlib.h>
-#include <string.h>
 
 #if defined(__linux__)
 int splineseg_current_cpu(void) { return sched_getcpu(); }
@@ -36,8 +34,6 @@ int splineseg_set_cpus(const int *cpus, int count) { (void)cpus; (void)count; re
 #endif
 
 int splineseg_cpu_has_x86_64_v4(void) {
-    const char *isa = getenv("SPLINESEG_ISA");
-    if (isa && strcmp(isa, "avx2") == 0) return 0;
 #if defined(__x86_64__)
     // __builtin_cpu_supports also checks that the OS saves the AVX-512 state (XCR0).
     __builtin_cpu_init();

@@ -3,9 +3,21 @@
 // `__builtin_cpu_supports`). SPLINESEG_ISA=avx2 in the environment keeps the AVX2 kernels
 // (for A/B benchmarks and comparisons); results are bitwise the same either way.
 import CSpinHint
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
-/// Whether this CPU and OS run the AVX-512 micro-kernels (x86-64-v4), unless SPLINESEG_ISA=avx2.
-public let cpuSupportsAVX512: Bool = splineseg_cpu_has_x86_64_v4() != 0
+/// Whether this CPU and OS run x86-64-v4 code (AVX-512): the machine's, whatever SPLINESEG_ISA says.
+public let cpuHasAVX512: Bool = splineseg_cpu_has_x86_64_v4() != 0
+
+/// Whether the kernels use their AVX-512 micro-kernels by default: `cpuHasAVX512`, unless the
+/// environment variable SPLINESEG_ISA is `avx2`.
+public let cpuSupportsAVX512: Bool = {
+    if let isa = getenv("SPLINESEG_ISA"), String(cString: isa) == "avx2" { return false }
+    return cpuHasAVX512
+}()
 
 /// The kernels' current choice: `cpuSupportsAVX512` unless `withKernelISA` changed it.
 @usableFromInline
@@ -24,12 +36,12 @@ public var kernelISA: String {
     #endif
 }
 
-/// Runs `body` with the AVX-512 micro-kernels on (`avx512`, only where `cpuSupportsAVX512`) or
+/// Runs `body` with the AVX-512 micro-kernels on (`avx512`, only where `cpuHasAVX512`) or
 /// off, then restores the choice. For tests and benchmarks that compare the two in one
 /// process: not thread-safe, so no kernel may run on another thread meanwhile, except the
 /// `WorkerPool` parts of calls made inside `body`.
 public func withKernelISA<R>(avx512: Bool, _ body: () throws -> R) rethrows -> R {
-    precondition(!avx512 || cpuSupportsAVX512, "withKernelISA: this CPU has no AVX-512 (x86-64-v4)")
+    precondition(!avx512 || cpuHasAVX512, "withKernelISA: this CPU has no AVX-512 (x86-64-v4)")
     let saved = _wAVX512Choice
     _wAVX512Choice = avx512
     defer { _wAVX512Choice = saved }

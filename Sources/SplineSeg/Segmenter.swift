@@ -1,4 +1,5 @@
 import SplineModel
+import SplineKernels
 import SplineCore
 
 /// Segments slices with one model: preprocessing, the network (fast engine by default), and the
@@ -19,6 +20,11 @@ public final class Segmenter {
     /// Largest image accepted: pixel count and side.
     public static let maxPixels = 1 << 26
     public static let maxSide = 1 << 14
+
+    /// The instruction set the fast engine's kernels use in this process: "avx512" on a CPU with
+    /// AVX-512 (x86-64-v4), else "avx2" (or "simd" off x86-64); SPLINESEG_ISA=avx2 in the
+    /// environment forces AVX2. Results are bitwise the same on either.
+    public static var instructionSet: String { kernelISA }
 
     public let model: SplineSegModel
     /// Threads used by the network's convolutions and the grid evaluation (results are bitwise

@@ -50,7 +50,7 @@ struct BenchCommand: ParsableCommand {
         let median = stats.quantileMilliseconds(0.5) ?? 0
         let p99 = stats.quantileMilliseconds(0.99) ?? 0
         let maxMs = Double(stats.maxNanoseconds) / 1e6
-        print("\(loaded.spec.name): \(width)x\(height), \(iterations) iterations, \(threadOptions.threads) thread(s): median \(fixed(median, 3)) ms, p99 \(fixed(p99, 3)) ms, max \(fixed(maxMs, 3)) ms, \(fixed(median > 0 ? 1000 / median : 0, 1)) slices/s")
+        print("\(loaded.spec.name): \(width)x\(height), \(iterations) iterations, \(threadOptions.threads) thread(s), \(Segmenter.instructionSet): median \(fixed(median, 3)) ms, p99 \(fixed(p99, 3)) ms, max \(fixed(maxMs, 3)) ms, \(fixed(median > 0 ? 1000 / median : 0, 1)) slices/s")
     }
 
     /// The given PNG, or a synthetic I x I slice: a bright disc on a dark ramp.

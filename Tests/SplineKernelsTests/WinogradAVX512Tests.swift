@@ -13,7 +13,7 @@ final class WinogradAVX512Tests: XCTestCase {
     }
 
     private func requireAVX512() throws {
-        try XCTSkipUnless(cpuSupportsAVX512, "this CPU has no AVX-512 (x86-64-v4): the AVX-512 kernel cannot run here")
+        try XCTSkipUnless(cpuHasAVX512, "this CPU has no AVX-512 (x86-64-v4): the AVX-512 kernel cannot run here")
     }
 
     /// One micro-tile: 6 tiles x 2 panels of 16 channels = two `_wMicro6x16` calls.

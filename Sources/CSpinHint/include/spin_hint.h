@@ -37,6 +37,5 @@ int splineseg_move_off_cpu(int cpu);
 int splineseg_set_cpus(const int *cpus, int count);
 
 /// 1 if the CPU and the OS support every x86-64-v4 feature (AVX-512 F, BW, CD, DQ, VL: what the
-/// SplineKernelsAVX512 module is compiled for), else 0 (always 0 off x86-64). Unless the
-/// environment variable SPLINESEG_ISA is `avx2`, which forces 0 (same results, the AVX2 kernels).
+/// SplineKernelsAVX512 module is compiled for), else 0 (always 0 off x86-64).
 int splineseg_cpu_has_x86_64_v4(void);
