@@ -59,21 +59,27 @@ func tanh8(_ v: SIMD8<Float>) -> SIMD8<Float> {
 @usableFromInline
 protocol Epilogue {
     static func apply(_ v: SIMD8<Float>) -> SIMD8<Float>
+    /// How the AVX-512 tiles (SplineKernelsAVX512) apply it: 0 none, 1 ReLU, -1 they cannot
+    /// (tanh: those kernels keep the AVX2 tiles).
+    static var avx512Activation: Int { get }
 }
 
 @usableFromInline
 enum EpilogueNone: Epilogue {
     @inlinable @inline(__always) static func apply(_ v: SIMD8<Float>) -> SIMD8<Float> { v }
+    @inlinable static var avx512Activation: Int { 0 }
 }
 
 @usableFromInline
 enum EpilogueReLU: Epilogue {
     @inlinable @inline(__always) static func apply(_ v: SIMD8<Float>) -> SIMD8<Float> { activate(v, .relu) }
+    @inlinable static var avx512Activation: Int { 1 }
 }
 
 @usableFromInline
 enum EpilogueTanh: Epilogue {
     @inlinable @inline(__always) static func apply(_ v: SIMD8<Float>) -> SIMD8<Float> { tanh8(v) }
+    @inlinable static var avx512Activation: Int { -1 }
 }
 
 /// Scalar twin of `activate` for the reference kernels.

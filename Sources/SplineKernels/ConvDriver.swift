@@ -12,6 +12,7 @@
 // partial sums in the output row, the last applies the activation. The summation
 // order depends only on the shape, and `rows` splits never split a reduction, so
 // results are bitwise identical for any split between threads.
+import SplineKernelsAVX512
 
 @inlinable @inline(__always)
 func convRows<G: ConvGeometry, E: Epilogue>(
@@ -35,6 +36,8 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     let wPerBlock = cb &* wPerInBlock  // floats per output block
     // 3x3: first tap of interior pixel (0,0) is padded (0,0); 1x1: the pixel itself.
     let inOrigin = k == 3 ? 0 : inRowStride &+ ps
+    // The AVX-512 pair tiles (SplineKernelsAVX512): 8-lane input blocks, ReLU or no activation.
+    let avx512 = icCount == 8 && E.avx512Activation >= 0 && kernelsUseAVX512
     for y in rows {
         let outRow = output &+ ((y &+ 1) &* rowStride &+ 8)
         var c0 = 0
@@ -62,10 +65,21 @@ func convRows<G: ConvGeometry, E: Epilogue>(
             }
             while b &+ 1 < kb {
                 // Pair weights are [cb][taps][ic][16]: chunk c0 starts at c0*wPerInBlock*2.
+                let pw = weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2)
+                let po = outRow &+ b &* blockStride
+                // AVX-512: 12-pixel x 16-channel tiles first (same bits), the rest below.
+                let wide = avx512 ? width / 12 : 0
+                if wide > 0 {
+                    directRowPair12x16AVX512(
+                        kh: k, tiles: wide, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
+                        blocks: blocks, weights: pw, bias: bias &+ b &* 8, output: po, outBlockStride: blockStride,
+                        accumulate: accumulate, finish: finish, relu: E.avx512Activation == 1)
+                }
+                let x0 = wide &* 12
                 tileRowPair(
-                    g, e, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride, blocks: blocks,
-                    weights: weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2), bias: bias &+ b &* 8,
-                    output: outRow &+ b &* blockStride, outPixelStride: 8, outBlockStride: blockStride,
+                    g, e, width: width &- x0, input: inRow &+ x0 &* ps, inBlockStride: inBlockStride, rowStride: inRowStride,
+                    blocks: blocks, weights: pw, bias: bias &+ b &* 8,
+                    output: po &+ x0 &* 8, outPixelStride: 8, outBlockStride: blockStride,
                     accumulate: accumulate, finish: finish)
                 b = b &+ 2
             }

@@ -1,0 +1,126 @@
+// The direct conv's register tile for CPUs with AVX-512 (x86-64-v4 code, see
+// WinogradGemm6x32.swift for how it is compiled and chosen): 12 output pixels of one row x 16
+// output channels (one packed pair of 8-channel blocks) in 12 zmm accumulators. Per (input
+// block, tap, input channel) one 16-wide weight load, 12 broadcasts and 12 FMAs: the AVX2
+// 6 x 16 tile (`microTile`, MicroTile.swift) doubled in pixels, at twice its FMA width.
+//
+// Bitwise: each output value starts from the bias (or the partial sum in the output) and adds
+// the taps in the order (input block, ky, kx, ic), as `microTile` does, so both give the same
+// bits (ConvAVX512Tests).
+//
+// input    first tap of pixel 0 in input block 0 (padded NCHWc8: pixel stride 8); pixel p of tap
+//          (ky, kx) at input + ky * rowStride + (kx + p) * 8, block b at + b * inBlockStride
+// weights  the pair's packed weights [blocks][kh][kw][8 ic][16]; bias 16 floats
+// output   pixel p of block 0 at output + 8 p, of block 1 at output + outBlockStride + 8 p
+// accumulate: start from the partial sums in output; finish: apply the activation (relu)
+
+@inline(__always)
+func relu16(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    v.replacing(with: 0, where: v .< SIMD16<Float>())
+}
+
+@inline(__always)
+func load16(_ lo: UnsafeMutablePointer<Float>, _ hi: UnsafeMutablePointer<Float>) -> SIMD16<Float> {
+    SIMD16(lowHalf: UnsafeRawPointer(lo).loadUnaligned(as: SIMD8<Float>.self),
+           highHalf: UnsafeRawPointer(hi).loadUnaligned(as: SIMD8<Float>.self))
+}
+
+@inline(__always)
+func tile12x16(
+    kh: Int, kw: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int,
+    accumulate: Bool, finish: Bool, relu: Bool
+) {
+    let o1 = output + outBlockStride
+    var c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11: SIMD16<Float>
+    if accumulate {
+        c0 = load16(output, o1); c1 = load16(output + 8, o1 + 8)
+        c2 = load16(output + 16, o1 + 16); c3 = load16(output + 24, o1 + 24)
+        c4 = load16(output + 32, o1 + 32); c5 = load16(output + 40, o1 + 40)
+        c6 = load16(output + 48, o1 + 48); c7 = load16(output + 56, o1 + 56)
+        c8 = load16(output + 64, o1 + 64); c9 = load16(output + 72, o1 + 72)
+        c10 = load16(output + 80, o1 + 80); c11 = load16(output + 88, o1 + 88)
+    } else {
+        let b = ld16(bias)
+        c0 = b; c1 = b; c2 = b; c3 = b; c4 = b; c5 = b; c6 = b; c7 = b; c8 = b; c9 = b; c10 = b; c11 = b
+    }
+    var wp = weights
+    var bp = input
+    for _ in 0..<blocks {
+        var rp = bp
+        for _ in 0..<kh {
+            var tp = rp
+            for _ in 0..<kw {
+                for ic in 0..<8 {
+                    let w = ld16(wp)
+                    wp = wp.advanced(by: 16)
+                    c0 = c0.addingProduct(SIMD16(repeating: tp[ic]), w)
+                    c1 = c1.addingProduct(SIMD16(repeating: tp[8 &+ ic]), w)
+                    c2 = c2.addingProduct(SIMD16(repeating: tp[16 &+ ic]), w)
+                    c3 = c3.addingProduct(SIMD16(repeating: tp[24 &+ ic]), w)
+                    c4 = c4.addingProduct(SIMD16(repeating: tp[32 &+ ic]), w)
+                    c5 = c5.addingProduct(SIMD16(repeating: tp[40 &+ ic]), w)
+                    c6 = c6.addingProduct(SIMD16(repeating: tp[48 &+ ic]), w)
+                    c7 = c7.addingProduct(SIMD16(repeating: tp[56 &+ ic]), w)
+                    c8 = c8.addingProduct(SIMD16(repeating: tp[64 &+ ic]), w)
+                    c9 = c9.addingProduct(SIMD16(repeating: tp[72 &+ ic]), w)
+                    c10 = c10.addingProduct(SIMD16(repeating: tp[80 &+ ic]), w)
+                    c11 = c11.addingProduct(SIMD16(repeating: tp[88 &+ ic]), w)
+                }
+                tp = tp.advanced(by: 8)
+            }
+            rp = rp.advanced(by: rowStride)
+        }
+        bp = bp.advanced(by: inBlockStride)
+    }
+    @inline(__always) func put(_ p: Int, _ v: SIMD16<Float>) {
+        st16(output + 8 &* p, outBlockStride, finish && relu ? relu16(v) : v)
+    }
+    put(0, c0); put(1, c1); put(2, c2); put(3, c3); put(4, c4); put(5, c5)
+    put(6, c6); put(7, c7); put(8, c8); put(9, c9); put(10, c10); put(11, c11)
+}
+
+@inline(__always)
+func row12x16(
+    kh: Int, kw: Int, tiles: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int,
+    blocks: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int, accumulate: Bool, finish: Bool, relu: Bool
+) {
+    for t in 0..<tiles {
+        tile12x16(kh: kh, kw: kw, input: input + t &* 96, inBlockStride: inBlockStride, rowStride: rowStride,
+                  blocks: blocks, weights: weights, bias: bias, output: output + t &* 96,
+                  outBlockStride: outBlockStride, accumulate: accumulate, finish: finish, relu: relu)
+    }
+}
+
+/// The first `tiles` 12-pixel tiles of one output row segment for one 16-channel pair, kernel
+/// kh x kw (3 x 3 or 1 x 1, stride 1); the caller computes the remaining pixels with the AVX2
+/// tiles. `relu`: the activation applied when `finish` (none otherwise). One specialisation per
+/// (kernel, flags), each with literal loop bounds.
+@inline(never)
+public func directRowPair12x16AVX512(
+    kh: Int, tiles: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int, accumulate: Bool, finish: Bool, relu: Bool
+) {
+    @inline(__always) func run(_ k: Int, _ acc: Bool, _ fin: Bool, _ r: Bool) {
+        row12x16(kh: k, kw: k, tiles: tiles, input: input, inBlockStride: inBlockStride, rowStride: rowStride,
+                 blocks: blocks, weights: weights, bias: bias, output: output, outBlockStride: outBlockStride,
+                 accumulate: acc, finish: fin, relu: r)
+    }
+    switch (kh == 3, accumulate, finish, relu && finish) {
+    case (true, false, true, true): run(3, false, true, true)
+    case (true, false, true, false): run(3, false, true, false)
+    case (true, false, false, _): run(3, false, false, false)
+    case (true, true, true, true): run(3, true, true, true)
+    case (true, true, true, false): run(3, true, true, false)
+    case (true, true, false, _): run(3, true, false, false)
+    case (false, false, true, true): run(1, false, true, true)
+    case (false, false, true, false): run(1, false, true, false)
+    case (false, false, false, _): run(1, false, false, false)
+    case (false, true, true, true): run(1, true, true, true)
+    case (false, true, true, false): run(1, true, true, false)
+    case (false, true, false, _): run(1, true, false, false)
+    }
+}

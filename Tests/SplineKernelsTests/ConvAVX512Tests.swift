@@ -1,0 +1,39 @@
+import XCTest
+@testable import SplineKernels
+
+// The direct and 1x1 convs with their AVX-512 12 x 16 tiles (SplineKernelsAVX512) against the
+// same kernels on AVX2 only, bitwise, whole buffers (halo and padding channels included): the
+// tiles add the same terms in the same order. Widths with 0, 1, 2 and 3 12-pixel tiles and
+// 0...11 pixels left for the AVX2 tiles; several input chunks (partial sums in the output);
+// a trailing odd 8-channel block; every activation (tanh keeps the AVX2 tiles). Needs a CPU
+// with x86-64-v4, else skipped with the reason (the AVX2 path is what the other tests check).
+final class ConvAVX512Tests: XCTestCase {
+    func testDirectAndPointwiseBitwiseAcrossISAs() throws {
+        try XCTSkipUnless(cpuHasAVX512, "this CPU has no AVX-512 (x86-64-v4): the AVX-512 tiles cannot run here")
+        for kind in [ConvKind.conv3x3, .conv1x1] {
+            // (C, K): 40 = two chunks of the 3x3 (4 blocks each), 72 = two of the 1x1; K = 24 and
+            // 40 end with a single 8-channel block.
+            for (c, k) in [(8, 16), (40, 24), (16, 48), (72, 40)] {
+                for w in [7, 12, 13, 24, 35, 41] {
+                    let h = 4
+                    var rng = TestRandom(UInt64(c * 1000 + k * 10 + w))
+                    let (packed, _, _) = try randomPacked(kind, c: c, k: k, &rng)
+                    let input = packConvInput(kind, rng.array(c * h * w), c: c, h: h, w: w)
+                    let outShape = ActShape(channels: k, height: h, width: w)
+                    for act in Activation.allCases {
+                        let fast = convFunctions(kind, act).fast
+                        var avx2 = sentinelOutput(outShape), avx512 = sentinelOutput(outShape)
+                        withKernelISA(avx512: false) {
+                            withBuffers(input, packed, &avx2) { fast($0, $3, $1, $2, c, k, h, w, 0..<h) }
+                        }
+                        withKernelISA(avx512: true) {
+                            withBuffers(input, packed, &avx512) { fast($0, $3, $1, $2, c, k, h, w, 0..<h) }
+                        }
+                        let differing = zip(avx2, avx512).filter { $0.bitPattern != $1.bitPattern }.count
+                        XCTAssertEqual(differing, 0, "values differing in bits: \(kind) \(act) \(c)->\(k) width \(w)")
+                    }
+                }
+            }
+        }
+    }
+}
