@@ -63,6 +63,26 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                     b = b &+ 1
                 }
             }
+            while avx512 && b &+ 3 < kb && width >= 6 {
+                // AVX-512, two pairs at once: 6-pixel x 32-channel tiles (same bits), then the
+                // 1...5 pixels left with the AVX2 tiles of each pair.
+                let pw = weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2)
+                let po = outRow &+ b &* blockStride
+                let tiles = width / 6
+                directRowQuad6x32AVX512(
+                    kh: k, tiles: tiles, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
+                    blocks: blocks, weights: pw, pairStride: 2 &* wPerBlock, bias: bias &+ b &* 8, output: po,
+                    outBlockStride: blockStride, accumulate: accumulate, finish: finish, relu: E.avx512Activation == 1)
+                let x0 = tiles &* 6
+                for q in 0..<2 {
+                    tileRowPair(
+                        g, e, width: width &- x0, input: inRow &+ x0 &* ps, inBlockStride: inBlockStride,
+                        rowStride: inRowStride, blocks: blocks, weights: pw &+ q &* 2 &* wPerBlock,
+                        bias: bias &+ (b &+ 2 &* q) &* 8, output: po &+ 2 &* q &* blockStride &+ x0 &* 8,
+                        outPixelStride: 8, outBlockStride: blockStride, accumulate: accumulate, finish: finish)
+                }
+                b = b &+ 4
+            }
             while b &+ 1 < kb {
                 // Pair weights are [cb][taps][ic][16]: chunk c0 starts at c0*wPerInBlock*2.
                 let pw = weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2)
