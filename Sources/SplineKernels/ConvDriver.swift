@@ -72,7 +72,8 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                 directRowQuad6x32AVX512(
                     kh: k, tiles: tiles, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
                     blocks: blocks, weights: pw, pairStride: 2 &* wPerBlock, bias: bias &+ b &* 8, output: po,
-                    outBlockStride: blockStride, accumulate: accumulate, finish: finish, relu: E.avx512Activation == 1)
+                    outBlockStride: blockStride, outPixelStride: 8, accumulate: accumulate, finish: finish,
+                    relu: E.avx512Activation == 1)
                 let x0 = tiles &* 6
                 for q in 0..<2 {
                     tileRowPair(

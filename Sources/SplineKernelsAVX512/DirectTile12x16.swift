@@ -133,17 +133,18 @@ public func directRowPair12x16AVX512(
 func tile6x32(
     kh: Int, kw: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
     w0: UnsafePointer<Float>, w1: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    output: UnsafeMutablePointer<Float>, outBlockStride: Int,
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int, outPixelStride ops: Int,
     accumulate: Bool, finish: Bool, relu: Bool
 ) {
     let s = outBlockStride
     let o1 = output + s, o2 = output + 2 &* s, o3 = output + 3 &* s
+    let p1 = ops, p2 = 2 &* ops, p3 = 3 &* ops, p4 = 4 &* ops, p5 = 5 &* ops
     var a0, a1, a2, a3, a4, a5, b0, b1, b2, b3, b4, b5: SIMD16<Float>
     if accumulate {
-        a0 = load16(output, o1); a1 = load16(output + 8, o1 + 8); a2 = load16(output + 16, o1 + 16)
-        a3 = load16(output + 24, o1 + 24); a4 = load16(output + 32, o1 + 32); a5 = load16(output + 40, o1 + 40)
-        b0 = load16(o2, o3); b1 = load16(o2 + 8, o3 + 8); b2 = load16(o2 + 16, o3 + 16)
-        b3 = load16(o2 + 24, o3 + 24); b4 = load16(o2 + 32, o3 + 32); b5 = load16(o2 + 40, o3 + 40)
+        a0 = load16(output, o1); a1 = load16(output + p1, o1 + p1); a2 = load16(output + p2, o1 + p2)
+        a3 = load16(output + p3, o1 + p3); a4 = load16(output + p4, o1 + p4); a5 = load16(output + p5, o1 + p5)
+        b0 = load16(o2, o3); b1 = load16(o2 + p1, o3 + p1); b2 = load16(o2 + p2, o3 + p2)
+        b3 = load16(o2 + p3, o3 + p3); b4 = load16(o2 + p4, o3 + p4); b5 = load16(o2 + p5, o3 + p5)
     } else {
         let x = ld16(bias), y = ld16(bias + 16)
         a0 = x; a1 = x; a2 = x; a3 = x; a4 = x; a5 = x
@@ -176,26 +177,30 @@ func tile6x32(
     @inline(__always) func put(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
         st16(p, s, finish && relu ? relu16(v) : v)
     }
-    put(output, a0); put(output + 8, a1); put(output + 16, a2)
-    put(output + 24, a3); put(output + 32, a4); put(output + 40, a5)
-    put(o2, b0); put(o2 + 8, b1); put(o2 + 16, b2)
-    put(o2 + 24, b3); put(o2 + 32, b4); put(o2 + 40, b5)
+    put(output, a0); put(output + p1, a1); put(output + p2, a2)
+    put(output + p3, a3); put(output + p4, a4); put(output + p5, a5)
+    put(o2, b0); put(o2 + p1, b1); put(o2 + p2, b2)
+    put(o2 + p3, b3); put(o2 + p4, b4); put(o2 + p5, b5)
 }
 
 /// The first `tiles` 6-pixel tiles of one output row segment for two 16-channel pairs (32
 /// output channels: the pair at `weights`, the next at weights + pairStride, their bias 32
-/// floats, output blocks at output + j * outBlockStride). Otherwise as `directRowPair12x16AVX512`.
+/// floats, output blocks at output + j * outBlockStride, output pixel p at + p * outPixelStride:
+/// 8, or 16 for the interleaved outputs of the transposed conv). Otherwise as
+/// `directRowPair12x16AVX512`.
 @inline(never)
 public func directRowQuad6x32AVX512(
     kh: Int, tiles: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
     weights: UnsafePointer<Float>, pairStride: Int, bias: UnsafePointer<Float>,
-    output: UnsafeMutablePointer<Float>, outBlockStride: Int, accumulate: Bool, finish: Bool, relu: Bool
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int, outPixelStride: Int,
+    accumulate: Bool, finish: Bool, relu: Bool
 ) {
     @inline(__always) func run(_ k: Int, _ acc: Bool, _ fin: Bool, _ r: Bool) {
         for t in 0..<tiles {
             tile6x32(kh: k, kw: k, input: input + t &* 48, inBlockStride: inBlockStride, rowStride: rowStride,
-                     blocks: blocks, w0: weights, w1: weights + pairStride, bias: bias, output: output + t &* 48,
-                     outBlockStride: outBlockStride, accumulate: acc, finish: fin, relu: r)
+                     blocks: blocks, w0: weights, w1: weights + pairStride, bias: bias,
+                     output: output + t &* 6 &* outPixelStride, outBlockStride: outBlockStride,
+                     outPixelStride: outPixelStride, accumulate: acc, finish: fin, relu: r)
         }
     }
     switch (kh == 3, accumulate, finish, relu && finish) {

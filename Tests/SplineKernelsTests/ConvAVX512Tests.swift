@@ -36,4 +36,34 @@ final class ConvAVX512Tests: XCTestCase {
             }
         }
     }
+
+    /// The transposed conv's 1x1 GEMMs with the AVX-512 6 x 32 tiles (output pixel stride 16).
+    func testTransposedConvBitwiseAcrossISAs() throws {
+        try XCTSkipUnless(cpuHasAVX512, "this CPU has no AVX-512 (x86-64-v4): the AVX-512 tiles cannot run here")
+        for (c, k) in [(16, 32), (24, 40), (64, 48)] {
+            for w in [5, 6, 13] {
+                let h = 3
+                var rng = TestRandom(UInt64(c * 100 + k + w))
+                let packed = try packConvTranspose2x2(weights: rng.array(c * k * 4), bias: rng.array(k),
+                                                      channels: c, outChannels: k)
+                let input = packNCHWc8(rng.array(c * h * w), ActShape(channels: c, height: h, width: w))
+                let outShape = ActShape(channels: k, height: 2 * h, width: 2 * w)
+                var avx2 = sentinelOutput(outShape), avx512 = sentinelOutput(outShape)
+                withKernelISA(avx512: false) {
+                    withBuffers(input, packed, &avx2) {
+                        f32_convt2x2s2_gemm_c8_6x16_avx2($0, $3, weights: $1, bias: $2, channels: c, outChannels: k,
+                                                         height: h, width: w, rows: 0..<h)
+                    }
+                }
+                withKernelISA(avx512: true) {
+                    withBuffers(input, packed, &avx512) {
+                        f32_convt2x2s2_gemm_c8_6x16_avx2($0, $3, weights: $1, bias: $2, channels: c, outChannels: k,
+                                                         height: h, width: w, rows: 0..<h)
+                    }
+                }
+                let differing = zip(avx2, avx512).filter { $0.bitPattern != $1.bitPattern }.count
+                XCTAssertEqual(differing, 0, "values differing in bits: convt \(c)->\(k) width \(w)")
+            }
+        }
+    }
 }
