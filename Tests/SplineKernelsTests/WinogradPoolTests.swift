@@ -6,7 +6,9 @@ import XCTest
 // `f32_avgpool_direct_c8_1x8_avx2` (kernel 2). Tolerance: none. The fused epilogue applies the
 // same operations in the same order, so pooled values and the optional full output must be
 // bitwise equal. Shapes: H, W even, full and partial 4x4 / 6x6 tiles, one- and many-block
-// layers, a last half panel of 8 output channels, any split of the work units.
+// layers, a last half panel of 8 output channels, any split of the work units. The plain twin
+// runs on the AVX2 tiles; on a CPU with AVX-512 the fused kernel runs on both instruction sets
+// (the AVX-512 GEMM and two-tile output transform), each compared bitwise with it.
 final class WinogradPoolTests: XCTestCase {
     /// Padded NCHWc8 buffer: interior of the real channels NaN (so a pixel the kernel fails to
     /// write shows up), halo and padding channels zero, and a guard page after its end.
@@ -55,7 +57,9 @@ final class WinogradPoolTests: XCTestCase {
 
         // Plain twin: full ReLU output, then the two pool kernels.
         let full = poisoned(outShape), refMax = poisoned(half), refAvg = poisoned(half)
-        algo.run(i, full.pointer, wp, scratch.pointer, c, k, h, w, 0..<units, true)
+        withKernelISA(avx512: false) {
+            algo.run(i, full.pointer, wp, scratch.pointer, c, k, h, w, 0..<units, true)
+        }
         f32_maxpool2x2s2_direct_c8_1x8_avx2(UnsafePointer(full.pointer), refMax.pointer, channels: k, height: h, width: w, rows: 0..<h / 2)
         f32_avgpool_direct_c8_1x8_avx2(UnsafePointer(full.pointer), refAvg.pointer, channels: k, height: h, width: w, kernel: 2, rows: 0..<h / 2)
         XCTAssertFalse(refMax.array.contains { $0.isNaN }, "reference max pool incomplete", file: file, line: line)
@@ -63,16 +67,18 @@ final class WinogradPoolTests: XCTestCase {
         // Every combination of outputs; the units split in two uneven ranges (run in order).
         let splits: [[Range<Int>]] = units > 1 ? [[0..<units], [0..<1, 1..<units]] : [[0..<units]]
         for (wantFull, wantMax, wantAvg) in [(false, true, true), (true, true, true), (false, true, false), (false, false, true), (true, false, true)] {
-            for split in splits {
+            for split in splits { for avx512 in cpuHasAVX512 ? [false, true] : [false] {
                 let o = wantFull ? poisoned(outShape) : nil
                 let mx = wantMax ? poisoned(half) : nil
                 let av = wantAvg ? poisoned(half) : nil
-                for r in split { fused(algo, i, o?.pointer, mx?.pointer, av?.pointer, wp, scratch.pointer, c, k, h, w, r) }
-                let what = "\(algo) C\(c) K\(k) \(h)x\(w) full \(wantFull) max \(wantMax) avg \(wantAvg) split \(split)"
+                withKernelISA(avx512: avx512) {
+                    for r in split { fused(algo, i, o?.pointer, mx?.pointer, av?.pointer, wp, scratch.pointer, c, k, h, w, r) }
+                }
+                let what = "\(algo) C\(c) K\(k) \(h)x\(w) full \(wantFull) max \(wantMax) avg \(wantAvg) split \(split) avx512 \(avx512)"
                 if let o { XCTAssertEqual(o.array.map(\.bitPattern), full.array.map(\.bitPattern), "full output, \(what)", file: file, line: line) }
                 if let mx { XCTAssertEqual(mx.array.map(\.bitPattern), refMax.array.map(\.bitPattern), "max pool, \(what)", file: file, line: line) }
                 if let av { XCTAssertEqual(av.array.map(\.bitPattern), refAvg.array.map(\.bitPattern), "avg pool, \(what)", file: file, line: line) }
-            }
+            } }
         }
     }
 
