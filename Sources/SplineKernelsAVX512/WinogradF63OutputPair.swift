@@ -34,7 +34,7 @@ func split16(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>,
 typealias Row6 = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
 
 /// Row r of Y: the row pass over T's row q (8 SIMD16), plus the bias, ReLU if `relu`.
-@inline(__always)
+@_transparent
 func outputRow(_ q: UnsafePointer<SIMD16<Float>>, _ bk: SIMD16<Float>, _ relu: Bool) -> Row6 {
     let c2 = SIMD16<Float>(repeating: 2), c4 = SIMD16<Float>(repeating: 4)
     let c8 = SIMD16<Float>(repeating: 8), c16 = SIMD16<Float>(repeating: 16)
@@ -131,8 +131,7 @@ func outputPair(
     }
 }
 
-/// Two whole adjacent tiles of one 8-channel block (contract above); `relu` and pooling
-/// (max0 or avg0 given) each select a specialised copy.
+/// Two whole adjacent tiles of one 8-channel block (contract above).
 @inline(never)
 public func wF63OutputPairAVX512(
     m: UnsafePointer<Float>, mP: Int, t: UnsafeMutableRawPointer, bias: UnsafePointer<Float>, relu: Bool,
@@ -141,15 +140,8 @@ public func wF63OutputPairAVX512(
     avg0: UnsafeMutablePointer<Float>?, avg1: UnsafeMutablePointer<Float>?, prs: Int
 ) {
     let tz = t.assumingMemoryBound(to: SIMD16<Float>.self)
-    let pooling = max0 != nil || avg0 != nil
-    @inline(__always) func run(_ r: Bool, _ p: Bool) {
-        outputPair(m: m, mP: mP, t: tz, bias: bias, relu: r, pooling: p, dst0: dst0, dst1: dst1, rs: rs,
-                   max0: max0, max1: max1, avg0: avg0, avg1: avg1, prs: prs)
-    }
-    switch (relu, pooling) {
-    case (true, false): run(true, false)
-    case (false, false): run(false, false)
-    case (true, true): run(true, true)
-    case (false, true): run(false, true)
-    }
+    // One copy with runtime flags (branches per row, predictable): with a specialised copy per
+    // (relu, pooling) the row pass was not inlined (a call per row, its 6 zmm results through memory).
+    outputPair(m: m, mP: mP, t: tz, bias: bias, relu: relu, pooling: max0 != nil || avg0 != nil,
+               dst0: dst0, dst1: dst1, rs: rs, max0: max0, max1: max1, avg0: avg0, avg1: avg1, prs: prs)
 }
