@@ -545,6 +545,15 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
             let perBlock = !prefetch || last || calls == 0 ? 0 : (8 &* width &+ calls &- 1) / calls
             var lines = 0                      // of the next step's width * cp lines, prefetched so far
             var i0 = 0
+            // AVX-512, a single panel: 12-row micro-tiles (`wMicro12x16AVX512`, same bits) first,
+            // prefetching twice the lines per call (half as many calls).
+            while avx512 && !pair && i0 &+ 12 <= np {
+                let k = lines < cp ? 2 &* perBlock : 0
+                wMicro12x16AVX512(vp + (i0 / 6) &* panelV, vp + (i0 / 6 &+ 1) &* panelV, 48, b, cb, c + i0 &* 8,
+                                  nT &* 8, next + lines &* 16, k)
+                lines &+= cb &* k
+                i0 &+= 12
+            }
             while i0 &+ 6 <= np {
                 let k = lines < width &* cp ? perBlock : 0
                 if pair {

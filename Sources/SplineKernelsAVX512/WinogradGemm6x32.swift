@@ -80,3 +80,49 @@ public func wMicro6x32AVX512(
     st16(e, s, c01); st16(e + 8, s, c11); st16(e + 16, s, c21)
     st16(e + 24, s, c31); st16(e + 32, s, c41); st16(e + 40, s, c51)
 }
+
+/// 12 tiles x 16 output channels (one panel; 12 zmm accumulators), for layers or halves with a
+/// single full panel: tiles 0...5 from the V micro-panel at a0, 6...11 from the one at a1.
+/// M[i][k0 ..< k0 + 16] = sum over cblocks * 8 channels, the same order as `_wMicro6x16`;
+/// tile i's two 8-channel blocks at c + 8 i and c + cStride + 8 i.
+@inline(never)
+public func wMicro12x16AVX512(
+    _ a0: UnsafePointer<Float>, _ a1: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>,
+    _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int,
+    _ pf: UnsafePointer<Float>, _ pfPerBlock: Int
+) {
+    var pfp = pf
+    var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>(), c3 = SIMD16<Float>()
+    var c4 = SIMD16<Float>(), c5 = SIMD16<Float>(), c6 = SIMD16<Float>(), c7 = SIMD16<Float>()
+    var c8 = SIMD16<Float>(), c9 = SIMD16<Float>(), c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
+    var ap = a0, aq = a1
+    var bp = b
+    for _ in 0..<cblocks {
+        for l in 0..<8 {
+            let w = ld16(bp)
+            c0 = c0.addingProduct(SIMD16(repeating: ap[l]), w)
+            c1 = c1.addingProduct(SIMD16(repeating: ap[8 &+ l]), w)
+            c2 = c2.addingProduct(SIMD16(repeating: ap[16 &+ l]), w)
+            c3 = c3.addingProduct(SIMD16(repeating: ap[24 &+ l]), w)
+            c4 = c4.addingProduct(SIMD16(repeating: ap[32 &+ l]), w)
+            c5 = c5.addingProduct(SIMD16(repeating: ap[40 &+ l]), w)
+            c6 = c6.addingProduct(SIMD16(repeating: aq[l]), w)
+            c7 = c7.addingProduct(SIMD16(repeating: aq[8 &+ l]), w)
+            c8 = c8.addingProduct(SIMD16(repeating: aq[16 &+ l]), w)
+            c9 = c9.addingProduct(SIMD16(repeating: aq[24 &+ l]), w)
+            c10 = c10.addingProduct(SIMD16(repeating: aq[32 &+ l]), w)
+            c11 = c11.addingProduct(SIMD16(repeating: aq[40 &+ l]), w)
+            bp = bp.advanced(by: 16)
+        }
+        for _ in 0..<pfPerBlock {
+            splineseg_prefetch(pfp)
+            pfp = pfp.advanced(by: 16)
+        }
+        ap = ap.advanced(by: aStride)
+        aq = aq.advanced(by: aStride)
+    }
+    let s = cStride
+    st16(c, s, c0); st16(c + 8, s, c1); st16(c + 16, s, c2); st16(c + 24, s, c3)
+    st16(c + 32, s, c4); st16(c + 40, s, c5); st16(c + 48, s, c6); st16(c + 56, s, c7)
+    st16(c + 64, s, c8); st16(c + 72, s, c9); st16(c + 80, s, c10); st16(c + 88, s, c11)
+}

@@ -49,6 +49,40 @@ final class WinogradAVX512Tests: XCTestCase {
         }
     }
 
+    /// The single-panel 12-tile micro-kernel = `_wMicro6x16` on its two V micro-panels.
+    func testMicroKernel12x16MatchesTwoAVX2Tiles() throws {
+        try requireAVX512()
+        var rng = WinoLCG(state: 6)
+        for cblocks in [1, 3, 8, 33] {
+            let cp = cblocks * 8
+            let aStride = 48 + 8
+            let a0 = (0..<(cblocks * aStride)).map { _ in rng.next() }, a1 = (0..<(cblocks * aStride)).map { _ in rng.next() }
+            let b = (0..<(16 * cp)).map { _ in rng.next() }
+            let cStride = 104                            // 12 tiles x 8 + a gap
+            let pf = [Float](repeating: 0, count: 16 * 8 * cblocks)
+            for pfPerBlock in [0, 2] {
+                var fast = [Float](repeating: .nan, count: 2 * cStride)
+                var ref = fast
+                a0.withUnsafeBufferPointer { a0 in a1.withUnsafeBufferPointer { a1 in b.withUnsafeBufferPointer { b in
+                    pf.withUnsafeBufferPointer { pf in
+                        fast.withUnsafeMutableBufferPointer { c in
+                            wMicro12x16AVX512(a0.baseAddress!, a1.baseAddress!, aStride, b.baseAddress!, cblocks,
+                                              c.baseAddress!, cStride, pf.baseAddress!, pfPerBlock)
+                        }
+                        ref.withUnsafeMutableBufferPointer { c in
+                            _wMicro6x16(a0.baseAddress!, aStride, b.baseAddress!, cblocks, c.baseAddress!, cStride,
+                                        pf.baseAddress!, 0)
+                            _wMicro6x16(a1.baseAddress!, aStride, b.baseAddress!, cblocks, c.baseAddress! + 48, cStride,
+                                        pf.baseAddress!, 0)
+                        }
+                    }
+                } } }
+                XCTAssertEqual(bitwiseMismatches(fast, ref), 0, "cblocks \(cblocks) prefetch \(pfPerBlock)")
+                XCTAssertEqual(fast.filter { !$0.isNaN }.count, 2 * 96)
+            }
+        }
+    }
+
     /// Whole layers, both algorithms, with AVX-512 on and off: panel pairs, a single last
     /// panel, a last half panel, 2- and 4-row GEMM tails, streamed U with prefetch and the
     /// output-channel halves (kParts 2), on 1 and 2 threads.
@@ -56,9 +90,11 @@ final class WinogradAVX512Tests: XCTestCase {
         try requireAVX512()
         for algo in WinoAlgo.allCases {
             // (C, K, H, W): K = 40 -> panels 16 + 16 + 8; 48 -> a pair and one panel; 64 -> two
-            // pairs; 16 -> one panel; 512 -> 256 @ 24x24: in F63, U > 24 MB (streamed, prefetched), and kParts 2.
+            // pairs; 16 -> one panel; 512 -> 256 @ 24x24: in F63, U > 24 MB (streamed, prefetched), and kParts 2;
+            // 512 -> 368: U streamed in both, 23 panels in halves of 12 + 11 (a single last panel
+            // with 16 tiles: a 12-row micro-tile, prefetching). 12+ tiles per block: 12-row single-panel tiles.
             for (c, k, h, w) in [(64, 40, 37, 45), (20, 64, 33, 58), (16, 48, 20, 14), (24, 16, 13, 9),
-                                 (512, 256, 24, 24)] {
+                                 (16, 16, 40, 40), (512, 256, 24, 24), (512, 368, 24, 24)] {
                 var rng = WinoLCG(state: 91)
                 let input = (0..<(c * h * w)).map { _ in rng.next() }
                 let weights = (0..<(k * c * 9)).map { _ in rng.next() * 0.1 }
