@@ -79,8 +79,12 @@ func _wUStreams(positions: Int, cp: Int, kp: Int) -> Bool {
 }
 
 /// How one layer's tiles are cut into work units (both algorithms).
-/// - Tiles of at most one block (`_wTilesPerBlock` n0) and Kp >= 32 (deep levels of small
-///   models, e.g. 128 channels at 8x8): one block, split by output channels (`kParts` 2). Work
+/// - Tiles of at most one block (`_wTilesPerBlock` n0), or at most 64 tiles and U over 4 MB,
+///   and Kp >= 32 (deep levels of small models, e.g. 128 channels at 8x8; 256 channels at 16x16
+///   or 32x32): one block, split by output channels (`kParts` 2). The U rule is session 15's
+///   (Zen 5, AVX-512 GEMMs at twice the FMA rate, so reading U matters twice as much): UNet f16
+///   @256 on 2 threads 3.49-3.58 -> 3.05-3.12 ms (encoder.4, 256 -> 256 F43 @16x16 and 128 ->
+///   256, in one block of 8 tiles per thread, each reading all 9.4 MB of U, before). Work
 ///   unit u is then the 16-channel output panels of half u % 2; both halves transform the whole
 ///   input block (small next to the GEMMs) and each streams half of U.
 /// - Otherwise the tiles are cut into two halves of near-equal counts (`rowRange`), and each half
@@ -108,6 +112,12 @@ struct _WBlocking {
         let n0 = _wTilesPerBlock(positions: positions, cp: cp, kp: kp, tiles: tiles)
         if tiles <= n0 && kp >= 32 {
             kParts = 2; perHalf = 1; nT = n0
+            return
+        }
+        // U over 4 MB, at most 64 tiles: also one block split by output channels, so each
+        // thread reads half of U, not all of it (see above).
+        if tiles <= 64 && kp >= 32 && positions &* cp &* kp &* 4 > 4 &* 1024 &* 1024 {
+            kParts = 2; perHalf = 1; nT = (tiles &+ 1) & ~1
             return
         }
         kParts = 1

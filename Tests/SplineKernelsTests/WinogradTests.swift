@@ -391,18 +391,24 @@ final class WinogradTests: XCTestCase {
             }
         }
         XCTAssertEqual(layers, 2 * 6 * 16)
-        // At most 3 blocks per half: round(half / n0) blocks. 16 tiles of 256 -> 256 F43
-        // (n0 = 6): one block of 8 per half rather than two of 4.
-        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 16, width: 16), 8)
+        // At most 3 blocks per half: round(half / n0) blocks. 16 tiles of 128 -> 128 F43
+        // (U 2.4 MB, n0 = 6): one block of 8 per half rather than two of 4.
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 128, outChannels: 128, height: 16, width: 16), 8)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 128, outChannels: 128, height: 16, width: 16), 2)
+        // 26 tiles of 128 -> 128 (13 per half): 2 blocks of 6 or 7 per half rather than 3 of 4 or 5.
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 128, outChannels: 128, height: 8, width: 52), 8)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 128, outChannels: 128, height: 8, width: 52), 4)
+        // U over 4 MB and at most 64 tiles: one block split by output channels. 256 -> 256 F43
+        // (U 9.4 MB) @ 16x16 (16 tiles) and @ 8x52 (26 tiles).
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 16, width: 16), 16)
         XCTAssertEqual(winogradF43BlockCount(inChannels: 256, outChannels: 256, height: 16, width: 16), 2)
-        // 26 tiles (13 per half): 2 blocks of 6 or 7 per half rather than 3 of 4 or 5.
-        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 8, width: 52), 8)
-        XCTAssertEqual(winogradF43BlockCount(inChannels: 256, outChannels: 256, height: 8, width: 52), 4)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 8, width: 52), 26)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 256, outChannels: 256, height: 8, width: 52), 2)
     }
 
     /// U of 12..24 MB (256 channels in F(6x6)) over more than 64 tiles: large blocks, an even
-    /// number of them; over at most 64 tiles: one block split by output channels; a smaller U
-    /// keeps the L2-sized 6-tile blocks.
+    /// number of them; over at most 64 tiles (and any U over 4 MB): one block split by output
+    /// channels; a smaller U keeps the L2-sized 6-tile blocks.
     func testL3SizedWeightBlocking() {
         // 484 tiles: two halves of 242, each 2 blocks of 121.
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 122)
@@ -421,8 +427,11 @@ final class WinogradTests: XCTestCase {
             XCTAssertEqual(winogradF43TilesPerBlock(inChannels: c, outChannels: k, height: h, width: h), (h / 4) * (h / 4))
             XCTAssertEqual(winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: h), 2)
         }
-        // U of 9.4 MB (256 -> 256 F43 @ 32x32, 64 tiles): still the 6-tile blocks.
-        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 32, width: 32), 6)
+        // U of 9.4 MB (256 -> 256 F43 @ 32x32, 64 tiles): over 4 MB, one block of all 64 tiles
+        // split by output channels; over 64 tiles (@ 36x36, 81) the 6-tile blocks.
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 32, width: 32), 64)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 256, outChannels: 256, height: 32, width: 32), 2)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 36, width: 36), 6)
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 128, outChannels: 128, height: 256, width: 256), 6)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 6)
         // 1000 tiles: halves of 500, each 4 blocks of 125 (at most 128 each).
