@@ -99,6 +99,27 @@ func row12x16(
     }
 }
 
+/// Calls `run(kh, accumulate, finish, relu)` with literal arguments, one call per combination
+/// (ReLU only when finishing), so that each inlined copy of the row loop is specialised for it.
+@inline(__always)
+func withLiteralFlags(kh: Int, accumulate: Bool, finish: Bool, relu: Bool,
+                      _ run: (Int, Bool, Bool, Bool) -> Void) {
+    switch (kh == 3, accumulate, finish, relu && finish) {
+    case (true, false, true, true): run(3, false, true, true)
+    case (true, false, true, false): run(3, false, true, false)
+    case (true, false, false, _): run(3, false, false, false)
+    case (true, true, true, true): run(3, true, true, true)
+    case (true, true, true, false): run(3, true, true, false)
+    case (true, true, false, _): run(3, true, false, false)
+    case (false, false, true, true): run(1, false, true, true)
+    case (false, false, true, false): run(1, false, true, false)
+    case (false, false, false, _): run(1, false, false, false)
+    case (false, true, true, true): run(1, true, true, true)
+    case (false, true, true, false): run(1, true, true, false)
+    case (false, true, false, _): run(1, true, false, false)
+    }
+}
+
 /// The first `tiles` 12-pixel tiles of one output row segment for one 16-channel pair, kernel
 /// kh x kw (3 x 3 or 1 x 1, stride 1); the caller computes the remaining pixels with the AVX2
 /// tiles. `relu`: the activation applied when `finish` (none otherwise). One specialisation per
@@ -114,20 +135,7 @@ public func directRowPair12x16AVX512(
                  blocks: blocks, weights: weights, bias: bias, output: output, outBlockStride: outBlockStride,
                  accumulate: acc, finish: fin, relu: r)
     }
-    switch (kh == 3, accumulate, finish, relu && finish) {
-    case (true, false, true, true): run(3, false, true, true)
-    case (true, false, true, false): run(3, false, true, false)
-    case (true, false, false, _): run(3, false, false, false)
-    case (true, true, true, true): run(3, true, true, true)
-    case (true, true, true, false): run(3, true, true, false)
-    case (true, true, false, _): run(3, true, false, false)
-    case (false, false, true, true): run(1, false, true, true)
-    case (false, false, true, false): run(1, false, true, false)
-    case (false, false, false, _): run(1, false, false, false)
-    case (false, true, true, true): run(1, true, true, true)
-    case (false, true, true, false): run(1, true, true, false)
-    case (false, true, false, _): run(1, true, false, false)
-    }
+    withLiteralFlags(kh: kh, accumulate: accumulate, finish: finish, relu: relu, run)
 }
 
 /// 6 output pixels x 32 output channels (two packed pairs: weights at `w0` and `w1`, output
@@ -208,18 +216,5 @@ public func directRowQuad6x32AVX512(
                      outPixelStride: outPixelStride, accumulate: acc, finish: fin, relu: r)
         }
     }
-    switch (kh == 3, accumulate, finish, relu && finish) {
-    case (true, false, true, true): run(3, false, true, true)
-    case (true, false, true, false): run(3, false, true, false)
-    case (true, false, false, _): run(3, false, false, false)
-    case (true, true, true, true): run(3, true, true, true)
-    case (true, true, true, false): run(3, true, true, false)
-    case (true, true, false, _): run(3, true, false, false)
-    case (false, false, true, true): run(1, false, true, true)
-    case (false, false, true, false): run(1, false, true, false)
-    case (false, false, false, _): run(1, false, false, false)
-    case (false, true, true, true): run(1, true, true, true)
-    case (false, true, true, false): run(1, true, true, false)
-    case (false, true, false, _): run(1, true, false, false)
-    }
+    withLiteralFlags(kh: kh, accumulate: accumulate, finish: finish, relu: relu, run)
 }
