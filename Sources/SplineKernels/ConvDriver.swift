@@ -64,24 +64,11 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                 }
             }
             while avx512 && b &+ 3 < kb && width >= 6 {
-                // AVX-512, two pairs at once: 6-pixel x 32-channel tiles (same bits), then the
-                // 1...5 pixels left with the AVX2 tiles of each pair.
-                let pw = weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2)
-                let po = outRow &+ b &* blockStride
-                let tiles = width / 6
-                directRowQuad6x32AVX512(
-                    kh: k, tiles: tiles, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
-                    blocks: blocks, weights: pw, pairStride: 2 &* wPerBlock, bias: bias &+ b &* 8, output: po,
-                    outBlockStride: blockStride, outPixelStride: 8, accumulate: accumulate, finish: finish,
-                    relu: E.avx512Activation == 1)
-                let x0 = tiles &* 6
-                for q in 0..<2 {
-                    tileRowPair(
-                        g, e, width: width &- x0, input: inRow &+ x0 &* ps, inBlockStride: inBlockStride,
-                        rowStride: inRowStride, blocks: blocks, weights: pw &+ q &* 2 &* wPerBlock,
-                        bias: bias &+ (b &+ 2 &* q) &* 8, output: po &+ 2 &* q &* blockStride &+ x0 &* 8,
-                        outPixelStride: 8, outBlockStride: blockStride, accumulate: accumulate, finish: finish)
-                }
+                tileRowQuadAVX512(
+                    g, e, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
+                    blocks: blocks, weights: weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2),
+                    pairStride: 2 &* wPerBlock, bias: bias &+ b &* 8, output: outRow &+ b &* blockStride,
+                    outPixelStride: 8, outBlockStride: blockStride, accumulate: accumulate, finish: finish)
                 b = b &+ 4
             }
             while b &+ 1 < kb {
@@ -121,5 +108,33 @@ func convRows<G: ConvGeometry, E: Epilogue>(
             }
             c0 = c0 &+ blocks
         }
+    }
+}
+
+/// Two 16-channel output pairs (32 channels) of one row segment on AVX-512: the 6-pixel x
+/// 32-channel tiles (`directRowQuad6x32AVX512`, same bits), then the 1...5 pixels left with the
+/// AVX2 tiles of each pair. Pair 0's weights at `weights`, pair 1's at + pairStride, its bias at
+/// bias + 16 and its output blocks at output + 2 * outBlockStride; the rest as `tileRowPair`.
+/// Only for 8-lane input blocks and an epilogue with `avx512Activation` >= 0.
+@inlinable @inline(__always)
+func tileRowQuadAVX512<G: ConvGeometry, E: Epilogue>(
+    _ g: G.Type, _ e: E.Type, width: Int,
+    input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
+    weights: UnsafePointer<Float>, pairStride: Int, bias: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>, outPixelStride: Int, outBlockStride: Int,
+    accumulate: Bool, finish: Bool
+) {
+    let tiles = width / 6, x0 = tiles &* 6
+    directRowQuad6x32AVX512(
+        kh: G.kh, tiles: tiles, input: input, inBlockStride: inBlockStride, rowStride: rowStride,
+        blocks: blocks, weights: weights, pairStride: pairStride, bias: bias, output: output,
+        outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: accumulate, finish: finish,
+        relu: E.avx512Activation == 1)
+    for q in 0..<2 {
+        tileRowPair(
+            g, e, width: width &- x0, input: input &+ x0 &* G.pixelStride, inBlockStride: inBlockStride,
+            rowStride: rowStride, blocks: blocks, weights: weights &+ q &* pairStride, bias: bias &+ q &* 16,
+            output: output &+ 2 &* q &* outBlockStride &+ x0 &* outPixelStride, outPixelStride: outPixelStride,
+            outBlockStride: outBlockStride, accumulate: accumulate, finish: finish)
     }
 }

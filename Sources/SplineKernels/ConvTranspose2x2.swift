@@ -10,7 +10,6 @@
 //
 // Writing into a concat buffer: pass `output` = start of the channel range (see
 // KERNELS.md, "Concatenation").
-import SplineKernelsAVX512
 
 @inlinable @inline(__always)
 public func f32_convt2x2s2_gemm_c8_6x16_avx2(
@@ -36,22 +35,11 @@ public func f32_convt2x2s2_gemm_c8_6x16_avx2(
             let wTap = weights &+ tap &* wPerTap
             var b = 0
             while avx512 && b &+ 3 < kb && width >= 6 {
-                // AVX-512: 6-pixel x 32-channel tiles over two pairs (same bits), then the
-                // 1...5 pixels left with the AVX2 tiles of each pair.
-                let tiles = width / 6, x0 = tiles &* 6
-                directRowQuad6x32AVX512(
-                    kh: 1, tiles: tiles, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
-                    blocks: cb, weights: wTap &+ b &* wPerBlock, pairStride: 2 &* wPerBlock, bias: bias &+ b &* 8,
-                    output: outRow &+ b &* outBlockStride, outBlockStride: outBlockStride, outPixelStride: 16,
-                    accumulate: false, finish: true, relu: false)
-                for q in 0..<2 {
-                    tileRowPair(
-                        Conv1x1C8.self, EpilogueNone.self, width: width &- x0, input: inRow &+ x0 &* 8,
-                        inBlockStride: inBlockStride, rowStride: inRowStride, blocks: cb,
-                        weights: wTap &+ (b &+ 2 &* q) &* wPerBlock, bias: bias &+ (b &+ 2 &* q) &* 8,
-                        output: outRow &+ (b &+ 2 &* q) &* outBlockStride &+ x0 &* 16, outPixelStride: 16,
-                        outBlockStride: outBlockStride, accumulate: false, finish: true)
-                }
+                tileRowQuadAVX512(
+                    Conv1x1C8.self, EpilogueNone.self, width: width, input: inRow, inBlockStride: inBlockStride,
+                    rowStride: inRowStride, blocks: cb, weights: wTap &+ b &* wPerBlock, pairStride: 2 &* wPerBlock,
+                    bias: bias &+ b &* 8, output: outRow &+ b &* outBlockStride, outPixelStride: 16,
+                    outBlockStride: outBlockStride, accumulate: false, finish: true)
                 b = b &+ 4
             }
             while b &+ 1 < kb {

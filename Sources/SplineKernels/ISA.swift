@@ -14,18 +14,19 @@ public let cpuHasAVX512: Bool = splineseg_cpu_has_x86_64_v4() != 0
 
 /// Whether the kernels use their AVX-512 micro-kernels by default: `cpuHasAVX512`, unless the
 /// environment variable SPLINESEG_ISA is `avx2`.
-public let cpuSupportsAVX512: Bool = {
+@usableFromInline
+let _wAVX512Default: Bool = {
     if let isa = getenv("SPLINESEG_ISA"), String(cString: isa) == "avx2" { return false }
     return cpuHasAVX512
 }()
 
-/// The kernels' current choice: `cpuSupportsAVX512` unless `withKernelISA` changed it.
+/// The kernels' current choice: `_wAVX512Default` unless `withKernelISA` changed it.
 @usableFromInline
 nonisolated(unsafe) var _wAVX512Choice: Bool? = nil
 
 /// Whether the kernels use their AVX-512 micro-kernels now (read once per kernel call).
 @inlinable
-public var kernelsUseAVX512: Bool { _wAVX512Choice ?? cpuSupportsAVX512 }
+public var kernelsUseAVX512: Bool { _wAVX512Choice ?? _wAVX512Default }
 
 /// The instruction set the kernels run with: "avx512" or "avx2" (on x86-64; "simd" elsewhere).
 public var kernelISA: String {

@@ -24,13 +24,6 @@ func max16(_ a: SIMD16<Float>, _ b: SIMD16<Float>) -> SIMD16<Float> {
     return SIMD16(lowHalf: al.replacing(with: bl, where: bl .> al), highHalf: ah.replacing(with: bh, where: bh .> ah))
 }
 
-/// Lanes 0...7 at a, lanes 8...15 at b.
-@inline(__always)
-func split16(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
-    st8(a, v.lowHalf)
-    st8(b, v.highHalf)
-}
-
 typealias Row6 = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
 
 /// Row r of Y: the row pass over T's row q (8 SIMD16), plus the bias, ReLU if `relu`.

@@ -27,11 +27,17 @@ func st8(_ p: UnsafeMutablePointer<Float>, _ v: SIMD8<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
+/// Lanes 0...7 at a, lanes 8...15 at b.
+@inline(__always)
+func split16(_ a: UnsafeMutablePointer<Float>, _ b: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
+    st8(a, v.lowHalf)
+    st8(b, v.highHalf)
+}
+
 /// 16 output channels of one tile: the low 8 to kb, the high 8 to kb + 1 (stride s).
 @inline(__always)
 func st16(_ p: UnsafeMutablePointer<Float>, _ s: Int, _ v: SIMD16<Float>) {
-    st8(p, v.lowHalf)
-    st8(p + s, v.highHalf)
+    split16(p, p + s, v)
 }
 
 /// 6 tiles x 32 output channels (12 zmm accumulators): M[i][k0 ..< k0 + 32] = sum over
