@@ -91,7 +91,21 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                     accumulate: accumulate, finish: finish)
                 b = b &+ 2
             }
-            if b < kb && G.sharesTapBroadcasts && icCount == 8 && !accumulate && finish
+            if b < kb && avx512 && G.sharesTapBroadcasts && width >= 16 {
+                // AVX-512, 3x3, a trailing single 8-channel block: 16-pixel tiles summing even and
+                // odd input channels apart (`directRow16x8AVX512`; not the AVX2 tiles' bits), the
+                // 1...15 pixels left with the AVX2 tiles.
+                let pw = weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock), po = outRow &+ b &* blockStride
+                let tiles = width >> 4, x0 = tiles &* 16
+                directRow16x8AVX512(
+                    tiles: tiles, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride, blocks: blocks,
+                    weights: pw, bias: bias &+ b &* 8, output: po, accumulate: accumulate, finish: finish,
+                    relu: E.avx512Activation == 1)
+                tileRowSingle(
+                    g, e, width: width &- x0, input: inRow &+ x0 &* 8, inBlockStride: inBlockStride, rowStride: inRowStride,
+                    blocks: blocks, weights: pw, bias: bias &+ b &* 8, output: po &+ x0 &* 8, outPixelStride: 8,
+                    outBlockStride: blockStride, accumulate: accumulate, finish: finish)
+            } else if b < kb && G.sharesTapBroadcasts && icCount == 8 && !accumulate && finish
                 && shared3RowSplit(width: width).count > 0 {
                 // One chunk (no partial sums in the output): the whole row in one loop per
                 // tile width (MicroTileShared3.swift).
