@@ -1,7 +1,8 @@
 // Runtime choice of the instruction set for the micro-kernels that have an AVX-512 twin
 // (SplineKernelsAVX512): read once per process from the CPU (cpuid + the OS's XCR0 via
 // `__builtin_cpu_supports`). SPLINESEG_ISA=avx2 in the environment keeps the AVX2 kernels
-// (for A/B benchmarks and comparisons); results are bitwise the same either way.
+// (for A/B benchmarks and comparisons); results are bitwise the same either way, except the
+// last bits of 3x3 convs' trailing 8-channel output blocks (`directRow16x8AVX512`).
 import CSpinHint
 #if canImport(Glibc)
 import Glibc

@@ -23,7 +23,8 @@ public final class Segmenter {
 
     /// The instruction set the fast engine's kernels use in this process: "avx512" on a CPU with
     /// AVX-512 (x86-64-v4), else "avx2" (or "simd" off x86-64); SPLINESEG_ISA=avx2 in the
-    /// environment forces AVX2. Results are bitwise the same on either.
+    /// environment forces AVX2. Results are bitwise the same on either, except in the last bits
+    /// of 3x3 direct layers with 8-channel outputs (their AVX-512 tile sums in another order).
     public static var instructionSet: String { kernelISA }
 
     public let model: SplineSegModel
