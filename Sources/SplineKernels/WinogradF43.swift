@@ -575,10 +575,11 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
                 lines &+= cb &* k
                 i0 &+= 6
             }
-            _wTailRows(np, i0, true, vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8)
-            if pair {
-                _wTailRows(np, i0, true, vp + (i0 / 6) &* panelV, 48, b + 16 &* cp, cb,
-                           c + i0 &* 8 + 2 &* (nT &* 8), nT &* 8)
+            if pair && np > i0 {
+                // Both panels' 2- or 4-row tail in one AVX-512 tile (same bits).
+                wMicroTail32AVX512(rows: np &- i0, vp + (i0 / 6) &* panelV, 48, b, 16 &* cp, cb, c + i0 &* 8, nT &* 8)
+            } else {
+                _wTailRows(np, i0, true, vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8)
             }
             panel &+= width
         }

@@ -132,3 +132,54 @@ public func wMicro12x16AVX512(
     st16(c + 32, s, c4); st16(c + 40, s, c5); st16(c + 48, s, c6); st16(c + 56, s, c7)
     st16(c + 64, s, c8); st16(c + 72, s, c9); st16(c + 80, s, c10); st16(c + 88, s, c11)
 }
+
+/// The 2- or 4-row tail of a micro-panel for two full panels (`rows` x 32 output channels, 4 or
+/// 8 zmm accumulators): as `wMicro6x32AVX512` for rows 0..<rows, no prefetch; each M value the
+/// same sum in the same order as `_wMicroTail` (the AVX2 tail it replaces, one panel at a
+/// time), so the same bits. Small layers' GEMMs are all tail: 8x8 pixels in F(4x4) are 4 tiles.
+@inline(never)
+public func wMicroTail32AVX512(
+    rows: Int, _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>, _ panelStride: Int,
+    _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int
+) {
+    if rows == 4 {
+        tail32(4, a, aStride, b, panelStride, cblocks, c, cStride)
+    } else {
+        tail32(2, a, aStride, b, panelStride, cblocks, c, cStride)
+    }
+}
+
+@inline(__always)
+func tail32(_ rows: Int, _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>, _ panelStride: Int,
+            _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int) {
+    var c00 = SIMD16<Float>(), c01 = SIMD16<Float>()
+    var c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
+    var c20 = SIMD16<Float>(), c21 = SIMD16<Float>()
+    var c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
+    var ap = a
+    var bp = b
+    for _ in 0..<cblocks {
+        for l in 0..<8 {
+            let b0 = ld16(bp), b1 = ld16(bp + panelStride)
+            let a0 = SIMD16<Float>(repeating: ap[l])
+            c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
+            let a1 = SIMD16<Float>(repeating: ap[8 &+ l])
+            c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
+            if rows == 4 {
+                let a2 = SIMD16<Float>(repeating: ap[16 &+ l])
+                c20 = c20.addingProduct(a2, b0); c21 = c21.addingProduct(a2, b1)
+                let a3 = SIMD16<Float>(repeating: ap[24 &+ l])
+                c30 = c30.addingProduct(a3, b0); c31 = c31.addingProduct(a3, b1)
+            }
+            bp = bp.advanced(by: 16)
+        }
+        ap = ap.advanced(by: aStride)
+    }
+    let s = cStride, e = c + 2 &* cStride
+    st16(c, s, c00); st16(c + 8, s, c10)
+    st16(e, s, c01); st16(e + 8, s, c11)
+    if rows == 4 {
+        st16(c + 16, s, c20); st16(c + 24, s, c30)
+        st16(e + 16, s, c21); st16(e + 24, s, c31)
+    }
+}
