@@ -54,12 +54,25 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                 // One input channel: each 8-channel block in its own pass over the row
                 // (MicroTileC1.swift). Packed weights: pairs [taps][16] (block b + 1 in lanes
                 // 8...15), a trailing odd block [taps][8].
+                // AVX-512: 32-pixel tiles first (`directRowC1x32x8AVX512`, same bits), the rest (at
+                // least the row's last 8 pixels, recomputed bit for bit where they overlap) here.
+                let wide = E.avx512Activation >= 0 && kernelsUseAVX512 ? width >> 5 : 0
+                let x0 = wide &* 32
+                let xs = width &- x0 >= 8 ? x0 : width &- 8
                 while b < kb {
                     let pair = b & ~1
                     let paired = pair &+ 1 < kb
-                    c1RowSingle(e, width: width, input: inRow, rowStride: inRowStride,
-                                weights: weights &+ (pair &* wPerBlock &+ (b & 1) &* 8), tapStride: paired ? 16 : 8,
-                                bias: bias &+ b &* 8, output: outRow &+ b &* blockStride)
+                    let bw = weights &+ (pair &* wPerBlock &+ (b & 1) &* 8), ts = paired ? 16 : 8
+                    let bo = outRow &+ b &* blockStride
+                    if wide > 0 {
+                        directRowC1x32x8AVX512(tiles: wide, input: inRow, rowStride: inRowStride, weights: bw,
+                                               tapStride: ts, bias: bias &+ b &* 8, output: bo,
+                                               relu: E.avx512Activation == 1)
+                    }
+                    if xs < width {
+                        c1RowSingle(e, width: width &- xs, input: inRow &+ xs, rowStride: inRowStride, weights: bw,
+                                    tapStride: ts, bias: bias &+ b &* 8, output: bo &+ xs &* 8)
+                    }
                     b = b &+ 1
                 }
             }

@@ -49,6 +49,35 @@ final class ConvAVX512Tests: XCTestCase {
         }
     }
 
+    /// The 1-input-channel conv's 32-pixel tiles (`directRowC1x32x8AVX512`): bitwise the AVX2
+    /// tiles' results. Widths of one and two tiles, with 1...7 pixels left (the AVX2 tile then
+    /// covers the row's last 8, overlapping) and 8+; a single block, a packed pair and a pair
+    /// plus a trailing block; every activation (tanh keeps the AVX2 tiles).
+    func testFirstConvBitwiseAcrossISAs() throws {
+        try XCTSkipUnless(cpuHasAVX512, "this CPU has no AVX-512 (x86-64-v4): the AVX-512 tiles cannot run here")
+        for k in [8, 16, 24] {
+            for w in [8, 31, 32, 33, 39, 40, 64, 77, 128] {
+                let h = 3
+                var rng = TestRandom(UInt64(k * 1000 + w))
+                let (packed, _, _) = try randomPacked(.conv3x3c1, c: 1, k: k, &rng)
+                let input = packConvInput(.conv3x3c1, rng.array(h * w), c: 1, h: h, w: w)
+                let outShape = ActShape(channels: k, height: h, width: w)
+                for act in Activation.allCases {
+                    let fast = convFunctions(.conv3x3c1, act).fast
+                    var avx2 = sentinelOutput(outShape), avx512 = sentinelOutput(outShape)
+                    withKernelISA(avx512: false) {
+                        withBuffers(input, packed, &avx2) { fast($0, $3, $1, $2, 1, k, h, w, 0..<h) }
+                    }
+                    withKernelISA(avx512: true) {
+                        withBuffers(input, packed, &avx512) { fast($0, $3, $1, $2, 1, k, h, w, 0..<h) }
+                    }
+                    let differing = zip(avx2, avx512).filter { $0.bitPattern != $1.bitPattern }.count
+                    XCTAssertEqual(differing, 0, "values differing in bits: conv3x3c1 \(act) 1->\(k) width \(w)")
+                }
+            }
+        }
+    }
+
     /// The 8-channel output tile (`directRow16x8AVX512`, 16 pixels, even and odd input channels
     /// summed apart) against the reference conv: one tile, two, tiles with 1...15 pixels left for
     /// the AVX2 tiles, the built-in model's widths; one input block, two (one chunk) and five (two
