@@ -540,7 +540,15 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
         let mp = M + p &* mP
         var panel = panels.lowerBound
         while panel < fullEnd {
-            // AVX-512: two full panels per micro-tile (`wMicro6x32AVX512`, same bits).
+            // AVX-512: two full panels per micro-tile (`wMicro6x32AVX512`, same bits); four when
+            // the GEMM is all tail (under 6 rows: `wMicroTail64AVX512`).
+            let quad = avx512 && np < 6 && panel &+ 3 < fullEnd
+            if quad {
+                wMicroTail64AVX512(rows: np, vp, 48, up + panel &* 16 &* cp, 16 &* cp, cb,
+                                   mp + ((panel &- panels.lowerBound) &* 2) &* (nT &* 8), nT &* 8)
+                panel &+= 4
+                continue
+            }
             let pair = avx512 && panel &+ 1 < fullEnd
             let width = pair ? 2 : 1               // panels in this step
             let b = up + panel &* 16 &* cp
