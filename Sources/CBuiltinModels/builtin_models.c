@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 ae1ac4d385d7c5dfcf5d44d821a4cc869e4de7f80676c8272de66322c3aa2c58
+// builtin: la-unet-d4b4f8-i128 pack-sha256 5a8031fc260bc63714c9cce3dbc3dd24970cd9c33ada7e6939c45da06bb6f0f4
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

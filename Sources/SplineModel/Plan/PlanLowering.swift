@@ -28,8 +28,12 @@ struct LoweredNetwork {
 ///   full-resolution output only if something else reads it (`FusedPools`).
 struct PlanLowering {
     /// Steps with fewer multiply-adds (or floats moved, for pools) run on one thread: splitting
-    /// them costs more in dispatch than it gains (~1M MACs is ~50 us on one Zen 3 core).
-    static let parallelWorkThreshold = 1 << 20
+    /// them costs more in dispatch (the worker spins between steps: ~1 us) than it gains. 64K
+    /// since session 16 (was 1M, from ~50 us per 1M MACs on one Zen 3 core): on the Zen 5 with
+    /// AVX-512 the built-in model's four transposed convs (512K MACs, ~10 us each) and its pools
+    /// gain from both threads: 2 threads 0.31-0.32 -> 0.305-0.31 ms (1M -> 256K -> 64K, 8
+    /// alternating rounds of 100 runs each; 16K no better).
+    static let parallelWorkThreshold = 1 << 16
 
     let network: Network
     let policy: AlgorithmPolicy
