@@ -538,17 +538,13 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
         let vp = UnsafePointer(V + p &* vP)
         let up = U + p &* uP
         let mp = M + p &* mP
-        var panel = panels.lowerBound
+        // AVX-512: the 2- or 4-row tails of the full panels after their 6-row micro-tiles, four
+        // panels at a time where they can (`wMicroTail64AVX512`: 8 or 16 accumulators; same bits).
+        let i6 = np / 6 &* 6
+        let deferTails = avx512 && np > i6
+        var panel = deferTails && i6 == 0 ? fullEnd : panels.lowerBound
         while panel < fullEnd {
-            // AVX-512: two full panels per micro-tile (`wMicro6x32AVX512`, same bits); four when
-            // the GEMM is all tail (under 6 rows: `wMicroTail64AVX512`).
-            let quad = avx512 && np < 6 && panel &+ 3 < fullEnd
-            if quad {
-                wMicroTail64AVX512(rows: np, vp, 48, up + panel &* 16 &* cp, 16 &* cp, cb,
-                                   mp + ((panel &- panels.lowerBound) &* 2) &* (nT &* 8), nT &* 8)
-                panel &+= 4
-                continue
-            }
+            // AVX-512: two full panels per micro-tile (`wMicro6x32AVX512`, same bits).
             let pair = avx512 && panel &+ 1 < fullEnd
             let width = pair ? 2 : 1               // panels in this step
             let b = up + panel &* 16 &* cp
@@ -583,13 +579,25 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
                 lines &+= cb &* k
                 i0 &+= 6
             }
-            if pair && np > i0 {
-                // Both panels' 2- or 4-row tail in one AVX-512 tile (same bits).
-                wMicroTail32AVX512(rows: np &- i0, vp + (i0 / 6) &* panelV, 48, b, 16 &* cp, cb, c + i0 &* 8, nT &* 8)
-            } else {
+            if !deferTails {
                 _wTailRows(np, i0, true, vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8)
             }
             panel &+= width
+        }
+        var t = panels.lowerBound
+        while deferTails && t < fullEnd {
+            let a = vp + (i6 / 6) &* panelV, b = up + t &* 16 &* cp
+            let c = mp + ((t &- panels.lowerBound) &* 2) &* (nT &* 8) + i6 &* 8
+            if t &+ 3 < fullEnd {
+                wMicroTail64AVX512(rows: np &- i6, a, 48, b, 16 &* cp, cb, c, nT &* 8)
+                t &+= 4
+            } else if t &+ 1 < fullEnd {
+                wMicroTail32AVX512(rows: np &- i6, a, 48, b, 16 &* cp, cb, c, nT &* 8)
+                t &+= 2
+            } else {
+                _wTailRows(np, i6, true, a, 48, b, cb, c, nT &* 8)
+                t &+= 1
+            }
         }
         if kp & 15 != 0 && panels.upperBound > fullPanels {
             let b = up + fullPanels &* 16 &* cp

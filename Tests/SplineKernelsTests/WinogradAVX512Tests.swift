@@ -95,9 +95,13 @@ final class WinogradAVX512Tests: XCTestCase {
             // with 16 tiles: a 12-row micro-tile, prefetching). 12+ tiles per block: 12-row single-panel tiles.
             // GEMMs of under 6 rows (all tail): 64 -> 128 @ 8x8 (4 tiles, halves of 4 panels:
             // 4-row x 64-channel tiles), 24 -> 160 @ 4x5 (2 rows: 4 panels, then one), 16 -> 256 @ 3x3.
+            // Tails after 6-row tiles, done after all panels' micro-tiles: 32 -> 128 @ 12x20 (F43:
+            // 15 tiles, 16 rows = 12 + 4, four panels per half), 32 -> 96 @ 8x16 (8 rows = 6 + 2,
+            // three panels per half: a pair, then one).
             for (c, k, h, w) in [(64, 40, 37, 45), (20, 64, 33, 58), (16, 48, 20, 14), (24, 16, 13, 9),
                                  (16, 16, 40, 40), (512, 256, 24, 24), (512, 368, 24, 24),
-                                 (64, 128, 8, 8), (24, 160, 4, 5), (16, 256, 3, 3)] {
+                                 (64, 128, 8, 8), (24, 160, 4, 5), (16, 256, 3, 3), (32, 128, 12, 20),
+                                 (32, 96, 8, 16)] {
                 var rng = WinoLCG(state: 91)
                 let input = (0..<(c * h * w)).map { _ in rng.next() }
                 let weights = (0..<(k * c * 9)).map { _ in rng.next() * 0.1 }
