@@ -138,8 +138,8 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     }
 }
 
-/// Two 16-channel output pairs (32 channels) of one row segment on AVX-512: the 6-pixel x
-/// 32-channel tiles (`directRowQuad6x32AVX512`, same bits), then the 1...5 pixels left with the
+/// Two 16-channel output pairs (32 channels) of one row segment on AVX-512: the 8- and 6-pixel x
+/// 32-channel tiles (`directRowQuad32AVX512`, same bits), then the 1...5 pixels left with the
 /// AVX2 tiles of each pair. Pair 0's weights at `weights`, pair 1's at + pairStride, its bias at
 /// bias + 16 and its output blocks at output + 2 * outBlockStride; the rest as `tileRowPair`.
 /// Only for 8-lane input blocks and an epilogue with `avx512Activation` >= 0.
@@ -151,9 +151,8 @@ func tileRowQuadAVX512<G: ConvGeometry, E: Epilogue>(
     output: UnsafeMutablePointer<Float>, outPixelStride: Int, outBlockStride: Int,
     accumulate: Bool, finish: Bool
 ) {
-    let tiles = width / 6, x0 = tiles &* 6
-    directRowQuad6x32AVX512(
-        kh: G.kh, tiles: tiles, input: input, inBlockStride: inBlockStride, rowStride: rowStride,
+    let x0 = directRowQuad32AVX512(
+        kh: G.kh, width: width, input: input, inBlockStride: inBlockStride, rowStride: rowStride,
         blocks: blocks, weights: weights, pairStride: pairStride, bias: bias, output: output,
         outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: accumulate, finish: finish,
         relu: E.avx512Activation == 1)
