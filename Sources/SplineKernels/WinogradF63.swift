@@ -281,23 +281,38 @@ func _winogradF63Conv(
                     for c in 0..<cb { _wStore(V + p &* vP + _wVOffset(c, i, cb: cb), zero) }
                 }
             }
-            for c in 0..<cb {
+            var c = 0
+            while c < cb {
                 // Fused first layer (WinogradC1Prologue.swift): the 8x8 patches are computed
-                // from the 1-channel image instead of read from a stored C-channel input.
+                // from the 1-channel image instead of read from a stored C-channel input. On
+                // AVX-512, two channel blocks at once for interior tiles (`wF63C1InputPairAVX512`,
+                // same bits; M, not yet written, holds its row pass).
                 let c1 = c1Weights.map { _WC1Block($0 + c &* 80) }
+                let pairC1 = c1 != nil && c &+ 1 < cb && kernelsUseAVX512
+                let c1Next = pairC1 ? c1Weights.map { _WC1Block($0 + (c &+ 1) &* 80) } : nil
                 var ty = t0 / tilesW
                 var tx = t0 &- ty &* tilesW
                 for i in 0..<n {
                     let y0 = ty &* 6, x0 = tx &* 6      // padded coordinates of the 8x8 patch
-                    if let wb = c1 {
+                    if pairC1 && y0 >= 1 && y0 &+ 7 <= height && x0 >= 1 && x0 &+ 7 <= width {
+                        wF63C1InputPairAVX512(c1Weights! + c &* 80, input + ((y0 &- 1) &* (width &+ 2) &+ x0 &- 1),
+                                              width &+ 2, M, V + _wVOffset(c, i, cb: cb),
+                                              V + _wVOffset(c &+ 1, i, cb: cb), vP)
+                    } else if let wb = c1 {
                         _wC1InputRows8(wb, input, tmp, y0: y0, x0: x0, height: height, width: width)
+                        _wInputColumns8(tmp, V + _wVOffset(c, i, cb: cb), vP)
+                        if let wn = c1Next {
+                            _wC1InputRows8(wn, input, tmp, y0: y0, x0: x0, height: height, width: width)
+                            _wInputColumns8(tmp, V + _wVOffset(c &+ 1, i, cb: cb), vP)
+                        }
                     } else {
                         _wInputRows8(input + c &* bs, tmp, y0: y0, x0: x0, height: height, width: width)
+                        _wInputColumns8(tmp, V + _wVOffset(c, i, cb: cb), vP)
                     }
-                    _wInputColumns8(tmp, V + _wVOffset(c, i, cb: cb), vP)
                     tx &+= 1
                     if tx == tilesW { tx = 0; ty &+= 1 }
                 }
+                c &+= pairC1 ? 2 : 1
             }
         }
 
