@@ -88,15 +88,11 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                 // Pair weights are [cb][taps][ic][16]: chunk c0 starts at c0*wPerInBlock*2.
                 let pw = weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2)
                 let po = outRow &+ b &* blockStride
-                // AVX-512: 12-pixel x 16-channel tiles first (same bits), the rest below.
-                let wide = avx512 ? width / 12 : 0
-                if wide > 0 {
-                    directRowPair12x16AVX512(
-                        kh: k, tiles: wide, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
-                        blocks: blocks, weights: pw, bias: bias &+ b &* 8, output: po, outBlockStride: blockStride,
-                        accumulate: accumulate, finish: finish, relu: E.avx512Activation == 1)
-                }
-                let x0 = wide &* 12
+                // AVX-512: 16- and 12-pixel x 16-channel tiles first (same bits), the rest below.
+                let x0 = avx512 && width >= 12 ? directRowPair16AVX512(
+                    kh: k, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
+                    blocks: blocks, weights: pw, bias: bias &+ b &* 8, output: po, outBlockStride: blockStride,
+                    accumulate: accumulate, finish: finish, relu: E.avx512Activation == 1) : 0
                 tileRowPair(
                     g, e, width: width &- x0, input: inRow &+ x0 &* ps, inBlockStride: inBlockStride, rowStride: inRowStride,
                     blocks: blocks, weights: pw, bias: bias &+ b &* 8,

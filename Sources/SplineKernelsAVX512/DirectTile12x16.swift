@@ -86,15 +86,89 @@ func tile12x16(
     put(6, c6); put(7, c7); put(8, c8); put(9, c9); put(10, c10); put(11, c11)
 }
 
+/// 16 output pixels x one pair (16 channels) in 16 zmm accumulators: `tile12x16` widened so
+/// rows of 16k pixels (64, 128, 256) need no AVX2 remainder (64 = 5 x 12 + 4) and the FMA
+/// latency has more independent chains to hide behind. Same order, so the same bits.
 @inline(__always)
-func row12x16(
-    kh: Int, kw: Int, tiles: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int,
+func tile16x16(
+    kh: Int, kw: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int,
+    accumulate: Bool, finish: Bool, relu: Bool
+) {
+    let o1 = output + outBlockStride
+    var c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15: SIMD16<Float>
+    if accumulate {
+        c0 = load16(output, o1); c1 = load16(output + 8, o1 + 8)
+        c2 = load16(output + 16, o1 + 16); c3 = load16(output + 24, o1 + 24)
+        c4 = load16(output + 32, o1 + 32); c5 = load16(output + 40, o1 + 40)
+        c6 = load16(output + 48, o1 + 48); c7 = load16(output + 56, o1 + 56)
+        c8 = load16(output + 64, o1 + 64); c9 = load16(output + 72, o1 + 72)
+        c10 = load16(output + 80, o1 + 80); c11 = load16(output + 88, o1 + 88)
+        c12 = load16(output + 96, o1 + 96); c13 = load16(output + 104, o1 + 104)
+        c14 = load16(output + 112, o1 + 112); c15 = load16(output + 120, o1 + 120)
+    } else {
+        let b = ld16(bias)
+        c0 = b; c1 = b; c2 = b; c3 = b; c4 = b; c5 = b; c6 = b; c7 = b
+        c8 = b; c9 = b; c10 = b; c11 = b; c12 = b; c13 = b; c14 = b; c15 = b
+    }
+    var wp = weights
+    var bp = input
+    for _ in 0..<blocks {
+        var rp = bp
+        for _ in 0..<kh {
+            var tp = rp
+            for _ in 0..<kw {
+                for ic in 0..<8 {
+                    let w = ld16(wp)
+                    wp = wp.advanced(by: 16)
+                    c0 = c0.addingProduct(SIMD16(repeating: tp[ic]), w)
+                    c1 = c1.addingProduct(SIMD16(repeating: tp[8 &+ ic]), w)
+                    c2 = c2.addingProduct(SIMD16(repeating: tp[16 &+ ic]), w)
+                    c3 = c3.addingProduct(SIMD16(repeating: tp[24 &+ ic]), w)
+                    c4 = c4.addingProduct(SIMD16(repeating: tp[32 &+ ic]), w)
+                    c5 = c5.addingProduct(SIMD16(repeating: tp[40 &+ ic]), w)
+                    c6 = c6.addingProduct(SIMD16(repeating: tp[48 &+ ic]), w)
+                    c7 = c7.addingProduct(SIMD16(repeating: tp[56 &+ ic]), w)
+                    c8 = c8.addingProduct(SIMD16(repeating: tp[64 &+ ic]), w)
+                    c9 = c9.addingProduct(SIMD16(repeating: tp[72 &+ ic]), w)
+                    c10 = c10.addingProduct(SIMD16(repeating: tp[80 &+ ic]), w)
+                    c11 = c11.addingProduct(SIMD16(repeating: tp[88 &+ ic]), w)
+                    c12 = c12.addingProduct(SIMD16(repeating: tp[96 &+ ic]), w)
+                    c13 = c13.addingProduct(SIMD16(repeating: tp[104 &+ ic]), w)
+                    c14 = c14.addingProduct(SIMD16(repeating: tp[112 &+ ic]), w)
+                    c15 = c15.addingProduct(SIMD16(repeating: tp[120 &+ ic]), w)
+                }
+                tp = tp.advanced(by: 8)
+            }
+            rp = rp.advanced(by: rowStride)
+        }
+        bp = bp.advanced(by: inBlockStride)
+    }
+    @inline(__always) func put(_ p: Int, _ v: SIMD16<Float>) {
+        st16(output + 8 &* p, outBlockStride, finish && relu ? relu16(v) : v)
+    }
+    put(0, c0); put(1, c1); put(2, c2); put(3, c3); put(4, c4); put(5, c5); put(6, c6); put(7, c7)
+    put(8, c8); put(9, c9); put(10, c10); put(11, c11); put(12, c12); put(13, c13); put(14, c14); put(15, c15)
+}
+
+/// 16-pixel tiles while 16 pixels are left, then a 12-pixel one if 12...15 are; returns the
+/// pixels done.
+@inline(__always)
+func row16x16(
+    kh: Int, kw: Int, width: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int,
     blocks: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     output: UnsafeMutablePointer<Float>, outBlockStride: Int, accumulate: Bool, finish: Bool, relu: Bool
 ) {
-    for t in 0..<tiles {
-        tile12x16(kh: kh, kw: kw, input: input + t &* 96, inBlockStride: inBlockStride, rowStride: rowStride,
-                  blocks: blocks, weights: weights, bias: bias, output: output + t &* 96,
+    let wide = width >> 4, x16 = 16 &* wide
+    for t in 0..<wide {
+        tile16x16(kh: kh, kw: kw, input: input + t &* 128, inBlockStride: inBlockStride, rowStride: rowStride,
+                  blocks: blocks, weights: weights, bias: bias, output: output + t &* 128,
+                  outBlockStride: outBlockStride, accumulate: accumulate, finish: finish, relu: relu)
+    }
+    if width &- x16 >= 12 {
+        tile12x16(kh: kh, kw: kw, input: input + x16 &* 8, inBlockStride: inBlockStride, rowStride: rowStride,
+                  blocks: blocks, weights: weights, bias: bias, output: output + x16 &* 8,
                   outBlockStride: outBlockStride, accumulate: accumulate, finish: finish, relu: relu)
     }
 }
@@ -120,22 +194,25 @@ func withLiteralFlags(kh: Int, accumulate: Bool, finish: Bool, relu: Bool,
     }
 }
 
-/// The first `tiles` 12-pixel tiles of one output row segment for one 16-channel pair, kernel
-/// kh x kw (3 x 3 or 1 x 1, stride 1); the caller computes the remaining pixels with the AVX2
-/// tiles. `relu`: the activation applied when `finish` (none otherwise). One specialisation per
-/// (kernel, flags), each with literal loop bounds.
+/// The first pixels of one output row segment of `width` for one 16-channel pair, kernel kh x kw
+/// (3 x 3 or 1 x 1, stride 1): 16-pixel tiles, then a 12-pixel one if 12...15 pixels are left.
+/// Returns the pixels done; the caller computes the rest (0...11) with the AVX2 tiles. `relu`:
+/// the activation applied when `finish` (none otherwise). One specialisation per (kernel,
+/// flags), each with literal loop bounds.
 @inline(never)
-public func directRowPair12x16AVX512(
-    kh: Int, tiles: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
+public func directRowPair16AVX512(
+    kh: Int, width: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     output: UnsafeMutablePointer<Float>, outBlockStride: Int, accumulate: Bool, finish: Bool, relu: Bool
-) {
+) -> Int {
     @inline(__always) func run(_ k: Int, _ acc: Bool, _ fin: Bool, _ r: Bool) {
-        row12x16(kh: k, kw: k, tiles: tiles, input: input, inBlockStride: inBlockStride, rowStride: rowStride,
+        row16x16(kh: k, kw: k, width: width, input: input, inBlockStride: inBlockStride, rowStride: rowStride,
                  blocks: blocks, weights: weights, bias: bias, output: output, outBlockStride: outBlockStride,
                  accumulate: acc, finish: fin, relu: r)
     }
     withLiteralFlags(kh: kh, accumulate: accumulate, finish: finish, relu: relu, run)
+    let x16 = width & ~15
+    return width &- x16 >= 12 ? x16 &+ 12 : x16
 }
 
 /// 6 output pixels x 32 output channels (two packed pairs: weights at `w0` and `w1`, output
@@ -264,7 +341,7 @@ func tile8x32(
 /// output blocks at output + j * outBlockStride, output pixel p at + p * outPixelStride: 8, or
 /// 16 for the interleaved outputs of the transposed conv): 8-pixel tiles, then a 6-pixel one if
 /// 6 or 7 pixels are left. Returns the pixels done (the caller's AVX2 tiles do the 0...5 left).
-/// Otherwise as `directRowPair12x16AVX512`.
+/// Otherwise as `directRowPair16AVX512`.
 @inline(never)
 public func directRowQuad32AVX512(
     kh: Int, width: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,

@@ -130,7 +130,7 @@ func tile16x8(
 
 /// The first `tiles` 16-pixel tiles of one output row segment for one 8-channel output block of
 /// a 3x3 conv (8-lane input blocks); the caller computes the remaining pixels with the AVX2
-/// tiles. Shapes as `tile16x8`; `relu` as in `directRowPair12x16AVX512`. One specialisation per
+/// tiles. Shapes as `tile16x8`; `relu` as in `directRowPair16AVX512`. One specialisation per
 /// flag combination.
 @inline(never)
 public func directRow16x8AVX512(
