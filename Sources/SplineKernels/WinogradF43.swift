@@ -711,14 +711,37 @@ func _winogradF43Conv(
         //    block outer, tiles inner.
         let two = SIMD8<Float>(repeating: 2), four = SIMD8<Float>(repeating: 4)
         let eight = SIMD8<Float>(repeating: 8), quarter = SIMD8<Float>(repeating: 0.25)
+        let avx512 = kernelsUseAVX512
         for k in (pan0 &* 2)..<min(kb, pan1 &* 2) {
             let bk = _wLoad(bias + k &* 8)
             let dstK = output.map { $0 + k &* bs }
             var ty = t0 / tilesW
             var tx = t0 &- ty &* tilesW
-            for i in 0..<n {
+            var i = 0
+            while i < n {
                 let oy = ty &* 4, ox = tx &* 4
                 let m = M + (k &- pan0 &* 2) &* (nT &* 8) + i &* 8
+                if avx512 && i &+ 1 < n {
+                    // AVX-512: tiles i and i + 1 in one pass when both are whole (same bits).
+                    var ty1 = ty, tx1 = tx &+ 1
+                    if tx1 == tilesW { tx1 = 0; ty1 &+= 1 }
+                    let oy1 = ty1 &* 4, ox1 = tx1 &* 4
+                    if oy &+ 4 <= height && ox &+ 4 <= width && oy1 &+ 4 <= height && ox1 &+ 4 <= width {
+                        let p0 = k &* pbs + (oy / 2 &+ 1) &* prs + (ox / 2 &+ 1) &* 8
+                        let p1 = k &* pbs + (oy1 / 2 &+ 1) &* prs + (ox1 / 2 &+ 1) &* 8
+                        wF43OutputPairAVX512(
+                            m: m, mP: mP, t: UnsafeMutableRawPointer(tmp), bias: bias + k &* 8, relu: relu,
+                            dst0: dstK.map { $0 + (oy &+ 1) &* rs + (ox &+ 1) &* 8 },
+                            dst1: dstK.map { $0 + (oy1 &+ 1) &* rs + (ox1 &+ 1) &* 8 }, rs: rs,
+                            max0: maxPooled.map { $0 + p0 }, max1: maxPooled.map { $0 + p1 },
+                            avg0: avgPooled.map { $0 + p0 }, avg1: avgPooled.map { $0 + p1 }, prs: prs)
+                        i &+= 2
+                        tx = tx1 &+ 1
+                        ty = ty1
+                        if tx == tilesW { tx = 0; ty &+= 1 }
+                        continue
+                    }
+                }
                 // columns: T = A^T M (4x6) into tmp[r*6 + j]
                 for j in 0..<6 {
                     let q = m + j &* mP
@@ -806,6 +829,7 @@ func _winogradF43Conv(
                         r &+= 2
                     }
                 }
+                i &+= 1
                 tx &+= 1
                 if tx == tilesW { tx = 0; ty &+= 1 }
             }
