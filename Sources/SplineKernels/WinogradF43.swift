@@ -721,26 +721,13 @@ func _winogradF43Conv(
             while i < n {
                 let oy = ty &* 4, ox = tx &* 4
                 let m = M + (k &- pan0 &* 2) &* (nT &* 8) + i &* 8
-                if avx512 && i &+ 1 < n {
-                    // AVX-512: tiles i and i + 1 in one pass when both are whole (same bits).
-                    var ty1 = ty, tx1 = tx &+ 1
-                    if tx1 == tilesW { tx1 = 0; ty1 &+= 1 }
-                    let oy1 = ty1 &* 4, ox1 = tx1 &* 4
-                    if oy &+ 4 <= height && ox &+ 4 <= width && oy1 &+ 4 <= height && ox1 &+ 4 <= width {
-                        let p0 = k &* pbs + (oy / 2 &+ 1) &* prs + (ox / 2 &+ 1) &* 8
-                        let p1 = k &* pbs + (oy1 / 2 &+ 1) &* prs + (ox1 / 2 &+ 1) &* 8
-                        wF43OutputPairAVX512(
-                            m: m, mP: mP, t: UnsafeMutableRawPointer(tmp), bias: bias + k &* 8, relu: relu,
-                            dst0: dstK.map { $0 + (oy &+ 1) &* rs + (ox &+ 1) &* 8 },
-                            dst1: dstK.map { $0 + (oy1 &+ 1) &* rs + (ox1 &+ 1) &* 8 }, rs: rs,
-                            max0: maxPooled.map { $0 + p0 }, max1: maxPooled.map { $0 + p1 },
-                            avg0: avgPooled.map { $0 + p0 }, avg1: avgPooled.map { $0 + p1 }, prs: prs)
-                        i &+= 2
-                        tx = tx1 &+ 1
-                        ty = ty1
-                        if tx == tilesW { tx = 0; ty &+= 1 }
-                        continue
-                    }
+                // AVX-512: tiles i and i + 1 in one pass when both are whole (same bits).
+                if avx512 && i &+ 1 < n && _wOutputPair(
+                    wF43OutputPairAVX512, step: 4, ty: &ty, tx: &tx, tilesW: tilesW, height: height, width: width,
+                    m: m, mP: mP, tmp: tmp, bias: bias + k &* 8, relu: relu, dst: dstK, rs: rs,
+                    maxPooled: maxPooled.map { $0 + k &* pbs }, avgPooled: avgPooled.map { $0 + k &* pbs }, prs: prs) {
+                    i &+= 2
+                    continue
                 }
                 // columns: T = A^T M (4x6) into tmp[r*6 + j]
                 for j in 0..<6 {
@@ -835,4 +822,37 @@ func _winogradF43Conv(
             }
         }
     }
+}
+
+/// The AVX-512 output transform of tiles (ty, tx) and the next one (`wF43OutputPairAVX512` or
+/// `wF63OutputPairAVX512`, `step` 4 or 6 output pixels per tile side) when both are whole tiles
+/// of the H x W output; advances (ty, tx) past both and returns true, else does nothing and
+/// returns false. `dst`, `maxPooled`, `avgPooled`: this output channel block's planes (padded
+/// NCHWc8, row strides rs / prs), or nil.
+@inlinable @inline(__always)
+func _wOutputPair(
+    _ pair: (UnsafePointer<Float>, Int, UnsafeMutableRawPointer, UnsafePointer<Float>, Bool,
+             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Int,
+             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?,
+             UnsafeMutablePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void,
+    step: Int, ty: inout Int, tx: inout Int, tilesW: Int, height: Int, width: Int,
+    m: UnsafePointer<Float>, mP: Int, tmp: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>, relu: Bool,
+    dst: UnsafeMutablePointer<Float>?, rs: Int,
+    maxPooled: UnsafeMutablePointer<Float>?, avgPooled: UnsafeMutablePointer<Float>?, prs: Int
+) -> Bool {
+    var ty1 = ty, tx1 = tx &+ 1
+    if tx1 == tilesW { tx1 = 0; ty1 &+= 1 }
+    let oy = ty &* step, ox = tx &* step, oy1 = ty1 &* step, ox1 = tx1 &* step
+    guard oy &+ step <= height && ox &+ step <= width && oy1 &+ step <= height && ox1 &+ step <= width else {
+        return false
+    }
+    let p0 = (oy / 2 &+ 1) &* prs + (ox / 2 &+ 1) &* 8
+    let p1 = (oy1 / 2 &+ 1) &* prs + (ox1 / 2 &+ 1) &* 8
+    pair(m, mP, UnsafeMutableRawPointer(tmp), bias, relu,
+         dst.map { $0 + (oy &+ 1) &* rs + (ox &+ 1) &* 8 }, dst.map { $0 + (oy1 &+ 1) &* rs + (ox1 &+ 1) &* 8 }, rs,
+         maxPooled.map { $0 + p0 }, maxPooled.map { $0 + p1 }, avgPooled.map { $0 + p0 }, avgPooled.map { $0 + p1 }, prs)
+    tx = tx1 &+ 1
+    ty = ty1
+    if tx == tilesW { tx = 0; ty &+= 1 }
+    return true
 }

@@ -337,26 +337,13 @@ func _winogradF63Conv(
             while i < n {
                 let oy = ty &* 6, ox = tx &* 6
                 let m = M + (k &- pan0 &* 2) &* (nT &* 8) + i &* 8
-                if avx512 && i &+ 1 < n {
-                    // AVX-512: tiles i and i + 1 in one pass when both are whole (same bits).
-                    var ty1 = ty, tx1 = tx &+ 1
-                    if tx1 == tilesW { tx1 = 0; ty1 &+= 1 }
-                    let oy1 = ty1 &* 6, ox1 = tx1 &* 6
-                    if oy &+ 6 <= height && ox &+ 6 <= width && oy1 &+ 6 <= height && ox1 &+ 6 <= width {
-                        let p0 = k &* pbs + (oy / 2 &+ 1) &* prs + (ox / 2 &+ 1) &* 8
-                        let p1 = k &* pbs + (oy1 / 2 &+ 1) &* prs + (ox1 / 2 &+ 1) &* 8
-                        wF63OutputPairAVX512(
-                            m: m, mP: mP, t: UnsafeMutableRawPointer(tmp), bias: bias + k &* 8, relu: relu,
-                            dst0: dstK.map { $0 + (oy &+ 1) &* rs + (ox &+ 1) &* 8 },
-                            dst1: dstK.map { $0 + (oy1 &+ 1) &* rs + (ox1 &+ 1) &* 8 }, rs: rs,
-                            max0: maxPooled.map { $0 + p0 }, max1: maxPooled.map { $0 + p1 },
-                            avg0: avgPooled.map { $0 + p0 }, avg1: avgPooled.map { $0 + p1 }, prs: prs)
-                        i &+= 2
-                        tx = tx1 &+ 1
-                        ty = ty1
-                        if tx == tilesW { tx = 0; ty &+= 1 }
-                        continue
-                    }
+                // AVX-512: tiles i and i + 1 in one pass when both are whole (same bits).
+                if avx512 && i &+ 1 < n && _wOutputPair(
+                    wF63OutputPairAVX512, step: 6, ty: &ty, tx: &tx, tilesW: tilesW, height: height, width: width,
+                    m: m, mP: mP, tmp: tmp, bias: bias + k &* 8, relu: relu, dst: dstK, rs: rs,
+                    maxPooled: maxPooled.map { $0 + k &* pbs }, avgPooled: avgPooled.map { $0 + k &* pbs }, prs: prs) {
+                    i &+= 2
+                    continue
                 }
                 // columns: T = A^T M (6x8) into tmp[r*8 + j]
                 for j in 0..<8 {
