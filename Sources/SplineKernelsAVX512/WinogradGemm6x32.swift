@@ -143,46 +143,12 @@ public func wMicroTail32AVX512(
     _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int
 ) {
     if rows == 4 {
-        tail32(4, a, aStride, b, panelStride, cblocks, c, cStride)
+        tailPanels(4, 2, a, aStride, b, panelStride, cblocks, c, cStride)
     } else {
-        tail32(2, a, aStride, b, panelStride, cblocks, c, cStride)
+        tailPanels(2, 2, a, aStride, b, panelStride, cblocks, c, cStride)
     }
 }
 
-@inline(__always)
-func tail32(_ rows: Int, _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>, _ panelStride: Int,
-            _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int) {
-    var c00 = SIMD16<Float>(), c01 = SIMD16<Float>()
-    var c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
-    var c20 = SIMD16<Float>(), c21 = SIMD16<Float>()
-    var c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
-    var ap = a
-    var bp = b
-    for _ in 0..<cblocks {
-        for l in 0..<8 {
-            let b0 = ld16(bp), b1 = ld16(bp + panelStride)
-            let a0 = SIMD16<Float>(repeating: ap[l])
-            c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
-            let a1 = SIMD16<Float>(repeating: ap[8 &+ l])
-            c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
-            if rows == 4 {
-                let a2 = SIMD16<Float>(repeating: ap[16 &+ l])
-                c20 = c20.addingProduct(a2, b0); c21 = c21.addingProduct(a2, b1)
-                let a3 = SIMD16<Float>(repeating: ap[24 &+ l])
-                c30 = c30.addingProduct(a3, b0); c31 = c31.addingProduct(a3, b1)
-            }
-            bp = bp.advanced(by: 16)
-        }
-        ap = ap.advanced(by: aStride)
-    }
-    let s = cStride, e = c + 2 &* cStride
-    st16(c, s, c00); st16(c + 8, s, c10)
-    st16(e, s, c01); st16(e + 8, s, c11)
-    if rows == 4 {
-        st16(c + 16, s, c20); st16(c + 24, s, c30)
-        st16(e + 16, s, c21); st16(e + 24, s, c31)
-    }
-}
 
 /// The 2- or 4-row micro-panel of four full panels (`rows` x 64 output channels, 8 or 16 zmm
 /// accumulators), for GEMMs with fewer than 6 rows (all tail: an 8x8 layer in F(4x4) has 4
@@ -195,15 +161,16 @@ public func wMicroTail64AVX512(
     _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int
 ) {
     if rows == 4 {
-        tail64(4, a, aStride, b, panelStride, cblocks, c, cStride)
+        tailPanels(4, 4, a, aStride, b, panelStride, cblocks, c, cStride)
     } else {
-        tail64(2, a, aStride, b, panelStride, cblocks, c, cStride)
+        tailPanels(2, 4, a, aStride, b, panelStride, cblocks, c, cStride)
     }
 }
 
+/// `rows` (2 or 4) x `panels` (2 or 4) full panels, literals at each call (the `if`s vanish).
 @inline(__always)
-func tail64(_ rows: Int, _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>, _ panelStride: Int,
-            _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int) {
+func tailPanels(_ rows: Int, _ panels: Int, _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>,
+                _ panelStride: Int, _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int) {
     var c00 = SIMD16<Float>(), c01 = SIMD16<Float>(), c02 = SIMD16<Float>(), c03 = SIMD16<Float>()
     var c10 = SIMD16<Float>(), c11 = SIMD16<Float>(), c12 = SIMD16<Float>(), c13 = SIMD16<Float>()
     var c20 = SIMD16<Float>(), c21 = SIMD16<Float>(), c22 = SIMD16<Float>(), c23 = SIMD16<Float>()
@@ -213,20 +180,20 @@ func tail64(_ rows: Int, _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafeP
     for _ in 0..<cblocks {
         for l in 0..<8 {
             let b0 = ld16(bp), b1 = ld16(bp + panelStride)
-            let b2 = ld16(bp + 2 &* panelStride), b3 = ld16(bp + 3 &* panelStride)
+            let b2 = panels == 4 ? ld16(bp + 2 &* panelStride) : SIMD16(), b3 = panels == 4 ? ld16(bp + 3 &* panelStride) : SIMD16()
             let a0 = SIMD16<Float>(repeating: ap[l])
             c00 = c00.addingProduct(a0, b0); c01 = c01.addingProduct(a0, b1)
-            c02 = c02.addingProduct(a0, b2); c03 = c03.addingProduct(a0, b3)
+            if panels == 4 { c02 = c02.addingProduct(a0, b2); c03 = c03.addingProduct(a0, b3) }
             let a1 = SIMD16<Float>(repeating: ap[8 &+ l])
             c10 = c10.addingProduct(a1, b0); c11 = c11.addingProduct(a1, b1)
-            c12 = c12.addingProduct(a1, b2); c13 = c13.addingProduct(a1, b3)
+            if panels == 4 { c12 = c12.addingProduct(a1, b2); c13 = c13.addingProduct(a1, b3) }
             if rows == 4 {
                 let a2 = SIMD16<Float>(repeating: ap[16 &+ l])
                 c20 = c20.addingProduct(a2, b0); c21 = c21.addingProduct(a2, b1)
-                c22 = c22.addingProduct(a2, b2); c23 = c23.addingProduct(a2, b3)
+                if panels == 4 { c22 = c22.addingProduct(a2, b2); c23 = c23.addingProduct(a2, b3) }
                 let a3 = SIMD16<Float>(repeating: ap[24 &+ l])
                 c30 = c30.addingProduct(a3, b0); c31 = c31.addingProduct(a3, b1)
-                c32 = c32.addingProduct(a3, b2); c33 = c33.addingProduct(a3, b3)
+                if panels == 4 { c32 = c32.addingProduct(a3, b2); c33 = c33.addingProduct(a3, b3) }
             }
             bp = bp.advanced(by: 16)
         }
@@ -240,5 +207,5 @@ func tail64(_ rows: Int, _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafeP
         if rows == 4 { st16(p + 16, s, r2); st16(p + 24, s, r3) }
     }
     put(0, c00, c10, c20, c30); put(1, c01, c11, c21, c31)
-    put(2, c02, c12, c22, c32); put(3, c03, c13, c23, c33)
+    if panels == 4 { put(2, c02, c12, c22, c32); put(3, c03, c13, c23, c33) }
 }
