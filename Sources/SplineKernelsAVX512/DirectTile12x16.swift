@@ -34,18 +34,18 @@ func load16(_ lo: UnsafeMutablePointer<Float>, _ hi: UnsafeMutablePointer<Float>
 func tile12x16(
     kh: Int, kw: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    output: UnsafeMutablePointer<Float>, outBlockStride: Int,
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int, outPixelStride ops: Int,
     accumulate: Bool, finish: Bool, relu: Bool
 ) {
     let o1 = output + outBlockStride
     var c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11: SIMD16<Float>
     if accumulate {
-        c0 = load16(output, o1); c1 = load16(output + 8, o1 + 8)
-        c2 = load16(output + 16, o1 + 16); c3 = load16(output + 24, o1 + 24)
-        c4 = load16(output + 32, o1 + 32); c5 = load16(output + 40, o1 + 40)
-        c6 = load16(output + 48, o1 + 48); c7 = load16(output + 56, o1 + 56)
-        c8 = load16(output + 64, o1 + 64); c9 = load16(output + 72, o1 + 72)
-        c10 = load16(output + 80, o1 + 80); c11 = load16(output + 88, o1 + 88)
+        c0 = load16(output, o1); c1 = load16(output + 1 &* ops, o1 + 1 &* ops)
+        c2 = load16(output + 2 &* ops, o1 + 2 &* ops); c3 = load16(output + 3 &* ops, o1 + 3 &* ops)
+        c4 = load16(output + 4 &* ops, o1 + 4 &* ops); c5 = load16(output + 5 &* ops, o1 + 5 &* ops)
+        c6 = load16(output + 6 &* ops, o1 + 6 &* ops); c7 = load16(output + 7 &* ops, o1 + 7 &* ops)
+        c8 = load16(output + 8 &* ops, o1 + 8 &* ops); c9 = load16(output + 9 &* ops, o1 + 9 &* ops)
+        c10 = load16(output + 10 &* ops, o1 + 10 &* ops); c11 = load16(output + 11 &* ops, o1 + 11 &* ops)
     } else {
         let b = ld16(bias)
         c0 = b; c1 = b; c2 = b; c3 = b; c4 = b; c5 = b; c6 = b; c7 = b; c8 = b; c9 = b; c10 = b; c11 = b
@@ -80,7 +80,7 @@ func tile12x16(
         bp = bp.advanced(by: inBlockStride)
     }
     @inline(__always) func put(_ p: Int, _ v: SIMD16<Float>) {
-        st16(output + 8 &* p, outBlockStride, finish && relu ? relu16(v) : v)
+        st16(output + ops &* p, outBlockStride, finish && relu ? relu16(v) : v)
     }
     put(0, c0); put(1, c1); put(2, c2); put(3, c3); put(4, c4); put(5, c5)
     put(6, c6); put(7, c7); put(8, c8); put(9, c9); put(10, c10); put(11, c11)
@@ -93,20 +93,20 @@ func tile12x16(
 func tile16x16(
     kh: Int, kw: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    output: UnsafeMutablePointer<Float>, outBlockStride: Int,
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int, outPixelStride ops: Int,
     accumulate: Bool, finish: Bool, relu: Bool
 ) {
     let o1 = output + outBlockStride
     var c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15: SIMD16<Float>
     if accumulate {
-        c0 = load16(output, o1); c1 = load16(output + 8, o1 + 8)
-        c2 = load16(output + 16, o1 + 16); c3 = load16(output + 24, o1 + 24)
-        c4 = load16(output + 32, o1 + 32); c5 = load16(output + 40, o1 + 40)
-        c6 = load16(output + 48, o1 + 48); c7 = load16(output + 56, o1 + 56)
-        c8 = load16(output + 64, o1 + 64); c9 = load16(output + 72, o1 + 72)
-        c10 = load16(output + 80, o1 + 80); c11 = load16(output + 88, o1 + 88)
-        c12 = load16(output + 96, o1 + 96); c13 = load16(output + 104, o1 + 104)
-        c14 = load16(output + 112, o1 + 112); c15 = load16(output + 120, o1 + 120)
+        c0 = load16(output, o1); c1 = load16(output + 1 &* ops, o1 + 1 &* ops)
+        c2 = load16(output + 2 &* ops, o1 + 2 &* ops); c3 = load16(output + 3 &* ops, o1 + 3 &* ops)
+        c4 = load16(output + 4 &* ops, o1 + 4 &* ops); c5 = load16(output + 5 &* ops, o1 + 5 &* ops)
+        c6 = load16(output + 6 &* ops, o1 + 6 &* ops); c7 = load16(output + 7 &* ops, o1 + 7 &* ops)
+        c8 = load16(output + 8 &* ops, o1 + 8 &* ops); c9 = load16(output + 9 &* ops, o1 + 9 &* ops)
+        c10 = load16(output + 10 &* ops, o1 + 10 &* ops); c11 = load16(output + 11 &* ops, o1 + 11 &* ops)
+        c12 = load16(output + 12 &* ops, o1 + 12 &* ops); c13 = load16(output + 13 &* ops, o1 + 13 &* ops)
+        c14 = load16(output + 14 &* ops, o1 + 14 &* ops); c15 = load16(output + 15 &* ops, o1 + 15 &* ops)
     } else {
         let b = ld16(bias)
         c0 = b; c1 = b; c2 = b; c3 = b; c4 = b; c5 = b; c6 = b; c7 = b
@@ -146,7 +146,7 @@ func tile16x16(
         bp = bp.advanced(by: inBlockStride)
     }
     @inline(__always) func put(_ p: Int, _ v: SIMD16<Float>) {
-        st16(output + 8 &* p, outBlockStride, finish && relu ? relu16(v) : v)
+        st16(output + ops &* p, outBlockStride, finish && relu ? relu16(v) : v)
     }
     put(0, c0); put(1, c1); put(2, c2); put(3, c3); put(4, c4); put(5, c5); put(6, c6); put(7, c7)
     put(8, c8); put(9, c9); put(10, c10); put(11, c11); put(12, c12); put(13, c13); put(14, c14); put(15, c15)
@@ -158,18 +158,19 @@ func tile16x16(
 func row16x16(
     kh: Int, kw: Int, width: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int,
     blocks: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    output: UnsafeMutablePointer<Float>, outBlockStride: Int, accumulate: Bool, finish: Bool, relu: Bool
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int, outPixelStride: Int, accumulate: Bool, finish: Bool,
+    relu: Bool
 ) {
     let wide = width >> 4, x16 = 16 &* wide
     for t in 0..<wide {
         tile16x16(kh: kh, kw: kw, input: input + t &* 128, inBlockStride: inBlockStride, rowStride: rowStride,
-                  blocks: blocks, weights: weights, bias: bias, output: output + t &* 128,
-                  outBlockStride: outBlockStride, accumulate: accumulate, finish: finish, relu: relu)
+                  blocks: blocks, weights: weights, bias: bias, output: output + t &* 16 &* outPixelStride,
+                  outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: accumulate, finish: finish, relu: relu)
     }
     if width &- x16 >= 12 {
         tile12x16(kh: kh, kw: kw, input: input + x16 &* 8, inBlockStride: inBlockStride, rowStride: rowStride,
-                  blocks: blocks, weights: weights, bias: bias, output: output + x16 &* 8,
-                  outBlockStride: outBlockStride, accumulate: accumulate, finish: finish, relu: relu)
+                  blocks: blocks, weights: weights, bias: bias, output: output + x16 &* outPixelStride,
+                  outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: accumulate, finish: finish, relu: relu)
     }
 }
 
@@ -195,7 +196,8 @@ func withLiteralFlags(kh: Int, accumulate: Bool, finish: Bool, relu: Bool,
 }
 
 /// The first pixels of one output row segment of `width` for one 16-channel pair, kernel kh x kw
-/// (3 x 3 or 1 x 1, stride 1): 16-pixel tiles, then a 12-pixel one if 12...15 pixels are left.
+/// (3 x 3 or 1 x 1, stride 1; output pixel p at + p * outPixelStride: 8, or 16 for the
+/// interleaved outputs of the transposed conv): 16-pixel tiles, then a 12-pixel one if 12...15 pixels are left.
 /// Returns the pixels done; the caller computes the rest (0...11) with the AVX2 tiles. `relu`:
 /// the activation applied when `finish` (none otherwise). One specialisation per (kernel,
 /// flags), each with literal loop bounds.
@@ -203,12 +205,13 @@ func withLiteralFlags(kh: Int, accumulate: Bool, finish: Bool, relu: Bool,
 public func directRowPair16AVX512(
     kh: Int, width: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    output: UnsafeMutablePointer<Float>, outBlockStride: Int, accumulate: Bool, finish: Bool, relu: Bool
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int, outPixelStride: Int = 8, accumulate: Bool,
+    finish: Bool, relu: Bool
 ) -> Int {
     @inline(__always) func run(_ k: Int, _ acc: Bool, _ fin: Bool, _ r: Bool) {
         row16x16(kh: k, kw: k, width: width, input: input, inBlockStride: inBlockStride, rowStride: rowStride,
                  blocks: blocks, weights: weights, bias: bias, output: output, outBlockStride: outBlockStride,
-                 accumulate: acc, finish: fin, relu: r)
+                 outPixelStride: outPixelStride, accumulate: acc, finish: fin, relu: r)
     }
     withLiteralFlags(kh: kh, accumulate: accumulate, finish: finish, relu: relu, run)
     let x16 = width & ~15

@@ -116,8 +116,9 @@ final class ConvAVX512Tests: XCTestCase {
     /// The transposed conv's 1x1 GEMMs with the AVX-512 6 x 32 tiles (output pixel stride 16).
     func testTransposedConvBitwiseAcrossISAs() throws {
         try XCTSkipUnless(cpuHasAVX512, "this CPU has no AVX-512 (x86-64-v4): the AVX-512 tiles cannot run here")
-        for (c, k) in [(16, 32), (24, 40), (64, 48)] {
-            for w in [5, 6, 13, 14, 16] {
+        // K = 16, 24: a single pair (16- and 12-pixel tiles), then a trailing block.
+        for (c, k) in [(16, 32), (24, 40), (64, 48), (32, 16), (16, 24)] {
+            for w in [5, 6, 13, 14, 16, 29, 32] {
                 let h = 3
                 var rng = TestRandom(UInt64(c * 100 + k + w))
                 let packed = try packConvTranspose2x2(weights: rng.array(c * k * 4), bias: rng.array(k),
