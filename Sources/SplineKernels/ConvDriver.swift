@@ -37,7 +37,9 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     // 3x3: first tap of interior pixel (0,0) is padded (0,0); 1x1: the pixel itself.
     let inOrigin = k == 3 ? 0 : inRowStride &+ ps
     // The AVX-512 pair tiles (SplineKernelsAVX512): 8-lane input blocks, ReLU or no activation.
-    let avx512 = icCount == 8 && E.avx512Activation >= 0 && kernelsUseAVX512
+    // Epilogues without an AVX-512 form (tanh): the pair and quad tiles store the raw sums and
+    // `applyEpilogue` applies the AVX2 form to them (same sums, same function: same bits).
+    let avx512 = icCount == 8 && kernelsUseAVX512
     for y in rows {
         let outRow = output &+ ((y &+ 1) &* rowStride &+ 8)
         var c0 = 0
@@ -92,7 +94,11 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                 let x0 = avx512 && width >= 12 ? directRowPair16AVX512(
                     kh: k, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
                     blocks: blocks, weights: pw, bias: bias &+ b &* 8, output: po, outBlockStride: blockStride,
-                    accumulate: accumulate, finish: finish, relu: E.avx512Activation == 1) : 0
+                    accumulate: accumulate, finish: finish && E.avx512Activation >= 0,
+                    relu: E.avx512Activation == 1) : 0
+                if finish && E.avx512Activation < 0 {
+                    applyEpilogue(e, output: po, blocks: 2, blockStride: blockStride, pixels: x0, pixelStride: 8)
+                }
                 tileRowPair(
                     g, e, width: width &- x0, input: inRow &+ x0 &* ps, inBlockStride: inBlockStride, rowStride: inRowStride,
                     blocks: blocks, weights: pw, bias: bias &+ b &* 8,
@@ -100,7 +106,7 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                     accumulate: accumulate, finish: finish)
                 b = b &+ 2
             }
-            if b < kb && avx512 && G.sharesTapBroadcasts && width >= 16 {
+            if b < kb && avx512 && E.avx512Activation >= 0 && G.sharesTapBroadcasts && width >= 16 {
                 // AVX-512, 3x3, a trailing single 8-channel block: 16-pixel tiles summing even and
                 // odd input channels apart (`directRow16x8AVX512`; not the AVX2 tiles' bits), the
                 // 1...15 pixels left with the AVX2 tiles.
@@ -138,7 +144,8 @@ func convRows<G: ConvGeometry, E: Epilogue>(
 /// 32-channel tiles (`directRowQuad32AVX512`, same bits), then the 1...5 pixels left with the
 /// AVX2 tiles of each pair. Pair 0's weights at `weights`, pair 1's at + pairStride, its bias at
 /// bias + 16 and its output blocks at output + 2 * outBlockStride; the rest as `tileRowPair`.
-/// Only for 8-lane input blocks and an epilogue with `avx512Activation` >= 0.
+/// Only for 8-lane input blocks; an epilogue without an AVX-512 form (`avx512Activation` < 0)
+/// is applied afterwards by `applyEpilogue`.
 @inlinable @inline(__always)
 func tileRowQuadAVX512<G: ConvGeometry, E: Epilogue>(
     _ g: G.Type, _ e: E.Type, width: Int,
@@ -150,13 +157,33 @@ func tileRowQuadAVX512<G: ConvGeometry, E: Epilogue>(
     let x0 = directRowQuad32AVX512(
         kh: G.kh, width: width, input: input, inBlockStride: inBlockStride, rowStride: rowStride,
         blocks: blocks, weights: weights, pairStride: pairStride, bias: bias, output: output,
-        outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: accumulate, finish: finish,
-        relu: E.avx512Activation == 1)
+        outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: accumulate,
+        finish: finish && E.avx512Activation >= 0, relu: E.avx512Activation == 1)
+    if finish && E.avx512Activation < 0 {
+        applyEpilogue(e, output: output, blocks: 4, blockStride: outBlockStride, pixels: x0, pixelStride: outPixelStride)
+    }
     for q in 0..<2 {
         tileRowPair(
             g, e, width: width &- x0, input: input &+ x0 &* G.pixelStride, inBlockStride: inBlockStride,
             rowStride: rowStride, blocks: blocks, weights: weights &+ q &* pairStride, bias: bias &+ q &* 16,
             output: output &+ 2 &* q &* outBlockStride &+ x0 &* outPixelStride, outPixelStride: outPixelStride,
             outBlockStride: outBlockStride, accumulate: accumulate, finish: finish)
+    }
+}
+
+/// The epilogue's activation (AVX2 form) applied in place to the first `pixels` pixels of
+/// `blocks` 8-channel output blocks: for AVX-512 tiles that stored raw sums because the
+/// epilogue has no AVX-512 form (tanh). Why not a SIMD16 tanh: the bits would have to match the
+/// SIMD8 one's; applying that one to the same sums gives them. VGG-Implicit1's 256 -> 64 tanh
+/// head at 128 x 128 was 40 % of the peak on the AVX2 tiles.
+@inlinable @inline(__always)
+func applyEpilogue<E: Epilogue>(_: E.Type, output: UnsafeMutablePointer<Float>, blocks: Int, blockStride: Int,
+                                pixels: Int, pixelStride: Int) {
+    for j in 0..<blocks {
+        var o = output &+ j &* blockStride
+        for _ in 0..<pixels {
+            st8(o, E.apply(ld8(o)))
+            o = o &+ pixelStride
+        }
     }
 }
