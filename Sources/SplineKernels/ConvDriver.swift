@@ -36,9 +36,9 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     let wPerBlock = cb &* wPerInBlock  // floats per output block
     // 3x3: first tap of interior pixel (0,0) is padded (0,0); 1x1: the pixel itself.
     let inOrigin = k == 3 ? 0 : inRowStride &+ ps
-    // The AVX-512 pair tiles (SplineKernelsAVX512): 8-lane input blocks, ReLU or no activation.
-    // Epilogues without an AVX-512 form (tanh): the pair and quad tiles store the raw sums and
-    // `applyEpilogue` applies the AVX2 form to them (same sums, same function: same bits).
+    // The AVX-512 tiles (SplineKernelsAVX512): 8-lane input blocks. Epilogues without an AVX-512
+    // form (tanh): the pair and quad tiles store the raw sums and `applyEpilogue` applies the
+    // AVX2 form to them (same sums, same function: same bits).
     let avx512 = icCount == 8 && kernelsUseAVX512
     for y in rows {
         let outRow = output &+ ((y &+ 1) &* rowStride &+ 8)
@@ -89,20 +89,10 @@ func convRows<G: ConvGeometry, E: Epilogue>(
             while b &+ 1 < kb {
                 // Pair weights are [cb][taps][ic][16]: chunk c0 starts at c0*wPerInBlock*2.
                 let pw = weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2)
-                let po = outRow &+ b &* blockStride
-                // AVX-512: 16- and 12-pixel x 16-channel tiles first (same bits), the rest below.
-                let x0 = avx512 && width >= 12 ? directRowPair16AVX512(
-                    kh: k, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
-                    blocks: blocks, weights: pw, bias: bias &+ b &* 8, output: po, outBlockStride: blockStride,
-                    accumulate: accumulate, finish: finish && E.avx512Activation >= 0,
-                    relu: E.avx512Activation == 1) : 0
-                if finish && E.avx512Activation < 0 {
-                    applyEpilogue(e, output: po, blocks: 2, blockStride: blockStride, pixels: x0, pixelStride: 8)
-                }
-                tileRowPair(
-                    g, e, width: width &- x0, input: inRow &+ x0 &* ps, inBlockStride: inBlockStride, rowStride: inRowStride,
-                    blocks: blocks, weights: pw, bias: bias &+ b &* 8,
-                    output: po &+ x0 &* 8, outPixelStride: 8, outBlockStride: blockStride,
+                tileRowPairAVX512(
+                    g, e, avx512: avx512, width: width, input: inRow, inBlockStride: inBlockStride,
+                    rowStride: inRowStride, blocks: blocks, weights: pw, bias: bias &+ b &* 8,
+                    output: outRow &+ b &* blockStride, outPixelStride: 8, outBlockStride: blockStride,
                     accumulate: accumulate, finish: finish)
                 b = b &+ 2
             }
@@ -169,6 +159,33 @@ func tileRowQuadAVX512<G: ConvGeometry, E: Epilogue>(
             output: output &+ 2 &* q &* outBlockStride &+ x0 &* outPixelStride, outPixelStride: outPixelStride,
             outBlockStride: outBlockStride, accumulate: accumulate, finish: finish)
     }
+}
+
+/// One 16-channel output pair of one row segment: on AVX-512 (`avx512`) the 16- and 12-pixel
+/// tiles (`directRowPair16AVX512`, same bits) first, then the pixels left with the AVX2 tiles
+/// (`tileRowPair`, arguments as there). Only for 8-lane input blocks; an epilogue without an
+/// AVX-512 form is applied afterwards by `applyEpilogue`.
+@inlinable @inline(__always)
+func tileRowPairAVX512<G: ConvGeometry, E: Epilogue>(
+    _ g: G.Type, _ e: E.Type, avx512: Bool, width: Int,
+    input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
+    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>, outPixelStride: Int, outBlockStride: Int,
+    accumulate: Bool, finish: Bool
+) {
+    let x0 = avx512 && width >= 12 ? directRowPair16AVX512(
+        kh: G.kh, width: width, input: input, inBlockStride: inBlockStride, rowStride: rowStride,
+        blocks: blocks, weights: weights, bias: bias, output: output, outBlockStride: outBlockStride,
+        outPixelStride: outPixelStride, accumulate: accumulate, finish: finish && E.avx512Activation >= 0,
+        relu: E.avx512Activation == 1) : 0
+    if finish && E.avx512Activation < 0 {
+        applyEpilogue(e, output: output, blocks: 2, blockStride: outBlockStride, pixels: x0, pixelStride: outPixelStride)
+    }
+    tileRowPair(
+        g, e, width: width &- x0, input: input &+ x0 &* G.pixelStride, inBlockStride: inBlockStride,
+        rowStride: rowStride, blocks: blocks, weights: weights, bias: bias,
+        output: output &+ x0 &* outPixelStride, outPixelStride: outPixelStride, outBlockStride: outBlockStride,
+        accumulate: accumulate, finish: finish)
 }
 
 /// The epilogue's activation (AVX2 form) applied in place to the first `pixels` pixels of

@@ -10,7 +10,6 @@
 //
 // Writing into a concat buffer: pass `output` = start of the channel range (see
 // KERNELS.md, "Concatenation").
-import SplineKernelsAVX512
 
 @inlinable @inline(__always)
 public func f32_convt2x2s2_gemm_c8_6x16_avx2(
@@ -44,16 +43,10 @@ public func f32_convt2x2s2_gemm_c8_6x16_avx2(
                 b = b &+ 4
             }
             while b &+ 1 < kb {
-                // AVX-512: 16- and 12-pixel tiles of the pair first (same bits), the rest here.
-                let x0 = avx512 && width >= 12 ? directRowPair16AVX512(
-                    kh: 1, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
-                    blocks: cb, weights: wTap &+ b &* wPerBlock, bias: bias &+ b &* 8,
-                    output: outRow &+ b &* outBlockStride, outBlockStride: outBlockStride, outPixelStride: 16,
-                    accumulate: false, finish: true, relu: false) : 0
-                tileRowPair(
-                    Conv1x1C8.self, EpilogueNone.self, width: width &- x0, input: inRow &+ x0 &* 8,
+                tileRowPairAVX512(
+                    Conv1x1C8.self, EpilogueNone.self, avx512: avx512, width: width, input: inRow,
                     inBlockStride: inBlockStride, rowStride: inRowStride, blocks: cb, weights: wTap &+ b &* wPerBlock,
-                    bias: bias &+ b &* 8, output: outRow &+ b &* outBlockStride &+ x0 &* 16, outPixelStride: 16,
+                    bias: bias &+ b &* 8, output: outRow &+ b &* outBlockStride, outPixelStride: 16,
                     outBlockStride: outBlockStride, accumulate: false, finish: true)
                 b = b &+ 2
             }

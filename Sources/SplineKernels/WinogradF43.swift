@@ -539,7 +539,7 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
         let up = U + p &* uP
         let mp = M + p &* mP
         // AVX-512: the 2- or 4-row tails of the full panels after their 6-row micro-tiles, four
-        // panels at a time where they can (`wMicroTail64AVX512`: 8 or 16 accumulators; same bits).
+        // panels at a time where they can (`wMicroTailAVX512`: 8 or 16 accumulators; same bits).
         let i6 = np / 6 &* 6
         let deferTails = avx512 && np > i6
         var panel = deferTails && i6 == 0 ? fullEnd : panels.lowerBound
@@ -588,12 +588,10 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
         while deferTails && t < fullEnd {
             let a = vp + (i6 / 6) &* panelV, b = up + t &* 16 &* cp
             let c = mp + ((t &- panels.lowerBound) &* 2) &* (nT &* 8) + i6 &* 8
-            if t &+ 3 < fullEnd {
-                wMicroTail64AVX512(rows: np &- i6, a, 48, b, 16 &* cp, cb, c, nT &* 8)
-                t &+= 4
-            } else if t &+ 1 < fullEnd {
-                wMicroTail32AVX512(rows: np &- i6, a, 48, b, 16 &* cp, cb, c, nT &* 8)
-                t &+= 2
+            if t &+ 1 < fullEnd {
+                let panels = t &+ 3 < fullEnd ? 4 : 2
+                wMicroTailAVX512(rows: np &- i6, panels: panels, a, 48, b, 16 &* cp, cb, c, nT &* 8)
+                t &+= panels
             } else {
                 _wTailRows(np, i6, true, a, 48, b, cb, c, nT &* 8)
                 t &+= 1

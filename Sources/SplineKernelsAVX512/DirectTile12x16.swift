@@ -152,28 +152,6 @@ func tile16x16(
     put(8, c8); put(9, c9); put(10, c10); put(11, c11); put(12, c12); put(13, c13); put(14, c14); put(15, c15)
 }
 
-/// 16-pixel tiles while 16 pixels are left, then a 12-pixel one if 12...15 are; returns the
-/// pixels done.
-@inline(__always)
-func row16x16(
-    kh: Int, kw: Int, width: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int,
-    blocks: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    output: UnsafeMutablePointer<Float>, outBlockStride: Int, outPixelStride: Int, accumulate: Bool, finish: Bool,
-    relu: Bool
-) {
-    let wide = width >> 4, x16 = 16 &* wide
-    for t in 0..<wide {
-        tile16x16(kh: kh, kw: kw, input: input + t &* 128, inBlockStride: inBlockStride, rowStride: rowStride,
-                  blocks: blocks, weights: weights, bias: bias, output: output + t &* 16 &* outPixelStride,
-                  outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: accumulate, finish: finish, relu: relu)
-    }
-    if width &- x16 >= 12 {
-        tile12x16(kh: kh, kw: kw, input: input + x16 &* 8, inBlockStride: inBlockStride, rowStride: rowStride,
-                  blocks: blocks, weights: weights, bias: bias, output: output + x16 &* outPixelStride,
-                  outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: accumulate, finish: finish, relu: relu)
-    }
-}
-
 /// Calls `run(kh, accumulate, finish, relu)` with literal arguments, one call per combination
 /// (ReLU only when finishing), so that each inlined copy of the row loop is specialised for it.
 @inline(__always)
@@ -208,14 +186,24 @@ public func directRowPair16AVX512(
     output: UnsafeMutablePointer<Float>, outBlockStride: Int, outPixelStride: Int = 8, accumulate: Bool,
     finish: Bool, relu: Bool
 ) -> Int {
+    let wide = width >> 4, x16 = 16 &* wide
+    let narrow = width &- x16 >= 12 ? 1 : 0
     @inline(__always) func run(_ k: Int, _ acc: Bool, _ fin: Bool, _ r: Bool) {
-        row16x16(kh: k, kw: k, width: width, input: input, inBlockStride: inBlockStride, rowStride: rowStride,
-                 blocks: blocks, weights: weights, bias: bias, output: output, outBlockStride: outBlockStride,
-                 outPixelStride: outPixelStride, accumulate: acc, finish: fin, relu: r)
+        for t in 0..<wide {
+            tile16x16(kh: k, kw: k, input: input + t &* 128, inBlockStride: inBlockStride, rowStride: rowStride,
+                      blocks: blocks, weights: weights, bias: bias, output: output + t &* 16 &* outPixelStride,
+                      outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: acc, finish: fin,
+                      relu: r)
+        }
+        if narrow > 0 {
+            tile12x16(kh: k, kw: k, input: input + x16 &* 8, inBlockStride: inBlockStride, rowStride: rowStride,
+                      blocks: blocks, weights: weights, bias: bias, output: output + x16 &* outPixelStride,
+                      outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: acc, finish: fin,
+                      relu: r)
+        }
     }
     withLiteralFlags(kh: kh, accumulate: accumulate, finish: finish, relu: relu, run)
-    let x16 = width & ~15
-    return width &- x16 >= 12 ? x16 &+ 12 : x16
+    return x16 &+ 12 &* narrow
 }
 
 /// 6 output pixels x 32 output channels (two packed pairs: weights at `w0` and `w1`, output

@@ -133,37 +133,23 @@ public func wMicro12x16AVX512(
     st16(c + 64, s, c8); st16(c + 72, s, c9); st16(c + 80, s, c10); st16(c + 88, s, c11)
 }
 
-/// The 2- or 4-row tail of a micro-panel for two full panels (`rows` x 32 output channels, 4 or
-/// 8 zmm accumulators): as `wMicro6x32AVX512` for rows 0..<rows, no prefetch; each M value the
-/// same sum in the same order as `_wMicroTail` (the AVX2 tail it replaces, one panel at a
-/// time), so the same bits. Small layers' GEMMs are all tail: 8x8 pixels in F(4x4) are 4 tiles.
+/// The 2- or 4-row tail of a micro-panel for two or four full panels (`rows` x 16 `panels`
+/// output channels, 4 to 16 zmm accumulators): as `wMicro6x32AVX512` for rows 0..<rows, no
+/// prefetch; panel j's U at b + j * panelStride, its M blocks at c + 2 j cStride and + 1. Each M
+/// value the same sum in the same order as `_wMicroTail` (the AVX2 tail it replaces, one panel
+/// at a time), so the same bits. Small layers' GEMMs are all tail (8x8 pixels in F(4x4): 4
+/// tiles); four panels when there are: 8 accumulators only just cover the FMA latency (4 cycles
+/// x 2 pipes).
 @inline(never)
-public func wMicroTail32AVX512(
-    rows: Int, _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>, _ panelStride: Int,
-    _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int
+public func wMicroTailAVX512(
+    rows: Int, panels: Int, _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>,
+    _ panelStride: Int, _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int
 ) {
-    if rows == 4 {
-        tailPanels(4, 2, a, aStride, b, panelStride, cblocks, c, cStride)
-    } else {
-        tailPanels(2, 2, a, aStride, b, panelStride, cblocks, c, cStride)
-    }
-}
-
-
-/// The 2- or 4-row micro-panel of four full panels (`rows` x 64 output channels, 8 or 16 zmm
-/// accumulators), for GEMMs with fewer than 6 rows (all tail: an 8x8 layer in F(4x4) has 4
-/// tiles): panel j's U at b + j * panelStride, its M blocks at c + 2 j cStride and + 1. Same
-/// sums in the same order as `_wMicroTail`. Why not two `wMicroTail32AVX512` calls: 8
-/// accumulators only just cover the FMA latency (4 cycles x 2 pipes), so those ran below peak.
-@inline(never)
-public func wMicroTail64AVX512(
-    rows: Int, _ a: UnsafePointer<Float>, _ aStride: Int, _ b: UnsafePointer<Float>, _ panelStride: Int,
-    _ cblocks: Int, _ c: UnsafeMutablePointer<Float>, _ cStride: Int
-) {
-    if rows == 4 {
-        tailPanels(4, 4, a, aStride, b, panelStride, cblocks, c, cStride)
-    } else {
-        tailPanels(2, 4, a, aStride, b, panelStride, cblocks, c, cStride)
+    switch (rows, panels) {
+    case (4, 4): tailPanels(4, 4, a, aStride, b, panelStride, cblocks, c, cStride)
+    case (2, 4): tailPanels(2, 4, a, aStride, b, panelStride, cblocks, c, cStride)
+    case (4, _): tailPanels(4, 2, a, aStride, b, panelStride, cblocks, c, cStride)
+    default: tailPanels(2, 2, a, aStride, b, panelStride, cblocks, c, cStride)
     }
 }
 
