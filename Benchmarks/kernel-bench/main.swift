@@ -137,6 +137,18 @@ func quantile(_ xs: [Double], _ q: Double) -> Double {
 
 enum Op { case conv3x3, conv3x3c1, conv1x1, convt2x2 }
 
+/// A 64-byte aligned copy of an array, freed with the last reference.
+final class Aligned {
+    let p: UnsafeMutablePointer<Float>
+    init(_ a: [Float]) {
+        p = UnsafeMutableRawPointer.allocate(byteCount: 4 * max(a.count, 16), alignment: 64)
+            .bindMemory(to: Float.self, capacity: max(a.count, 16))
+        p.initialize(repeating: 0, count: max(a.count, 16))
+        a.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: a.count) }
+    }
+    deinit { UnsafeMutableRawPointer(p).deallocate() }
+}
+
 func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     var rng = Random(state: 12345)
     let taps = op == .conv1x1 ? 1 : op == .convt2x2 ? 4 : 9
@@ -152,31 +164,26 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     // conv3x3c1 reads the network input plane (PlaneShape), the others NCHWc8.
     let input = op == .conv3x3c1
         ? packPlane(randomArray(h * w, &rng), PlaneShape(height: h, width: w)) : packNCHWc8(randomArray(c * h * w, &rng), inShape)
-    var output = [Float](repeating: 0, count: outShape.count)
+    // 64-byte aligned, as the runtime's arena and packed weights: a Swift array's floats start 16
+    // or 48 bytes into a cache line, which splits every 16-float load and store of the AVX-512 tiles.
+    let inBuf = Aligned(input), wBuf = Aligned(packed.weights), bBuf = Aligned(packed.bias)
+    let outBuf = Aligned([Float](repeating: 0, count: outShape.count))
     let flop = 2.0 * Double(k * c * taps * h * w)
     let configs: [(threads: Int, cpu: Int?)] = pinCPUs.isEmpty ? [(1, nil), (2, nil)] : pinCPUs.map { (1, $0) } + [(2, nil)]
     for (threads, cpu) in configs {
         if let cpu { pin([cpu]) }
         defer { if cpu != nil { pin(Array(0..<ProcessInfo.processInfo.activeProcessorCount)) } }
-        let run = input.withUnsafeBufferPointer { ip in
-            packed.weights.withUnsafeBufferPointer { wp in
-                packed.bias.withUnsafeBufferPointer { bp in
-                    output.withUnsafeMutableBufferPointer { op2 in
-                        nonisolated(unsafe) let i = ip.baseAddress!, wt = wp.baseAddress!, b = bp.baseAddress!, o = op2.baseAddress!
-                        return pairedRuns(rows: h, threads: threads, flop: flop) { rows in
-                            switch op {
-                            case .conv3x3:
-                                f32_conv3x3_direct_c8_6x16_relu_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
-                            case .conv3x3c1:
-                                f32_conv3x3c1_direct_p1c8_6x16_relu_avx2(i, o, weights: wt, bias: b, outChannels: k, height: h, width: w, rows: rows)
-                            case .conv1x1:
-                                f32_conv1x1_gemm_c8_6x16_tanh_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
-                            case .convt2x2:
-                                f32_convt2x2s2_gemm_c8_6x16_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
-                            }
-                        }
-                    }
-                }
+        nonisolated(unsafe) let i = UnsafePointer(inBuf.p), wt = UnsafePointer(wBuf.p), b = UnsafePointer(bBuf.p), o = outBuf.p
+        let run = pairedRuns(rows: h, threads: threads, flop: flop) { rows in
+            switch op {
+            case .conv3x3:
+                f32_conv3x3_direct_c8_6x16_relu_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
+            case .conv3x3c1:
+                f32_conv3x3c1_direct_p1c8_6x16_relu_avx2(i, o, weights: wt, bias: b, outChannels: k, height: h, width: w, rows: rows)
+            case .conv1x1:
+                f32_conv1x1_gemm_c8_6x16_tanh_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
+            case .convt2x2:
+                f32_convt2x2s2_gemm_c8_6x16_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
             }
         }
         let s = (median: quantile(run.times, 0.5), min: quantile(run.times, 0))
@@ -187,7 +194,7 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
                 100 * quantile(run.ratios, 0.5), 100 * quantile(run.ratios, 0.1), 100 * quantile(run.ratios, 0.9),
                 quantile(run.peaks, 0.5), 100 * flop / s.min * 1e-9 / quantile(run.peaks, 0.5)))
     }
-    if output[outShape.offset(channel: 0, y: 0, x: 0)] == 12345 { print("") }
+    if outBuf.p[outShape.offset(channel: 0, y: 0, x: 0)] == 12345 { print("") }
 }
 
 print("kernel-bench: \(repeats) paired repetitions per row (a >= 2 ms batch of calls + an FMA-peak burst as long,")

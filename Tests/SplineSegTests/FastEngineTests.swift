@@ -31,6 +31,21 @@ final class FastEngineTests: XCTestCase {
         }
     }()
 
+    /// Owned packed weights start 64-byte aligned, as the embedded ones (`.balign 64`) and the
+    /// arena do: with per-layer offsets a multiple of 16 floats, no 16-float weight vector spans two
+    /// cache lines. Arrays of several sizes, since a Swift array's floats start 16 or 48 bytes in.
+    func testOwnedPackedWeightsAre64ByteAligned() {
+        for n in [0, 1, 15, 16, 1000, 1 << 20] {
+            let floats = (0..<n).map { Float($0) }
+            let w = PackedWeights(floats)
+            XCTAssertEqual(w.count, n)
+            w.withPointer { p in
+                XCTAssertEqual(Int(bitPattern: p) % 64, 0, "\(n) floats")
+                XCTAssertEqual(Array(UnsafeBufferPointer(start: p, count: n)), floats, "\(n) floats")
+            }
+        }
+    }
+
     func testFixturesCoverWinograd() {
         XCTAssertGreaterThanOrEqual(Self.fixtures.count, 4)
         let algorithms = Set(Self.fixtures.flatMap { $0.model.plan.steps.map(\.algorithm) })

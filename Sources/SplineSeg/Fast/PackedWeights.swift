@@ -3,15 +3,18 @@ import SplineModel
 
 /// The packed weights of an ExecutionPlan, in the order the kernels read them: owned floats
 /// (packed at load, or read from a .sspack) or floats embedded in the binary (built-in models).
+/// Both start 64-byte aligned: the plan puts every layer's weights at a multiple of 16 floats, so
+/// each 16-float weight vector the AVX-512 tiles load sits in one cache line (a Swift array's
+/// floats start 16 or 48 bytes into a line, and a load across two lines costs two).
 struct PackedWeights: @unchecked Sendable {
     private enum Storage {
-        case owned([Float])
-        /// Read-only memory that lives as long as the process (the binary's .rodata).
+        case owned(AlignedFloats)
+        /// Read-only memory that lives as long as the process (the binary's .rodata, `.balign 64`).
         case embedded(UnsafePointer<Float>, count: Int)
     }
     private let storage: Storage
 
-    init(_ floats: [Float]) { storage = .owned(floats) }
+    init(_ floats: [Float]) { storage = .owned(AlignedFloats(floats)) }
     init(embedded p: UnsafePointer<Float>, count: Int) { storage = .embedded(p, count: count) }
 
     var count: Int {
@@ -24,10 +27,29 @@ struct PackedWeights: @unchecked Sendable {
     @inline(__always)
     func withPointer<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
         switch storage {
-        case .owned(let a): return a.withUnsafeBufferPointer { body($0.baseAddress ?? UnsafePointer(bitPattern: 64)!) }
+        case .owned(let a): return body(a.base)
         case .embedded(let p, _): return body(p)
         }
     }
+}
+
+/// A 64-byte aligned copy of an array of floats, freed with the last reference.
+final class AlignedFloats {
+    let base: UnsafePointer<Float>
+    let count: Int
+
+    init(_ floats: [Float]) {
+        let n = floats.count
+        let p = UnsafeMutableRawPointer.allocate(byteCount: 4 * max(n, 16), alignment: 64)
+            .bindMemory(to: Float.self, capacity: max(n, 16))
+        floats.withUnsafeBufferPointer { src in
+            if let s = src.baseAddress { p.initialize(from: s, count: n) }
+        }
+        count = n
+        base = UnsafePointer(p)
+    }
+
+    deinit { UnsafeMutableRawPointer(mutating: base).deallocate() }
 }
 
 /// A compiled-in straight-line function for one plan (GeneratedModels):
