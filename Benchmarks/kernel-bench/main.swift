@@ -137,17 +137,6 @@ func quantile(_ xs: [Double], _ q: Double) -> Double {
 
 enum Op { case conv3x3, conv3x3c1, conv1x1, convt2x2 }
 
-/// A 64-byte aligned copy of an array, freed with the last reference.
-final class Aligned {
-    let p: UnsafeMutablePointer<Float>
-    init(_ a: [Float]) {
-        p = UnsafeMutableRawPointer.allocate(byteCount: 4 * max(a.count, 16), alignment: 64)
-            .bindMemory(to: Float.self, capacity: max(a.count, 16))
-        p.initialize(repeating: 0, count: max(a.count, 16))
-        a.withUnsafeBufferPointer { p.update(from: $0.baseAddress!, count: a.count) }
-    }
-    deinit { UnsafeMutableRawPointer(p).deallocate() }
-}
 
 func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     var rng = Random(state: 12345)
@@ -166,14 +155,14 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
         ? packPlane(randomArray(h * w, &rng), PlaneShape(height: h, width: w)) : packNCHWc8(randomArray(c * h * w, &rng), inShape)
     // 64-byte aligned, as the runtime's arena and packed weights: a Swift array's floats start 16
     // or 48 bytes into a cache line, which splits every 16-float load and store of the AVX-512 tiles.
-    let inBuf = Aligned(input), wBuf = Aligned(packed.weights), bBuf = Aligned(packed.bias)
-    let outBuf = Aligned([Float](repeating: 0, count: outShape.count))
+    let inBuf = AlignedFloats(input), wBuf = AlignedFloats(packed.weights), bBuf = AlignedFloats(packed.bias)
+    let outBuf = AlignedFloats(zeroed: outShape.count)
     let flop = 2.0 * Double(k * c * taps * h * w)
     let configs: [(threads: Int, cpu: Int?)] = pinCPUs.isEmpty ? [(1, nil), (2, nil)] : pinCPUs.map { (1, $0) } + [(2, nil)]
     for (threads, cpu) in configs {
         if let cpu { pin([cpu]) }
         defer { if cpu != nil { pin(Array(0..<ProcessInfo.processInfo.activeProcessorCount)) } }
-        nonisolated(unsafe) let i = UnsafePointer(inBuf.p), wt = UnsafePointer(wBuf.p), b = UnsafePointer(bBuf.p), o = outBuf.p
+        nonisolated(unsafe) let i = UnsafePointer(inBuf.base), wt = UnsafePointer(wBuf.base), b = UnsafePointer(bBuf.base), o = outBuf.base
         let run = pairedRuns(rows: h, threads: threads, flop: flop) { rows in
             switch op {
             case .conv3x3:
@@ -194,7 +183,7 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
                 100 * quantile(run.ratios, 0.5), 100 * quantile(run.ratios, 0.1), 100 * quantile(run.ratios, 0.9),
                 quantile(run.peaks, 0.5), 100 * flop / s.min * 1e-9 / quantile(run.peaks, 0.5)))
     }
-    if outBuf.p[outShape.offset(channel: 0, y: 0, x: 0)] == 12345 { print("") }
+    if outBuf.base[outShape.offset(channel: 0, y: 0, x: 0)] == 12345 { print("") }
 }
 
 print("kernel-bench: \(repeats) paired repetitions per row (a >= 2 ms batch of calls + an FMA-peak burst as long,")

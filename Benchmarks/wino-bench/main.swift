@@ -133,7 +133,8 @@ for (ch, hw) in configs {
     let input = packNCHWc8((0..<(ch * hw * hw)).map { _ in rnd() }, shape)
     let weights = (0..<(ch * ch * 9)).map { _ in rnd() * 0.05 }
     let bias = [Float](repeating: 0.01, count: ch)
-    var output = [Float](repeating: 0, count: shape.count)
+    // 64-byte aligned, as the runtime's arena and packed weights (AlignedFloats).
+    let inBuf = AlignedFloats(input), outBuf = AlignedFloats(zeroed: shape.count)
     for algo in ["F43", "F63"] where only.isEmpty || only == algo {
         let f43 = algo == "F43"
         let packed = f43 ? winogradF43PackWeights(weights: weights, bias: bias, inChannels: ch, outChannels: ch)
@@ -142,15 +143,14 @@ for (ch, hw) in configs {
                      : winogradF63ScratchCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
         let nb = f43 ? winogradF43BlockCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
                      : winogradF63BlockCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
-        var scratch = [Float](repeating: 0, count: sc * 2)
+        let wBuf = AlignedFloats(packed), scratch = AlignedFloats(zeroed: sc * 2)
         let k = f43 ? kernelF43(ch, hw) : kernelF63(ch, hw)
         let name = f43 ? "f32_conv3x3_winograd4x4_c8_6x16_relu_avx2" : "f32_conv3x3_winograd6x6_c8_6x16_relu_avx2"
         let flops = 2.0 * Double(ch * ch * 9 * hw * hw)
         for threads in [1, 2] {
             var gf = [Double](), peaks = [Double](), ratios = [Double](), cpuRatios = [Double]()
-            input.withUnsafeBufferPointer { ip in packed.withUnsafeBufferPointer { wp in
-            output.withUnsafeMutableBufferPointer { op in scratch.withUnsafeMutableBufferPointer { sp in
-                nonisolated(unsafe) let i = ip.baseAddress!, w = wp.baseAddress!, o = op.baseAddress!, s = sp.baseAddress!
+            do {
+                nonisolated(unsafe) let i = UnsafePointer(inBuf.base), w = UnsafePointer(wBuf.base), o = outBuf.base, s = scratch.base
                 for rep in 0..<(reps + 1) {
                     let peak = measurePeak(threads: threads)
                     let peakCPU = threads == 1 ? measurePeakCPU() : 0
@@ -166,7 +166,7 @@ for (ch, hw) in configs {
                     let g = flops / (now() - t0) * 1e-9
                     if rep > 0 { gf.append(g); peaks.append(peak); ratios.append(g / peak) }   // rep 0: warm-up
                 }
-            } } } }
+            }
             let med = median(gf)
             print("| \(name) | \(ch)->\(ch) @ \(hw)x\(hw) | \(threads) | \(fmt(median(peaks))) | \(fmt(med)) | \(fmt(gf.min()!)) | \(fmt(gf.max()!)) | \(fmt(100 * median(ratios)))% | \(threads == 1 ? fmt(100 * median(cpuRatios)) + "%" : "-") | \(String(format: "%.2f", flops / med * 1e-6)) |")
         }

@@ -17,6 +17,7 @@ swiftc -O -wmo -swift-version 6 -Xcc -march=x86-64-v3 -module-name WinoBench \
   "$ROOT"/Sources/SplineKernels/Layout.swift "$ROOT"/Sources/SplineKernels/Winograd*.swift \
   "$ROOT"/Sources/SplineKernels/MaxPool2x2.swift "$ROOT"/Sources/SplineKernels/SIMDMemory.swift \
   "$ROOT"/Sources/SplineKernels/RowSplit.swift "$ROOT"/Sources/SplineKernels/ISA.swift \
+  "$ROOT"/Sources/SplineKernels/AlignedFloats.swift \
   "$ROOT"/Sources/SplineKernels/Reference/Winograd*.swift \
   "$ROOT"/Benchmarks/wino-bench/main.swift SplineKernelsAVX512.o spin_hint.o -o "$WORK/wino-bench"
 "$WORK/wino-bench" "$@"

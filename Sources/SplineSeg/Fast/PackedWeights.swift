@@ -27,29 +27,10 @@ struct PackedWeights: @unchecked Sendable {
     @inline(__always)
     func withPointer<R>(_ body: (UnsafePointer<Float>) -> R) -> R {
         switch storage {
-        case .owned(let a): return body(a.base)
+        case .owned(let a): return body(UnsafePointer(a.base))
         case .embedded(let p, _): return body(p)
         }
     }
-}
-
-/// A 64-byte aligned copy of an array of floats, freed with the last reference.
-final class AlignedFloats {
-    let base: UnsafePointer<Float>
-    let count: Int
-
-    init(_ floats: [Float]) {
-        let n = floats.count
-        let p = UnsafeMutableRawPointer.allocate(byteCount: 4 * max(n, 16), alignment: 64)
-            .bindMemory(to: Float.self, capacity: max(n, 16))
-        floats.withUnsafeBufferPointer { src in
-            if let s = src.baseAddress { p.initialize(from: s, count: n) }
-        }
-        count = n
-        base = UnsafePointer(p)
-    }
-
-    deinit { UnsafeMutableRawPointer(mutating: base).deallocate() }
 }
 
 /// A compiled-in straight-line function for one plan (GeneratedModels):

@@ -7,7 +7,8 @@ final class PlanExecutor {
     let plan: ExecutionPlan
     let weights: PackedWeights
     let threads: Int
-    let arena: Arena
+    /// One zeroed block: the plan's activations and per-thread Winograd scratch (zeroing it once zeroes every halo).
+    let arena: AlignedFloats
     let pool: WorkerPool
     /// Buffers to prepare before step i (index 0: before the input is written, i + 1: step i).
     private let prepareAt: [[Int]]
@@ -19,7 +20,7 @@ final class PlanExecutor {
         self.weights = weights
         self.threads = max(threads, 1)
         self.generated = generated
-        arena = Arena(floats: plan.arenaFloats(threads: self.threads))
+        arena = AlignedFloats(zeroed: plan.arenaFloats(threads: self.threads))
         pool = WorkerPool(threads: self.threads)
         var at = [[Int]](repeating: [], count: plan.steps.count + 1)
         for (i, b) in plan.buffers.enumerated() where b.preparation != .none { at[b.firstStep + 1].append(i) }
