@@ -32,18 +32,29 @@ final class ConvAVX512Tests: XCTestCase {
                         withKernelISA(avx512: true) {
                             withBuffers(input, packed, &avx512) { fast($0, $3, $1, $2, c, k, h, w, 0..<h) }
                         }
-                        // A trailing 8-channel block of a 3x3 conv (not tanh) sums even and odd
-                        // input channels apart on AVX-512 from 16 pixels up (`directRow16x8AVX512`):
-                        // close to the AVX2 bits there, bitwise everywhere else.
-                        let split = kind == .conv3x3 && k % 16 == 8 && act != .tanh && w >= 16
-                            ? (k / 8 - 1) * (h + 2) * (w + 2) * 8 : avx2.count
-                        let differing = zip(avx2[..<split], avx512[..<split]).filter { $0.bitPattern != $1.bitPattern }.count
-                        XCTAssertEqual(differing, 0, "values differing in bits: \(kind) \(act) \(c)->\(k) width \(w)")
-                        if split < avx2.count {
-                            let terms = Float(c * 9)
-                            assertClose(Array(avx512[split...]), Array(avx2[split...]), tol: 1e-5 + 2e-6 * terms,
-                                        "trailing block \(kind) \(act) \(c)->\(k) width \(w)")
+                        // Two 3x3 tiles sum in another order on AVX-512 from 16 pixels up: the
+                        // 16 x 16 tile of a 16-channel pair (`tile16x16Shared3`: (ky, ic, kx),
+                        // the blocks after the 32-channel quads when K / 8 % 4 >= 2) and the
+                        // 16 x 8 tile of a trailing 8-channel block (not tanh; even and odd
+                        // input channels apart). Close to the AVX2 bits there, bitwise elsewhere.
+                        let kb = k / 8, blockStride = (h + 2) * (w + 2) * 8
+                        func reordered(_ b: Int) -> Bool {
+                            guard kind == .conv3x3 && w >= 16 else { return false }
+                            let pairStart = kb / 4 * 4
+                            if kb % 4 >= 2 && (b == pairStart || b == pairStart + 1) { return true }
+                            return kb % 2 == 1 && b == kb - 1 && act != .tanh
                         }
+                        for b in 0..<kb {
+                            let r = b * blockStride..<(b + 1) * blockStride
+                            if reordered(b) {
+                                assertClose(Array(avx512[r]), Array(avx2[r]), tol: 1e-5 + 2e-6 * Float(c * 9),
+                                            "reordered block \(b) \(kind) \(act) \(c)->\(k) width \(w)")
+                            } else {
+                                let differing = zip(avx2[r], avx512[r]).filter { $0.bitPattern != $1.bitPattern }.count
+                                XCTAssertEqual(differing, 0, "values differing in bits: block \(b) \(kind) \(act) \(c)->\(k) width \(w)")
+                            }
+                        }
+                        XCTAssertEqual(avx2.count, kb * blockStride)
                     }
                 }
             }
@@ -79,15 +90,18 @@ final class ConvAVX512Tests: XCTestCase {
         }
     }
 
-    /// The 8-channel output tile (`directRow16x8AVX512`, 16 pixels, even and odd input channels
-    /// summed apart) against the reference conv: one tile, two, tiles with 1...15 pixels left for
-    /// the AVX2 tiles, the built-in model's widths; one input block, two (one chunk) and five (two
-    /// chunks: partial sums through the output); ReLU and none. Then any split of the rows gives
-    /// the same bits.
-    func testSingleBlockTileAgainstReference() throws {
+    /// The 3x3 tiles that sum in their own order against the reference conv: the 8-channel output
+    /// tile (`directRow16x8AVX512`, 16 pixels, even and odd input channels summed apart; K = 8)
+    /// and the 16-channel pair tile sharing each broadcast between the three kx taps
+    /// (`tile16x16Shared3`; K = 16, and K = 48: two 32-channel quads' worth of blocks, then the
+    /// pair). One tile, two, tiles with 1...15 pixels left for the other tiles, the built-in
+    /// model's widths; one input block, two (one chunk) and five (two chunks: partial sums through
+    /// the output); ReLU and none. Then any split of the rows gives the same bits.
+    func testReorderedTilesAgainstReference() throws {
         try XCTSkipUnless(cpuHasAVX512, "this CPU has no AVX-512 (x86-64-v4): the AVX-512 tiles cannot run here")
+        for k in [8, 16, 48] {
         for (c, w) in [(8, 16), (8, 17), (16, 31), (40, 32), (8, 47), (24, 64), (8, 128), (16, 128)] {
-            let h = 3, k = 8
+            let h = 3
             var rng = TestRandom(UInt64(c * 1000 + w))
             let (packed, _, _) = try randomPacked(.conv3x3, c: c, k: k, &rng)
             let input = packConvInput(.conv3x3, rng.array(c * h * w), c: c, h: h, w: w)
@@ -99,7 +113,7 @@ final class ConvAVX512Tests: XCTestCase {
                     withBuffers(input, packed, &fast) { fns.fast($0, $3, $1, $2, c, k, h, w, 0..<h) }
                 }
                 withBuffers(input, packed, &ref) { fns.ref($0, $3, $1, $2, c, k, h, w, 0..<h) }
-                assertClose(fast, ref, tol: 1e-5 + 2e-6 * Float(c * 9), "16x8 tile \(act) \(c)->\(k) width \(w)")
+                assertClose(fast, ref, tol: 1e-5 + 2e-6 * Float(c * 9), "reordered tiles \(act) \(c)->\(k) width \(w)")
                 for parts in [2, 3] {
                     var split = sentinelOutput(outShape)
                     withKernelISA(avx512: true) {
@@ -107,9 +121,10 @@ final class ConvAVX512Tests: XCTestCase {
                             for p in (0..<parts).reversed() { fns.fast(i, o, wt, b, c, k, h, w, rowRange(rows: h, part: p, of: parts)) }
                         }
                     }
-                    XCTAssertEqual(split.map(\.bitPattern), fast.map(\.bitPattern), "16x8 tile \(c)->\(k) width \(w) split in \(parts)")
+                    XCTAssertEqual(split.map(\.bitPattern), fast.map(\.bitPattern), "reordered tiles \(c)->\(k) width \(w) split in \(parts)")
                 }
             }
+        }
         }
     }
 
