@@ -2,7 +2,8 @@
 // (SplineKernelsAVX512): read once per process from the CPU (cpuid + the OS's XCR0 via
 // `__builtin_cpu_supports`). SPLINESEG_ISA=avx2 in the environment keeps the AVX2 kernels
 // (for A/B benchmarks and comparisons); results are bitwise the same either way, except the
-// last bits of 3x3 convs' trailing 8-channel output blocks (`directRow16x8AVX512`).
+// last bits of 3x3 direct convs' trailing 8-channel output blocks (`directRow16x8AVX512`) and
+// 16-channel pairs (`tile16x16Shared3`), whose AVX-512 tiles sum in another order.
 import CSpinHint
 #if canImport(Glibc)
 import Glibc

@@ -6,7 +6,8 @@
 //
 // Bitwise: each output value starts from the bias (or the partial sum in the output) and adds
 // the taps in the order (input block, ky, kx, ic), as `microTile` does, so both give the same
-// bits (ConvAVX512Tests).
+// bits (ConvAVX512Tests); but `tile16x16Shared3`, which the 3x3 rows take for their 16-pixel
+// tiles (order (input block, ky, ic, kx); close, and against the reference).
 //
 // input    first tap of pixel 0 in input block 0 (padded NCHWc8: pixel stride 8); pixel p of tap
 //          (ky, kx) at input + ky * rowStride + (kx + p) * 8, block b at + b * inBlockStride

@@ -24,7 +24,8 @@ public final class Segmenter {
     /// The instruction set the fast engine's kernels use in this process: "avx512" on a CPU with
     /// AVX-512 (x86-64-v4), else "avx2" (or "simd" off x86-64); SPLINESEG_ISA=avx2 in the
     /// environment forces AVX2. Results are bitwise the same on either, except in the last bits
-    /// of 3x3 direct layers with 8-channel outputs (their AVX-512 tile sums in another order).
+    /// of 3x3 direct layers' 8-channel outputs and 16-channel pairs (their AVX-512 tiles sum in
+    /// another order).
     public static var instructionSet: String { kernelISA }
 
     public let model: SplineSegModel
