@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 5a8031fc260bc63714c9cce3dbc3dd24970cd9c33ada7e6939c45da06bb6f0f4
+// builtin: la-unet-d4b4f8-i128 pack-sha256 eada1ee6247f4590f47c3291704849d5e7f3160fe2077f4dfa5f6e36474627ee
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

@@ -31,7 +31,13 @@ import SplineKernelsAVX512
 /// tail) and >= 6.
 /// - Transformed weights U (positions*Cp*Kp floats) up to 24 MB (fit the L3): blocks of V + M
 ///   scratch ~256 KB (half a Zen 3 L2): 6..24 tiles for 16..256 channels. Tuned on the 2-core
-///   Zen box: 6..12 tiles are best for 64..256 channels (U streams from L3 fine).
+///   Zen box: 6..12 tiles are best for 64..256 channels (U streams from L3 fine). Session 17
+///   (Zen 5, 1 MB L2, GEMMs at twice the FMA rate): for a U of 512 KB or more, blocks of ~1 MB,
+///   so each block's pass over U serves 4x the tiles (2 threads, alternating binaries: UNet f16
+///   @256 2.59 -> 2.38 ms, its 32..128-channel layers at 64x64 and 32x32 15-25 % faster; f16
+///   @512 9.6 -> 9.1; VGG-Implicit1 68.4 -> 66.8; VGG-Implicit2 -1.5 %). A smaller U keeps
+///   256 KB: the built-in model's layers (U <= 1.2 MB, <= 121 tiles) measured 1-5 % slower with
+///   1 MB blocks everywhere, and their output-channel split (`_WBlocking`) keeps its old bound.
 /// - Larger U (e.g. 512 or 1024 channels): U comes from DRAM once per block, so blocks are as
 ///   large as possible (up to 128 tiles, a whole number of them per half of the tiles, see
 ///   `_WBlocking`) (512->512 @ 64x64: 1.8x faster than 6-tile blocks).
@@ -65,8 +71,14 @@ func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
         let n: Int = (tiles &+ 2 &* pairs &- 1) / (2 &* pairs)
         return max(6, (n &+ 1) & ~1)
     }
+    return _wTilesFitting(positions: positions, cp: cp, kp: kp,
+                          budget: uBytes >= 512 &* 1024 ? 1024 &* 1024 : 256 &* 1024)
+}
+
+/// Tiles whose V + M scratch fit `budget` bytes: a multiple of 6 in 6...120.
+@inlinable @inline(__always)
+func _wTilesFitting(positions: Int, cp: Int, kp: Int, budget: Int) -> Int {
     let bytesPerTile: Int = positions &* (cp &+ kp) &* 4
-    let budget: Int = 256 &* 1024
     let n: Int = ((budget / bytesPerTile) / 6) &* 6
     return min(max(n, 6), 120)
 }
@@ -110,8 +122,12 @@ struct _WBlocking {
     init(positions: Int, cp: Int, kp: Int, tiles: Int) {
         self.tiles = tiles
         let n0 = _wTilesPerBlock(positions: positions, cp: cp, kp: kp, tiles: tiles)
-        if tiles <= n0 && kp >= 32 {
-            kParts = 2; perHalf = 1; nT = n0
+        // Splitting by output channels doubles the input transform; measured worth it up to the
+        // tiles of a 256 KB block (the 1 MB blocks of a U >= 512 KB only cut U's re-reads).
+        let uBytes = positions &* cp &* kp &* 4
+        let nSplit = uBytes > 12 &* 1024 &* 1024 ? n0 : _wTilesFitting(positions: positions, cp: cp, kp: kp, budget: 256 &* 1024)
+        if tiles <= nSplit && kp >= 32 {
+            kParts = 2; perHalf = 1; nT = min(n0, max(6, (tiles &+ 1) & ~1))
             return
         }
         // U over 4 MB, at most 64 tiles: also one block split by output channels, so each

@@ -346,9 +346,10 @@ final class WinogradTests: XCTestCase {
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 64)
         XCTAssertEqual(winogradF43BlockCount(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 2)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 512, height: 16, width: 16), 16)
-        // 256 tiles: halves of 128, each 22 blocks of 5 or 6.
-        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 64, width: 64), 6)
-        XCTAssertEqual(winogradF43BlockCount(inChannels: 256, outChannels: 256, height: 64, width: 64), 44)
+        // 256 tiles, U 9.4 MB (>= 512 KB: ~1 MB blocks of V + M, 12 tiles): halves of 128,
+        // each 11 blocks of 11 or 12.
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 64, width: 64), 12)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 256, outChannels: 256, height: 64, width: 64), 22)
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 62)
         XCTAssertEqual(winogradF63BlockCount(inChannels: 512, outChannels: 512, height: 64, width: 64), 2)
         for algo in WinoAlgo.allCases {
@@ -395,9 +396,13 @@ final class WinogradTests: XCTestCase {
         // (U 2.4 MB, n0 = 6): one block of 8 per half rather than two of 4.
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 128, outChannels: 128, height: 16, width: 16), 8)
         XCTAssertEqual(winogradF43BlockCount(inChannels: 128, outChannels: 128, height: 16, width: 16), 2)
-        // 26 tiles of 128 -> 128 (13 per half): 2 blocks of 6 or 7 per half rather than 3 of 4 or 5.
-        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 128, outChannels: 128, height: 8, width: 52), 8)
-        XCTAssertEqual(winogradF43BlockCount(inChannels: 128, outChannels: 128, height: 8, width: 52), 4)
+        // 26 tiles of 128 -> 128 (13 per half; U 2.4 MB, so ~1 MB blocks, n0 = 24): one block of
+        // 13 per half. The output-channel split keeps the 256 KB bound (n0 6 here, so not split):
+        // 26 tiles of 16 -> 32 (U 73 KB, n0 = 36) are one block split by output channels.
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 128, outChannels: 128, height: 8, width: 52), 14)
+        XCTAssertEqual(winogradF43BlockCount(inChannels: 128, outChannels: 128, height: 8, width: 52), 2)
+        XCTAssertEqual(_WBlocking(positions: 36, cp: 16, kp: 32, tiles: 26).kParts, 2)
+        XCTAssertEqual(_WBlocking(positions: 36, cp: 16, kp: 32, tiles: 26).nT, 26)
         // U over 4 MB and at most 64 tiles: one block split by output channels. 256 -> 256 F43
         // (U 9.4 MB) @ 16x16 (16 tiles) and @ 8x52 (26 tiles).
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 16, width: 16), 16)
@@ -431,9 +436,14 @@ final class WinogradTests: XCTestCase {
         // split by output channels; over 64 tiles (@ 36x36, 81) the 6-tile blocks.
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 32, width: 32), 64)
         XCTAssertEqual(winogradF43BlockCount(inChannels: 256, outChannels: 256, height: 32, width: 32), 2)
-        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 36, width: 36), 6)
-        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 128, outChannels: 128, height: 256, width: 256), 6)
-        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 6)
+        // ... ~1 MB blocks since U >= 512 KB: 12 tiles of 256 -> 256 F43, of 128 -> 128 F63.
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 36, width: 36), 12)
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 128, outChannels: 128, height: 256, width: 256), 12)
+        XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 12)
+        // U under 512 KB (32 -> 32 F63, 256 KB): the 256 KB blocks (V + M 16 KB per tile: 12 tiles
+        // rounded down to a multiple of 6).
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 32, outChannels: 32, height: 256, width: 256), 12)
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 24, outChannels: 32, height: 256, width: 256), 18)
         // 1000 tiles: halves of 500, each 4 blocks of 125 (at most 128 each).
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 150, width: 240), 126)
         XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 150, width: 240), 8)
