@@ -3,7 +3,7 @@
 // `__builtin_cpu_supports`). SPLINESEG_ISA=avx2 in the environment keeps the AVX2 kernels
 // (for A/B benchmarks and comparisons); results are bitwise the same either way, except the
 // last bits of 3x3 direct convs' trailing 8-channel output blocks (`directRow16x8AVX512`) and
-// 16-channel pairs (`tile16x16Shared3`), whose AVX-512 tiles sum in another order.
+// 16-channel pairs (`tile16x16` for 3x3), whose AVX-512 tiles sum in another order.
 import CSpinHint
 #if canImport(Glibc)
 import Glibc

@@ -6,8 +6,8 @@
 //
 // Bitwise: each output value starts from the bias (or the partial sum in the output) and adds
 // the taps in the order (input block, ky, kx, ic), as `microTile` does, so both give the same
-// bits (ConvAVX512Tests); but `tile16x16Shared3`, which the 3x3 rows take for their 16-pixel
-// tiles (order (input block, ky, ic, kx); close, and against the reference).
+// bits (ConvAVX512Tests); but 3x3 in `tile16x16`, which shares each broadcast between the kx
+// taps (order (input block, ky, ic, kx); close, and against the reference).
 //
 // input    first tap of pixel 0 in input block 0 (padded NCHWc8: pixel stride 8); pixel p of tap
 //          (ky, kx) at input + ky * rowStride + (kx + p) * 8, block b at + b * inBlockStride
@@ -89,7 +89,8 @@ func tile12x16(
 
 /// 16 output pixels x one pair (16 channels) in 16 zmm accumulators: `tile12x16` widened so
 /// rows of 16k pixels (64, 128, 256) need no AVX2 remainder (64 = 5 x 12 + 4) and the FMA
-/// latency has more independent chains to hide behind. Same order, so the same bits.
+/// latency has more independent chains to hide behind. Same order, so the same bits, for 1x1
+/// (and the transposed conv); 3x3 shares each broadcast between the kx taps, in its own order.
 @inline(__always)
 func tile16x16(
     kh: Int, kw: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
@@ -113,38 +114,80 @@ func tile16x16(
         c0 = b; c1 = b; c2 = b; c3 = b; c4 = b; c5 = b; c6 = b; c7 = b
         c8 = b; c9 = b; c10 = b; c11 = b; c12 = b; c13 = b; c14 = b; c15 = b
     }
-    var wp = weights
-    var bp = input
-    for _ in 0..<blocks {
-        var rp = bp
-        for _ in 0..<kh {
-            var tp = rp
-            for _ in 0..<kw {
+    if kh == 3 && kw == 3 {
+        // Each input broadcast shared by the three kx taps (the AVX2 `microTileShared3`'s idea,
+        // for 16 channels): per (input block, ky, ic) the three kx weight vectors, then the
+        // row's 18 input pixels broadcast once each, pixel q feeding accumulators q (kx 0),
+        // q - 1 (kx 1) and q - 2 (kx 2): 48 FMAs for 21 loads, against one load per FMA below
+        // (8->16 @64 87.5 -> 96.5 % of peak, 16->16 @256 89 -> 97 %). Order (input block, ky,
+        // ic, kx): not the AVX2 pair tile's, so not its bits.
+        var wp = weights
+        var bp = input
+        for _ in 0..<blocks {
+            var rp = bp
+            for _ in 0..<3 {
                 for ic in 0..<8 {
-                    let w = ld16(wp)
-                    wp = wp.advanced(by: 16)
-                    c0 = c0.addingProduct(SIMD16(repeating: tp[ic]), w)
-                    c1 = c1.addingProduct(SIMD16(repeating: tp[8 &+ ic]), w)
-                    c2 = c2.addingProduct(SIMD16(repeating: tp[16 &+ ic]), w)
-                    c3 = c3.addingProduct(SIMD16(repeating: tp[24 &+ ic]), w)
-                    c4 = c4.addingProduct(SIMD16(repeating: tp[32 &+ ic]), w)
-                    c5 = c5.addingProduct(SIMD16(repeating: tp[40 &+ ic]), w)
-                    c6 = c6.addingProduct(SIMD16(repeating: tp[48 &+ ic]), w)
-                    c7 = c7.addingProduct(SIMD16(repeating: tp[56 &+ ic]), w)
-                    c8 = c8.addingProduct(SIMD16(repeating: tp[64 &+ ic]), w)
-                    c9 = c9.addingProduct(SIMD16(repeating: tp[72 &+ ic]), w)
-                    c10 = c10.addingProduct(SIMD16(repeating: tp[80 &+ ic]), w)
-                    c11 = c11.addingProduct(SIMD16(repeating: tp[88 &+ ic]), w)
-                    c12 = c12.addingProduct(SIMD16(repeating: tp[96 &+ ic]), w)
-                    c13 = c13.addingProduct(SIMD16(repeating: tp[104 &+ ic]), w)
-                    c14 = c14.addingProduct(SIMD16(repeating: tp[112 &+ ic]), w)
-                    c15 = c15.addingProduct(SIMD16(repeating: tp[120 &+ ic]), w)
+                    // Weights [ky][kx][ic][16]: kx at wp + 128 kx + 16 ic.
+                    let w0 = ld16(wp + 16 &* ic), w1 = ld16(wp + (128 &+ 16 &* ic)), w2 = ld16(wp + (256 &+ 16 &* ic))
+                    @inline(__always) func x(_ q: Int) -> SIMD16<Float> { SIMD16(repeating: rp[q &* 8 &+ ic]) }
+                    var v = x(0); c0 = c0.addingProduct(v, w0)
+                    v = x(1); c0 = c0.addingProduct(v, w1); c1 = c1.addingProduct(v, w0)
+                    v = x(2); c0 = c0.addingProduct(v, w2); c1 = c1.addingProduct(v, w1); c2 = c2.addingProduct(v, w0)
+                    v = x(3); c1 = c1.addingProduct(v, w2); c2 = c2.addingProduct(v, w1); c3 = c3.addingProduct(v, w0)
+                    v = x(4); c2 = c2.addingProduct(v, w2); c3 = c3.addingProduct(v, w1); c4 = c4.addingProduct(v, w0)
+                    v = x(5); c3 = c3.addingProduct(v, w2); c4 = c4.addingProduct(v, w1); c5 = c5.addingProduct(v, w0)
+                    v = x(6); c4 = c4.addingProduct(v, w2); c5 = c5.addingProduct(v, w1); c6 = c6.addingProduct(v, w0)
+                    v = x(7); c5 = c5.addingProduct(v, w2); c6 = c6.addingProduct(v, w1); c7 = c7.addingProduct(v, w0)
+                    v = x(8); c6 = c6.addingProduct(v, w2); c7 = c7.addingProduct(v, w1); c8 = c8.addingProduct(v, w0)
+                    v = x(9); c7 = c7.addingProduct(v, w2); c8 = c8.addingProduct(v, w1); c9 = c9.addingProduct(v, w0)
+                    v = x(10); c8 = c8.addingProduct(v, w2); c9 = c9.addingProduct(v, w1); c10 = c10.addingProduct(v, w0)
+                    v = x(11); c9 = c9.addingProduct(v, w2); c10 = c10.addingProduct(v, w1); c11 = c11.addingProduct(v, w0)
+                    v = x(12); c10 = c10.addingProduct(v, w2); c11 = c11.addingProduct(v, w1); c12 = c12.addingProduct(v, w0)
+                    v = x(13); c11 = c11.addingProduct(v, w2); c12 = c12.addingProduct(v, w1); c13 = c13.addingProduct(v, w0)
+                    v = x(14); c12 = c12.addingProduct(v, w2); c13 = c13.addingProduct(v, w1); c14 = c14.addingProduct(v, w0)
+                    v = x(15); c13 = c13.addingProduct(v, w2); c14 = c14.addingProduct(v, w1); c15 = c15.addingProduct(v, w0)
+                    v = x(16); c14 = c14.addingProduct(v, w2); c15 = c15.addingProduct(v, w1)
+                    v = x(17); c15 = c15.addingProduct(v, w2)
                 }
-                tp = tp.advanced(by: 8)
+                wp = wp + 384
+                rp = rp + rowStride
             }
-            rp = rp.advanced(by: rowStride)
+            bp = bp + inBlockStride
         }
-        bp = bp.advanced(by: inBlockStride)
+    } else {
+        var wp = weights
+        var bp = input
+        for _ in 0..<blocks {
+            var rp = bp
+            for _ in 0..<kh {
+                var tp = rp
+                for _ in 0..<kw {
+                    for ic in 0..<8 {
+                        let w = ld16(wp)
+                        wp = wp.advanced(by: 16)
+                        c0 = c0.addingProduct(SIMD16(repeating: tp[ic]), w)
+                        c1 = c1.addingProduct(SIMD16(repeating: tp[8 &+ ic]), w)
+                        c2 = c2.addingProduct(SIMD16(repeating: tp[16 &+ ic]), w)
+                        c3 = c3.addingProduct(SIMD16(repeating: tp[24 &+ ic]), w)
+                        c4 = c4.addingProduct(SIMD16(repeating: tp[32 &+ ic]), w)
+                        c5 = c5.addingProduct(SIMD16(repeating: tp[40 &+ ic]), w)
+                        c6 = c6.addingProduct(SIMD16(repeating: tp[48 &+ ic]), w)
+                        c7 = c7.addingProduct(SIMD16(repeating: tp[56 &+ ic]), w)
+                        c8 = c8.addingProduct(SIMD16(repeating: tp[64 &+ ic]), w)
+                        c9 = c9.addingProduct(SIMD16(repeating: tp[72 &+ ic]), w)
+                        c10 = c10.addingProduct(SIMD16(repeating: tp[80 &+ ic]), w)
+                        c11 = c11.addingProduct(SIMD16(repeating: tp[88 &+ ic]), w)
+                        c12 = c12.addingProduct(SIMD16(repeating: tp[96 &+ ic]), w)
+                        c13 = c13.addingProduct(SIMD16(repeating: tp[104 &+ ic]), w)
+                        c14 = c14.addingProduct(SIMD16(repeating: tp[112 &+ ic]), w)
+                        c15 = c15.addingProduct(SIMD16(repeating: tp[120 &+ ic]), w)
+                    }
+                    tp = tp.advanced(by: 8)
+                }
+                rp = rp.advanced(by: rowStride)
+            }
+            bp = bp.advanced(by: inBlockStride)
+        }
     }
     @inline(__always) func put(_ p: Int, _ v: SIMD16<Float>) {
         st16(output + ops &* p, outBlockStride, finish && relu ? relu16(v) : v)
@@ -174,74 +217,6 @@ func withLiteralFlags(kh: Int, accumulate: Bool, finish: Bool, relu: Bool,
     }
 }
 
-/// 3x3 only: `tile16x16` with each input broadcast shared by the three horizontal taps, as the
-/// AVX2 `microTileShared3` does for 8-channel outputs. Per (input block, ky, ic): the three kx
-/// weight vectors, then the row's 18 input pixels broadcast once each, pixel q feeding
-/// accumulator q (kx 0), q - 1 (kx 1) and q - 2 (kx 2): 48 FMAs for 21 loads, where
-/// `tile16x16` has one load per FMA. Summation order (input block, ky, ic, kx): not the AVX2
-/// pair tile's (input block, ky, kx, ic), so not its bits.
-@inline(__always)
-func tile16x16Shared3(
-    input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
-    weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-    output: UnsafeMutablePointer<Float>, outBlockStride: Int, outPixelStride ops: Int,
-    accumulate: Bool, finish: Bool, relu: Bool
-) {
-    let o1 = output + outBlockStride
-    var c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15: SIMD16<Float>
-    if accumulate {
-        c0 = load16(output, o1); c1 = load16(output + 1 &* ops, o1 + 1 &* ops)
-        c2 = load16(output + 2 &* ops, o1 + 2 &* ops); c3 = load16(output + 3 &* ops, o1 + 3 &* ops)
-        c4 = load16(output + 4 &* ops, o1 + 4 &* ops); c5 = load16(output + 5 &* ops, o1 + 5 &* ops)
-        c6 = load16(output + 6 &* ops, o1 + 6 &* ops); c7 = load16(output + 7 &* ops, o1 + 7 &* ops)
-        c8 = load16(output + 8 &* ops, o1 + 8 &* ops); c9 = load16(output + 9 &* ops, o1 + 9 &* ops)
-        c10 = load16(output + 10 &* ops, o1 + 10 &* ops); c11 = load16(output + 11 &* ops, o1 + 11 &* ops)
-        c12 = load16(output + 12 &* ops, o1 + 12 &* ops); c13 = load16(output + 13 &* ops, o1 + 13 &* ops)
-        c14 = load16(output + 14 &* ops, o1 + 14 &* ops); c15 = load16(output + 15 &* ops, o1 + 15 &* ops)
-    } else {
-        let b = ld16(bias)
-        c0 = b; c1 = b; c2 = b; c3 = b; c4 = b; c5 = b; c6 = b; c7 = b
-        c8 = b; c9 = b; c10 = b; c11 = b; c12 = b; c13 = b; c14 = b; c15 = b
-    }
-    var wp = weights
-    var bp = input
-    for _ in 0..<blocks {
-        var rp = bp
-        for _ in 0..<3 {
-            for ic in 0..<8 {
-                // Weights [ky][kx][ic][16]: kx at wp + 128 kx + 16 ic.
-                let w0 = ld16(wp + 16 &* ic), w1 = ld16(wp + (128 &+ 16 &* ic)), w2 = ld16(wp + (256 &+ 16 &* ic))
-                @inline(__always) func x(_ q: Int) -> SIMD16<Float> { SIMD16(repeating: rp[q &* 8 &+ ic]) }
-                var v = x(0); c0 = c0.addingProduct(v, w0)
-                v = x(1); c0 = c0.addingProduct(v, w1); c1 = c1.addingProduct(v, w0)
-                v = x(2); c0 = c0.addingProduct(v, w2); c1 = c1.addingProduct(v, w1); c2 = c2.addingProduct(v, w0)
-                v = x(3); c1 = c1.addingProduct(v, w2); c2 = c2.addingProduct(v, w1); c3 = c3.addingProduct(v, w0)
-                v = x(4); c2 = c2.addingProduct(v, w2); c3 = c3.addingProduct(v, w1); c4 = c4.addingProduct(v, w0)
-                v = x(5); c3 = c3.addingProduct(v, w2); c4 = c4.addingProduct(v, w1); c5 = c5.addingProduct(v, w0)
-                v = x(6); c4 = c4.addingProduct(v, w2); c5 = c5.addingProduct(v, w1); c6 = c6.addingProduct(v, w0)
-                v = x(7); c5 = c5.addingProduct(v, w2); c6 = c6.addingProduct(v, w1); c7 = c7.addingProduct(v, w0)
-                v = x(8); c6 = c6.addingProduct(v, w2); c7 = c7.addingProduct(v, w1); c8 = c8.addingProduct(v, w0)
-                v = x(9); c7 = c7.addingProduct(v, w2); c8 = c8.addingProduct(v, w1); c9 = c9.addingProduct(v, w0)
-                v = x(10); c8 = c8.addingProduct(v, w2); c9 = c9.addingProduct(v, w1); c10 = c10.addingProduct(v, w0)
-                v = x(11); c9 = c9.addingProduct(v, w2); c10 = c10.addingProduct(v, w1); c11 = c11.addingProduct(v, w0)
-                v = x(12); c10 = c10.addingProduct(v, w2); c11 = c11.addingProduct(v, w1); c12 = c12.addingProduct(v, w0)
-                v = x(13); c11 = c11.addingProduct(v, w2); c12 = c12.addingProduct(v, w1); c13 = c13.addingProduct(v, w0)
-                v = x(14); c12 = c12.addingProduct(v, w2); c13 = c13.addingProduct(v, w1); c14 = c14.addingProduct(v, w0)
-                v = x(15); c13 = c13.addingProduct(v, w2); c14 = c14.addingProduct(v, w1); c15 = c15.addingProduct(v, w0)
-                v = x(16); c14 = c14.addingProduct(v, w2); c15 = c15.addingProduct(v, w1)
-                v = x(17); c15 = c15.addingProduct(v, w2)
-            }
-            wp = wp + 384
-            rp = rp + rowStride
-        }
-        bp = bp + inBlockStride
-    }
-    @inline(__always) func put(_ p: Int, _ v: SIMD16<Float>) {
-        st16(output + ops &* p, outBlockStride, finish && relu ? relu16(v) : v)
-    }
-    put(0, c0); put(1, c1); put(2, c2); put(3, c3); put(4, c4); put(5, c5); put(6, c6); put(7, c7)
-    put(8, c8); put(9, c9); put(10, c10); put(11, c11); put(12, c12); put(13, c13); put(14, c14); put(15, c15)
-}
 
 /// The first pixels of one output row segment of `width` for one 16-channel pair, kernel kh x kw
 /// (3 x 3 or 1 x 1, stride 1; output pixel p at + p * outPixelStride: 8, or 16 for the
@@ -259,13 +234,7 @@ public func directRowPair16AVX512(
     let wide = width >> 4, x16 = 16 &* wide
     let narrow = width &- x16 >= 12 ? 1 : 0
     @inline(__always) func run(_ k: Int, _ acc: Bool, _ fin: Bool, _ r: Bool) {
-        for t in 0..<wide where k == 3 {
-            tile16x16Shared3(input: input + t &* 128, inBlockStride: inBlockStride, rowStride: rowStride,
-                      blocks: blocks, weights: weights, bias: bias, output: output + t &* 16 &* outPixelStride,
-                      outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: acc, finish: fin,
-                      relu: r)
-        }
-        for t in 0..<wide where k != 3 {
+        for t in 0..<wide {
             tile16x16(kh: k, kw: k, input: input + t &* 128, inBlockStride: inBlockStride, rowStride: rowStride,
                       blocks: blocks, weights: weights, bias: bias, output: output + t &* 16 &* outPixelStride,
                       outBlockStride: outBlockStride, outPixelStride: outPixelStride, accumulate: acc, finish: fin,

@@ -33,7 +33,7 @@ final class ConvAVX512Tests: XCTestCase {
                             withBuffers(input, packed, &avx512) { fast($0, $3, $1, $2, c, k, h, w, 0..<h) }
                         }
                         // Two 3x3 tiles sum in another order on AVX-512 from 16 pixels up: the
-                        // 16 x 16 tile of a 16-channel pair (`tile16x16Shared3`: (ky, ic, kx),
+                        // 16 x 16 tile of a 16-channel pair (`tile16x16` for 3x3: (ky, ic, kx),
                         // the blocks after the 32-channel quads when K / 8 % 4 >= 2) and the
                         // 16 x 8 tile of a trailing 8-channel block (not tanh; even and odd
                         // input channels apart). Close to the AVX2 bits there, bitwise elsewhere.
@@ -93,7 +93,7 @@ final class ConvAVX512Tests: XCTestCase {
     /// The 3x3 tiles that sum in their own order against the reference conv: the 8-channel output
     /// tile (`directRow16x8AVX512`, 16 pixels, even and odd input channels summed apart; K = 8)
     /// and the 16-channel pair tile sharing each broadcast between the three kx taps
-    /// (`tile16x16Shared3`; K = 16, and K = 48: two 32-channel quads' worth of blocks, then the
+    /// (`tile16x16` for 3x3; K = 16, and K = 48: two 32-channel quads' worth of blocks, then the
     /// pair). One tile, two, tiles with 1...15 pixels left for the other tiles, the built-in
     /// model's widths; one input block, two (one chunk) and five (two chunks: partial sums through
     /// the output); ReLU and none. Then any split of the rows gives the same bits.
