@@ -9,17 +9,25 @@ public final class AlignedFloats: @unchecked Sendable {
     public let count: Int
 
     /// `count` zeros.
-    public init(zeroed count: Int) {
-        self.count = count
-        let n = max(count, 16)
-        base = UnsafeMutableRawPointer.allocate(byteCount: 4 * n, alignment: 64).bindMemory(to: Float.self, capacity: n)
-        base.initialize(repeating: 0, count: n)
+    public convenience init(zeroed count: Int) {
+        self.init(count: count) { $0.initialize(repeating: 0, count: count) }
     }
 
     /// A copy of `floats`.
     public convenience init(_ floats: [Float]) {
-        self.init(zeroed: floats.count)
-        floats.withUnsafeBufferPointer { if let s = $0.baseAddress { base.update(from: s, count: floats.count) } }
+        self.init(count: floats.count) { p in
+            floats.withUnsafeBufferPointer { if let s = $0.baseAddress { p.initialize(from: s, count: floats.count) } }
+        }
+    }
+
+    /// At least 16 floats allocated (so a count of 0 still has a valid base); `fill` initializes
+    /// the first `count`, the rest are zeroed here (each float written once).
+    private init(count: Int, fill: (UnsafeMutablePointer<Float>) -> Void) {
+        self.count = count
+        let n = max(count, 16)
+        base = UnsafeMutableRawPointer.allocate(byteCount: 4 * n, alignment: 64).bindMemory(to: Float.self, capacity: n)
+        fill(base)
+        (base + count).initialize(repeating: 0, count: n - count)
     }
 
     deinit { UnsafeMutableRawPointer(base).deallocate() }

@@ -61,7 +61,7 @@ import SplineKernelsAVX512
 ///   @ 16x16) 1.8-2.0 -> 1.5-1.7 ms (`model-bench --profile`, 2 threads, alternating runs).
 @inlinable @inline(__always)
 func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
-    let uBytes: Int = positions &* cp &* kp &* 4
+    let uBytes = _wUBytes(positions: positions, cp: cp, kp: kp)
     if uBytes > 12 &* 1024 &* 1024 {
         if tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
         // Near-equal blocks of at most 128 tiles: `pairs` blocks per half of the tiles
@@ -75,6 +75,10 @@ func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
                           budget: uBytes >= 512 &* 1024 ? 1024 &* 1024 : 256 &* 1024)
 }
 
+/// Bytes of the transformed weights U (positions x Cp x Kp floats).
+@inlinable @inline(__always)
+func _wUBytes(positions: Int, cp: Int, kp: Int) -> Int { positions &* cp &* kp &* 4 }
+
 /// Tiles whose V + M scratch fit `budget` bytes: a multiple of 6 in 6...120.
 @inlinable @inline(__always)
 func _wTilesFitting(positions: Int, cp: Int, kp: Int, budget: Int) -> Int {
@@ -87,7 +91,7 @@ func _wTilesFitting(positions: Int, cp: Int, kp: Int, budget: Int) -> Int {
 /// stay in the 32 MB L3 between tile blocks: they are then streamed from DRAM once per block.
 @inlinable @inline(__always)
 func _wUStreams(positions: Int, cp: Int, kp: Int) -> Bool {
-    positions &* cp &* kp &* 4 > 24 &* 1024 &* 1024
+    _wUBytes(positions: positions, cp: cp, kp: kp) > 24 &* 1024 &* 1024
 }
 
 /// How one layer's tiles are cut into work units (both algorithms).
@@ -124,7 +128,7 @@ struct _WBlocking {
         let n0 = _wTilesPerBlock(positions: positions, cp: cp, kp: kp, tiles: tiles)
         // Splitting by output channels doubles the input transform; measured worth it up to the
         // tiles of a 256 KB block (the 1 MB blocks of a U >= 512 KB only cut U's re-reads).
-        let uBytes = positions &* cp &* kp &* 4
+        let uBytes = _wUBytes(positions: positions, cp: cp, kp: kp)
         let nSplit = uBytes > 12 &* 1024 &* 1024 ? n0 : _wTilesFitting(positions: positions, cp: cp, kp: kp, budget: 256 &* 1024)
         if tiles <= nSplit && kp >= 32 {
             kParts = 2; perHalf = 1; nT = min(n0, max(6, (tiles &+ 1) & ~1))
@@ -132,7 +136,7 @@ struct _WBlocking {
         }
         // U over 4 MB, at most 64 tiles: also one block split by output channels, so each
         // thread reads half of U, not all of it (see above).
-        if tiles <= 64 && kp >= 32 && positions &* cp &* kp &* 4 > 4 &* 1024 &* 1024 {
+        if tiles <= 64 && kp >= 32 && uBytes > 4 &* 1024 &* 1024 {
             kParts = 2; perHalf = 1; nT = (tiles &+ 1) & ~1
             return
         }
