@@ -71,7 +71,7 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                                                tapStride: ts, bias: bias &+ b &* 8, output: bo,
                                                relu: E.avx512Activation == 1)
                     }
-                    if xs < width {
+                    if x0 < width {
                         c1RowSingle(e, width: width &- xs, input: inRow &+ xs, rowStride: inRowStride, weights: bw,
                                     tapStride: ts, bias: bias &+ b &* 8, output: bo &+ xs &* 8)
                     }

@@ -1,3 +1,5 @@
+import CSpinHint
+
 // The 1-input-channel 3x3 conv (the network's first layer) on AVX-512, for one 8-channel output
 // block: 32 output pixels of one row in 16 zmm accumulators, each holding two adjacent pixels'
 // 8 channels interleaved (lane 2k channel k of pixel 2m, lane 2k + 1 of pixel 2m + 1).
@@ -6,9 +8,11 @@
 // 64-bit broadcast load (vbroadcastsd) puts pixel q in the even lanes and q + 1 in the odd ones:
 // with tap dx it is pixel 2m's input for accumulator m when q = 2m + dx, and pixel 2m + 1's too.
 // No shuffle per operand (an 8-channel zmm pair split in halves would need one); the weights of a
-// tap, each channel's twice (lanes 2k, 2k + 1), are one permute per tap and tile. Per tap row: 33
+// tap, each channel's twice (lanes 2k, 2k + 1), are prepared once per row. Per tap row: 33
 // operands, 3 weight vectors, 48 FMAs; an operand at even q feeds accumulators q / 2 (dx 0) and
-// q / 2 - 1 (dx 2), at odd q (q - 1) / 2 (dx 1), as in `c1RowSingle` (MicroTileC1.swift).
+// q / 2 - 1 (dx 2), at odd q (q - 1) / 2 (dx 1), as in `c1RowSingle` (MicroTileC1.swift). At the
+// end one vpermps per accumulator puts each pixel's 8 channels in order, in the register, behind
+// an optimisation barrier (`splineseg_value_barrier16`, CSpinHint/value_barrier.h).
 //
 // Bitwise: each output value sums the bias, then the taps in the order (dy, dx), as
 // `c1RowSingle` does, so the same bits (ConvAVX512Tests).
@@ -90,25 +94,16 @@ func tileC1x32(
         r = r + rs
         k = k + 3
     }
-    // Stored interleaved; `finishC1Tile` (not inlined) reorders them. With the reorder here,
-    // LLVM moved it back through the FMAs to the operands and split the tile into 256-bit
-    // halves, each operand a vmovsd, vbroadcastss and vpermps (35 % of peak, the AVX2 tile 47 %).
+    // Each accumulator reordered in its register (one vpermps) behind `splineseg_value_barrier16`:
+    // without the barrier LLVM moved the reorder back through the FMAs onto the operands and split
+    // the tile into 256-bit halves (35 % of peak); stored interleaved and reordered in place by a
+    // second pass it reached 60-62 %.
     @inline(__always) func put(_ m: Int, _ a: SIMD16<Float>) {
-        UnsafeMutableRawPointer(output + 16 &* m).storeBytes(of: a, as: SIMD16<Float>.self)
+        let v = deinterleave(splineseg_value_barrier16(a))
+        UnsafeMutableRawPointer(output + 16 &* m).storeBytes(of: relu ? relu16(v) : v, as: SIMD16<Float>.self)
     }
     put(0, c0); put(1, c1); put(2, c2); put(3, c3); put(4, c4); put(5, c5); put(6, c6); put(7, c7)
     put(8, c8); put(9, c9); put(10, c10); put(11, c11); put(12, c12); put(13, c13); put(14, c14); put(15, c15)
-}
-
-/// The 16 interleaved accumulators of a tile at `output`, in place: each pixel's 8 channels in
-/// order, then the activation.
-@inline(never)
-func finishC1Tile(_ output: UnsafeMutablePointer<Float>, relu: Bool) {
-    for m in 0..<16 {
-        let p = UnsafeMutableRawPointer(output + 16 &* m)
-        let v = deinterleave(p.load(as: SIMD16<Float>.self))
-        p.storeBytes(of: relu ? relu16(v) : v, as: SIMD16<Float>.self)
-    }
 }
 
 /// The first `tiles` 32-pixel tiles of one output row for one 8-channel output block of the
@@ -126,10 +121,6 @@ public func directRowC1x32x8AVX512(
         for t in 0..<tiles {
             tileC1x32(input: input + 32 &* t, rowStride: rowStride, doubledTaps: dw, output: output + 256 &* t,
                       relu: relu)
-            // The previous tile's reorder: its stores have left the store queue by now (reordering
-            // the tile just stored, its loads waited on them: 55-59 -> 60-62 % of peak, 1->8 @128).
-            if t > 0 { finishC1Tile(output + 256 &* (t &- 1), relu: relu) }
         }
-        if tiles > 0 { finishC1Tile(output + 256 &* (tiles &- 1), relu: relu) }
     }
 }
