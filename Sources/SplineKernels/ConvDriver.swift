@@ -40,6 +40,31 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     // form (tanh): the pair and quad tiles store the raw sums and `applyEpilogue` applies the
     // AVX2 form to them (same sums, same function: same bits).
     let avx512 = icCount == 8 && kernelsUseAVX512
+    if icCount == 1 && width >= 32 && E.avx512Activation >= 0 && kernelsUseAVX512 {
+        // AVX-512, one input channel: per output block, the 32-pixel tiles of all rows in one call
+        // (`directRowsC1x32x8AVX512`, its doubled weights prepared once: a call per row cost 5-8 %
+        // of the layer), then the rest of each row (at least its last 8 pixels, recomputed bit for
+        // bit where they overlap) with `c1RowSingle`. Same bits; any row split.
+        let tiles = width >> 5, x0 = tiles &* 32
+        let xs = width &- x0 >= 8 ? x0 : width &- 8
+        let inFirst = input &+ rows.lowerBound &* inRowStride
+        let outFirst = output &+ ((rows.lowerBound &+ 1) &* rowStride &+ 8)
+        for b in 0..<kb {
+            let pair = b & ~1
+            let bw = weights &+ (pair &* wPerBlock &+ (b & 1) &* 8), ts = pair &+ 1 < kb ? 16 : 8
+            let bo = outFirst &+ b &* blockStride
+            directRowsC1x32x8AVX512(
+                rows: rows.count, tiles: tiles, input: inFirst, rowStride: inRowStride, weights: bw, tapStride: ts,
+                bias: bias &+ b &* 8, output: bo, outRowStride: rowStride, relu: E.avx512Activation == 1)
+            if x0 < width {
+                for r in 0..<rows.count {
+                    c1RowSingle(e, width: width &- xs, input: inFirst &+ (r &* inRowStride &+ xs), rowStride: inRowStride,
+                                weights: bw, tapStride: ts, bias: bias &+ b &* 8, output: bo &+ (r &* rowStride &+ xs &* 8))
+                }
+            }
+        }
+        return
+    }
     for y in rows {
         let outRow = output &+ ((y &+ 1) &* rowStride &+ 8)
         var c0 = 0
@@ -56,25 +81,11 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                 // One input channel: each 8-channel block in its own pass over the row
                 // (MicroTileC1.swift). Packed weights: pairs [taps][16] (block b + 1 in lanes
                 // 8...15), a trailing odd block [taps][8].
-                // AVX-512: 32-pixel tiles first (`directRowC1x32x8AVX512`, same bits), the rest (at
-                // least the row's last 8 pixels, recomputed bit for bit where they overlap) here.
-                let wide = E.avx512Activation >= 0 && kernelsUseAVX512 ? width >> 5 : 0
-                let x0 = wide &* 32
-                let xs = width &- x0 >= 8 ? x0 : width &- 8
                 while b < kb {
                     let pair = b & ~1
-                    let paired = pair &+ 1 < kb
-                    let bw = weights &+ (pair &* wPerBlock &+ (b & 1) &* 8), ts = paired ? 16 : 8
-                    let bo = outRow &+ b &* blockStride
-                    if wide > 0 {
-                        directRowC1x32x8AVX512(tiles: wide, input: inRow, rowStride: inRowStride, weights: bw,
-                                               tapStride: ts, bias: bias &+ b &* 8, output: bo,
-                                               relu: E.avx512Activation == 1)
-                    }
-                    if x0 < width {
-                        c1RowSingle(e, width: width &- xs, input: inRow &+ xs, rowStride: inRowStride, weights: bw,
-                                    tapStride: ts, bias: bias &+ b &* 8, output: bo &+ xs &* 8)
-                    }
+                    let bw = weights &+ (pair &* wPerBlock &+ (b & 1) &* 8), ts = pair &+ 1 < kb ? 16 : 8
+                    c1RowSingle(e, width: width, input: inRow, rowStride: inRowStride, weights: bw, tapStride: ts,
+                                bias: bias &+ b &* 8, output: outRow &+ b &* blockStride)
                     b = b &+ 1
                 }
             }

@@ -106,21 +106,25 @@ func tileC1x32(
     put(8, c8); put(9, c9); put(10, c10); put(11, c11); put(12, c12); put(13, c13); put(14, c14); put(15, c15)
 }
 
-/// The first `tiles` 32-pixel tiles of one output row for one 8-channel output block of the
-/// 1-input-channel 3x3 conv; the caller computes the remaining pixels with `c1RowSingle` (same
-/// bits). Shapes as `tileC1x32`; `relu`: ReLU, else no activation.
+/// The first `tiles` 32-pixel tiles of `rows` output rows (input and output rows `rowStride` and
+/// `outRowStride` floats apart) for one 8-channel output block of the 1-input-channel 3x3 conv;
+/// the caller computes the remaining pixels with `c1RowSingle` (same bits). Shapes as `tileC1x32`;
+/// `relu`: ReLU, else no activation.
 @inline(never)
-public func directRowC1x32x8AVX512(
-    tiles: Int, input: UnsafePointer<Float>, rowStride: Int, weights: UnsafePointer<Float>, tapStride: Int,
-    bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, relu: Bool
+public func directRowsC1x32x8AVX512(
+    rows: Int, tiles: Int, input: UnsafePointer<Float>, rowStride: Int, weights: UnsafePointer<Float>,
+    tapStride: Int, bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, outRowStride: Int,
+    relu: Bool
 ) {
     withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: 10) { buffer in
         let dw = buffer.baseAddress!
         for t in 0..<9 { (dw + t).initialize(to: doubled(weights + t &* tapStride)) }
         (dw + 9).initialize(to: doubled(bias))
-        for t in 0..<tiles {
-            tileC1x32(input: input + 32 &* t, rowStride: rowStride, doubledTaps: dw, output: output + 256 &* t,
-                      relu: relu)
+        for r in 0..<rows {
+            let i = input + r &* rowStride, o = output + r &* outRowStride
+            for t in 0..<tiles {
+                tileC1x32(input: i + 32 &* t, rowStride: rowStride, doubledTaps: dw, output: o + 256 &* t, relu: relu)
+            }
         }
     }
 }

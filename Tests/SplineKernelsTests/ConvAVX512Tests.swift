@@ -61,7 +61,7 @@ final class ConvAVX512Tests: XCTestCase {
         }
     }
 
-    /// The 1-input-channel conv's 32-pixel tiles (`directRowC1x32x8AVX512`): bitwise the AVX2
+    /// The 1-input-channel conv's 32-pixel tiles (`directRowsC1x32x8AVX512`): bitwise the AVX2
     /// tiles' results. Widths of one and two tiles, with 1...7 pixels left (the AVX2 tile then
     /// covers the row's last 8, overlapping) and 8+; a single block, a packed pair and a pair
     /// plus a trailing block; every activation (tanh keeps the AVX2 tiles).
