@@ -8,7 +8,7 @@ import CSpinHint
 // 64-bit broadcast load (vbroadcastsd) puts pixel q in the even lanes and q + 1 in the odd ones:
 // with tap dx it is pixel 2m's input for accumulator m when q = 2m + dx, and pixel 2m + 1's too.
 // No shuffle per operand (an 8-channel zmm pair split in halves would need one); the weights of a
-// tap, each channel's twice (lanes 2k, 2k + 1), are prepared once per row. Per tap row: 33
+// tap, each channel's twice (lanes 2k, 2k + 1), are prepared once per call. Per tap row: 33
 // operands, 3 weight vectors, 48 FMAs; an operand at even q feeds accumulators q / 2 (dx 0) and
 // q / 2 - 1 (dx 2), at odd q (q - 1) / 2 (dx 1), as in `c1RowSingle` (MicroTileC1.swift). At the
 // end one vpermps per accumulator puts each pixel's 8 channels in order, in the register, behind
