@@ -40,12 +40,12 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     // form (tanh): the pair and quad tiles store the raw sums and `applyEpilogue` applies the
     // AVX2 form to them (same sums, same function: same bits).
     let avx512 = icCount == 8 && kernelsUseAVX512
-    if icCount == 1 && width >= 32 && E.avx512Activation >= 0 && kernelsUseAVX512 {
-        // AVX-512, one input channel: per output block, the 32-pixel tiles of all rows in one call
-        // (`directRowsC1x32x8AVX512`, its doubled weights prepared once: a call per row cost 5-8 %
-        // of the layer), then the rest of each row (at least its last 8 pixels, recomputed bit for
-        // bit where they overlap) with `c1RowSingle`. Same bits; any row split.
-        let tiles = width >> 5, x0 = tiles &* 32
+    if icCount == 1 && width >= 16 && E.avx512Activation >= 0 && kernelsUseAVX512 {
+        // AVX-512, one input channel: per output block, the 16-pixel two-row tiles of all rows in
+        // one call (`directRowsC1x16x8AVX512`, its doubled weights prepared once: a call per row
+        // cost 5-8 % of the layer), then the rest of each row (at least its last 8 pixels,
+        // recomputed bit for bit where they overlap) with `c1RowSingle`. Same bits; any row split.
+        let tiles = width >> 4, x0 = tiles &* 16
         let xs = width &- x0 >= 8 ? x0 : width &- 8
         let inFirst = input &+ rows.lowerBound &* inRowStride
         let outFirst = output &+ ((rows.lowerBound &+ 1) &* rowStride &+ 8)
@@ -53,7 +53,7 @@ func convRows<G: ConvGeometry, E: Epilogue>(
             let pair = b & ~1
             let bw = weights &+ (pair &* wPerBlock &+ (b & 1) &* 8), ts = pair &+ 1 < kb ? 16 : 8
             let bo = outFirst &+ b &* blockStride
-            directRowsC1x32x8AVX512(
+            directRowsC1x16x8AVX512(
                 rows: rows.count, tiles: tiles, input: inFirst, rowStride: inRowStride, weights: bw, tapStride: ts,
                 bias: bias &+ b &* 8, output: bo, outRowStride: rowStride, relu: E.avx512Activation == 1)
             if x0 < width {

@@ -1,25 +1,29 @@
 import CSpinHint
 
 // The 1-input-channel 3x3 conv (the network's first layer) on AVX-512, for one 8-channel output
-// block: 32 output pixels of one row in 16 zmm accumulators, each holding two adjacent pixels'
-// 8 channels interleaved (lane 2k channel k of pixel 2m, lane 2k + 1 of pixel 2m + 1).
+// block: tiles of 16 output pixels in two adjacent rows, 16 zmm accumulators (8 per row), each
+// holding two adjacent pixels' 8 channels interleaved (lane 2k channel k of pixel 2m, lane 2k + 1
+// of pixel 2m + 1).
 //
 // Why interleaved: the input is a dense plane, so input pixels q and q + 1 are adjacent and one
 // 64-bit broadcast load (vbroadcastsd) puts pixel q in the even lanes and q + 1 in the odd ones:
 // with tap dx it is pixel 2m's input for accumulator m when q = 2m + dx, and pixel 2m + 1's too.
 // No shuffle per operand (an 8-channel zmm pair split in halves would need one); the weights of a
-// tap, each channel's twice (lanes 2k, 2k + 1), are prepared once per call. Per tap row: 33
-// operands, 3 weight vectors, 48 FMAs; an operand at even q feeds accumulators q / 2 (dx 0) and
-// q / 2 - 1 (dx 2), at odd q (q - 1) / 2 (dx 1), as in `c1RowSingle` (MicroTileC1.swift). At the
-// end one vpermps per accumulator puts each pixel's 8 channels in order, in the register, behind
-// an optimisation barrier (`splineseg_value_barrier16`, CSpinHint/value_barrier.h).
+// tap, each channel's twice (lanes 2k, 2k + 1), are prepared once per call. An operand at even q
+// feeds accumulators q / 2 (dx 0) and q / 2 - 1 (dx 2), at odd q (q - 1) / 2 (dx 1), as in
+// `c1RowSingle` (MicroTileC1.swift). Why two rows: input rows 1 and 2 of the tile's 4 feed both
+// output rows (tap rows dy and dy - 1), so each operand load serves up to 6 FMAs: 68 loads for
+// 144 FMAs, where one 32-pixel row took 99 (with the output cycling through L2, as in a layer,
+// a microbenchmark ran 2-3 % faster). At the end one vpermps per accumulator puts each pixel's
+// 8 channels in order, in the register, behind an optimisation barrier
+// (`splineseg_value_barrier16`, CSpinHint/value_barrier.h).
 //
 // Bitwise: each output value sums the bias, then the taps in the order (dy, dx), as
 // `c1RowSingle` does, so the same bits (ConvAVX512Tests).
 //
-// input    the row's first tap: padded plane row y, column 0 (row stride rowStride)
+// input    the tile's first tap: padded plane row y, column x (row stride rowStride)
 // weights  tap t = dy * 3 + dx at weights + t * tapStride, 8 floats; bias 8 floats
-// output   pixel 0 of the row (padded NCHWc8, one 8-channel block), pixel p at output + 8 p
+// output   pixel x of output row y (padded NCHWc8, one 8-channel block), pixel x + p at output + 8 p
 
 /// Input pixels q (even lanes) and q + 1 (odd lanes) of a plane row.
 @inline(__always)
@@ -41,77 +45,120 @@ func deinterleave(_ a: SIMD16<Float>) -> SIMD16<Float> {
     SIMD16(a[0], a[2], a[4], a[6], a[8], a[10], a[12], a[14], a[1], a[3], a[5], a[7], a[9], a[11], a[13], a[15])
 }
 
-/// One tile. `doubledTaps`: the 9 taps' weights and then the bias, each channel's value twice
+typealias C1Acc8 = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
+                    SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+
+/// One input row's taps w0, w1, w2 (dx 0, 1, 2) into the 8 accumulators of one output row.
+@inline(__always)
+func c1RowTaps(_ r: UnsafePointer<Float>, _ w0: SIMD16<Float>, _ w1: SIMD16<Float>, _ w2: SIMD16<Float>,
+               _ a: inout C1Acc8) {
+    var v = planePair(r, 0); a.0 = a.0.addingProduct(v, w0)
+    v = planePair(r, 1); a.0 = a.0.addingProduct(v, w1)
+    v = planePair(r, 2); a.0 = a.0.addingProduct(v, w2); a.1 = a.1.addingProduct(v, w0)
+    v = planePair(r, 3); a.1 = a.1.addingProduct(v, w1)
+    v = planePair(r, 4); a.1 = a.1.addingProduct(v, w2); a.2 = a.2.addingProduct(v, w0)
+    v = planePair(r, 5); a.2 = a.2.addingProduct(v, w1)
+    v = planePair(r, 6); a.2 = a.2.addingProduct(v, w2); a.3 = a.3.addingProduct(v, w0)
+    v = planePair(r, 7); a.3 = a.3.addingProduct(v, w1)
+    v = planePair(r, 8); a.3 = a.3.addingProduct(v, w2); a.4 = a.4.addingProduct(v, w0)
+    v = planePair(r, 9); a.4 = a.4.addingProduct(v, w1)
+    v = planePair(r, 10); a.4 = a.4.addingProduct(v, w2); a.5 = a.5.addingProduct(v, w0)
+    v = planePair(r, 11); a.5 = a.5.addingProduct(v, w1)
+    v = planePair(r, 12); a.5 = a.5.addingProduct(v, w2); a.6 = a.6.addingProduct(v, w0)
+    v = planePair(r, 13); a.6 = a.6.addingProduct(v, w1)
+    v = planePair(r, 14); a.6 = a.6.addingProduct(v, w2); a.7 = a.7.addingProduct(v, w0)
+    v = planePair(r, 15); a.7 = a.7.addingProduct(v, w1)
+    v = planePair(r, 16); a.7 = a.7.addingProduct(v, w2)
+}
+
+/// As `c1RowTaps` into two output rows at once (a: taps w, c: taps u), each operand loaded once.
+@inline(__always)
+func c1RowTaps2(_ r: UnsafePointer<Float>, _ w0: SIMD16<Float>, _ w1: SIMD16<Float>, _ w2: SIMD16<Float>,
+                _ a: inout C1Acc8, _ u0: SIMD16<Float>, _ u1: SIMD16<Float>, _ u2: SIMD16<Float>, _ c: inout C1Acc8) {
+    var v = planePair(r, 0); a.0 = a.0.addingProduct(v, w0); c.0 = c.0.addingProduct(v, u0)
+    v = planePair(r, 1); a.0 = a.0.addingProduct(v, w1); c.0 = c.0.addingProduct(v, u1)
+    v = planePair(r, 2); a.0 = a.0.addingProduct(v, w2); a.1 = a.1.addingProduct(v, w0)
+    c.0 = c.0.addingProduct(v, u2); c.1 = c.1.addingProduct(v, u0)
+    v = planePair(r, 3); a.1 = a.1.addingProduct(v, w1); c.1 = c.1.addingProduct(v, u1)
+    v = planePair(r, 4); a.1 = a.1.addingProduct(v, w2); a.2 = a.2.addingProduct(v, w0)
+    c.1 = c.1.addingProduct(v, u2); c.2 = c.2.addingProduct(v, u0)
+    v = planePair(r, 5); a.2 = a.2.addingProduct(v, w1); c.2 = c.2.addingProduct(v, u1)
+    v = planePair(r, 6); a.2 = a.2.addingProduct(v, w2); a.3 = a.3.addingProduct(v, w0)
+    c.2 = c.2.addingProduct(v, u2); c.3 = c.3.addingProduct(v, u0)
+    v = planePair(r, 7); a.3 = a.3.addingProduct(v, w1); c.3 = c.3.addingProduct(v, u1)
+    v = planePair(r, 8); a.3 = a.3.addingProduct(v, w2); a.4 = a.4.addingProduct(v, w0)
+    c.3 = c.3.addingProduct(v, u2); c.4 = c.4.addingProduct(v, u0)
+    v = planePair(r, 9); a.4 = a.4.addingProduct(v, w1); c.4 = c.4.addingProduct(v, u1)
+    v = planePair(r, 10); a.4 = a.4.addingProduct(v, w2); a.5 = a.5.addingProduct(v, w0)
+    c.4 = c.4.addingProduct(v, u2); c.5 = c.5.addingProduct(v, u0)
+    v = planePair(r, 11); a.5 = a.5.addingProduct(v, w1); c.5 = c.5.addingProduct(v, u1)
+    v = planePair(r, 12); a.5 = a.5.addingProduct(v, w2); a.6 = a.6.addingProduct(v, w0)
+    c.5 = c.5.addingProduct(v, u2); c.6 = c.6.addingProduct(v, u0)
+    v = planePair(r, 13); a.6 = a.6.addingProduct(v, w1); c.6 = c.6.addingProduct(v, u1)
+    v = planePair(r, 14); a.6 = a.6.addingProduct(v, w2); a.7 = a.7.addingProduct(v, w0)
+    c.6 = c.6.addingProduct(v, u2); c.7 = c.7.addingProduct(v, u0)
+    v = planePair(r, 15); a.7 = a.7.addingProduct(v, w1); c.7 = c.7.addingProduct(v, u1)
+    v = planePair(r, 16); a.7 = a.7.addingProduct(v, w2); c.7 = c.7.addingProduct(v, u2)
+}
+
+/// One tile of two output rows (out0: row y, out1: row y + 1), input rows y ... y + 3 from
+/// `input`. `doubledTaps`: the 9 taps' weights and then the bias, each channel's value twice
 /// (`doubled`), prepared by the caller: with the doubling visible here, LLVM saw that the even
 /// and odd lanes never mix and split the whole tile back into 256-bit halves, building each
 /// operand with vmovsd, vbroadcastss and vpermps (35 % of peak, below the AVX2 tile's 47 %).
 @inline(never)
-func tileC1x32(
-    input: UnsafePointer<Float>, rowStride rs: Int, doubledTaps dw: UnsafePointer<SIMD16<Float>>,
-    output: UnsafeMutablePointer<Float>, relu: Bool
+func tileC1x16Rows2(
+    input: UnsafePointer<Float>, rowStride rs: Int, doubledTaps w: UnsafePointer<SIMD16<Float>>,
+    out0: UnsafeMutablePointer<Float>, out1: UnsafeMutablePointer<Float>, relu: Bool
 ) {
-    let b = dw[9]
-    var c0 = b, c1 = b, c2 = b, c3 = b, c4 = b, c5 = b, c6 = b, c7 = b
-    var c8 = b, c9 = b, c10 = b, c11 = b, c12 = b, c13 = b, c14 = b, c15 = b
-    var r = input
-    var k = dw
-    for _ in 0..<3 {
-        let w0 = k[0], w1 = k[1], w2 = k[2]
-        // Operand 2m feeds c_m (dx 0) and c_(m-1) (dx 2); operand 2m + 1 feeds c_m (dx 1).
-        var v = planePair(r, 0); c0 = c0.addingProduct(v, w0)
-        v = planePair(r, 1); c0 = c0.addingProduct(v, w1)
-        v = planePair(r, 2); c0 = c0.addingProduct(v, w2); c1 = c1.addingProduct(v, w0)
-        v = planePair(r, 3); c1 = c1.addingProduct(v, w1)
-        v = planePair(r, 4); c1 = c1.addingProduct(v, w2); c2 = c2.addingProduct(v, w0)
-        v = planePair(r, 5); c2 = c2.addingProduct(v, w1)
-        v = planePair(r, 6); c2 = c2.addingProduct(v, w2); c3 = c3.addingProduct(v, w0)
-        v = planePair(r, 7); c3 = c3.addingProduct(v, w1)
-        v = planePair(r, 8); c3 = c3.addingProduct(v, w2); c4 = c4.addingProduct(v, w0)
-        v = planePair(r, 9); c4 = c4.addingProduct(v, w1)
-        v = planePair(r, 10); c4 = c4.addingProduct(v, w2); c5 = c5.addingProduct(v, w0)
-        v = planePair(r, 11); c5 = c5.addingProduct(v, w1)
-        v = planePair(r, 12); c5 = c5.addingProduct(v, w2); c6 = c6.addingProduct(v, w0)
-        v = planePair(r, 13); c6 = c6.addingProduct(v, w1)
-        v = planePair(r, 14); c6 = c6.addingProduct(v, w2); c7 = c7.addingProduct(v, w0)
-        v = planePair(r, 15); c7 = c7.addingProduct(v, w1)
-        v = planePair(r, 16); c7 = c7.addingProduct(v, w2); c8 = c8.addingProduct(v, w0)
-        v = planePair(r, 17); c8 = c8.addingProduct(v, w1)
-        v = planePair(r, 18); c8 = c8.addingProduct(v, w2); c9 = c9.addingProduct(v, w0)
-        v = planePair(r, 19); c9 = c9.addingProduct(v, w1)
-        v = planePair(r, 20); c9 = c9.addingProduct(v, w2); c10 = c10.addingProduct(v, w0)
-        v = planePair(r, 21); c10 = c10.addingProduct(v, w1)
-        v = planePair(r, 22); c10 = c10.addingProduct(v, w2); c11 = c11.addingProduct(v, w0)
-        v = planePair(r, 23); c11 = c11.addingProduct(v, w1)
-        v = planePair(r, 24); c11 = c11.addingProduct(v, w2); c12 = c12.addingProduct(v, w0)
-        v = planePair(r, 25); c12 = c12.addingProduct(v, w1)
-        v = planePair(r, 26); c12 = c12.addingProduct(v, w2); c13 = c13.addingProduct(v, w0)
-        v = planePair(r, 27); c13 = c13.addingProduct(v, w1)
-        v = planePair(r, 28); c13 = c13.addingProduct(v, w2); c14 = c14.addingProduct(v, w0)
-        v = planePair(r, 29); c14 = c14.addingProduct(v, w1)
-        v = planePair(r, 30); c14 = c14.addingProduct(v, w2); c15 = c15.addingProduct(v, w0)
-        v = planePair(r, 31); c15 = c15.addingProduct(v, w1)
-        v = planePair(r, 32); c15 = c15.addingProduct(v, w2)
-        r = r + rs
-        k = k + 3
-    }
+    let b = w[9]
+    var a: C1Acc8 = (b, b, b, b, b, b, b, b), c: C1Acc8 = (b, b, b, b, b, b, b, b)
+    let w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3], w4 = w[4], w5 = w[5], w6 = w[6], w7 = w[7], w8 = w[8]
+    // Input row j: output row 0 with tap row j, output row 1 with tap row j - 1, so each
+    // accumulator still sums in the order (dy, dx).
+    c1RowTaps(input, w0, w1, w2, &a)
+    c1RowTaps2(input + rs, w3, w4, w5, &a, w0, w1, w2, &c)
+    c1RowTaps2(input + 2 &* rs, w6, w7, w8, &a, w3, w4, w5, &c)
+    c1RowTaps(input + 3 &* rs, w6, w7, w8, &c)
     // Each accumulator reordered in its register (one vpermps) behind `splineseg_value_barrier16`:
-    // without the barrier LLVM moved the reorder back through the FMAs onto the operands and split
-    // the tile into 256-bit halves (35 % of peak); stored interleaved and reordered in place by a
-    // second pass it reached 60-62 %.
-    @inline(__always) func put(_ m: Int, _ a: SIMD16<Float>) {
-        let v = deinterleave(splineseg_value_barrier16(a))
-        UnsafeMutableRawPointer(output + 16 &* m).storeBytes(of: relu ? relu16(v) : v, as: SIMD16<Float>.self)
+    // without it LLVM moved the reorder back through the FMAs onto the operands and split the
+    // tile into 256-bit halves (35 % of peak); stored interleaved and reordered by a second pass
+    // through memory, sessions 16-17 reached 60-62 %. (Written as a helper taking the 8
+    // accumulators as a tuple, the tile compiled to 128-bit pieces and spills: 28 %.)
+    @inline(__always) func put(_ o: UnsafeMutablePointer<Float>, _ m: Int, _ x: SIMD16<Float>) {
+        let v = deinterleave(splineseg_value_barrier16(x))
+        UnsafeMutableRawPointer(o + 16 &* m).storeBytes(of: relu ? relu16(v) : v, as: SIMD16<Float>.self)
     }
-    put(0, c0); put(1, c1); put(2, c2); put(3, c3); put(4, c4); put(5, c5); put(6, c6); put(7, c7)
-    put(8, c8); put(9, c9); put(10, c10); put(11, c11); put(12, c12); put(13, c13); put(14, c14); put(15, c15)
+    put(out0, 0, a.0); put(out0, 1, a.1); put(out0, 2, a.2); put(out0, 3, a.3)
+    put(out0, 4, a.4); put(out0, 5, a.5); put(out0, 6, a.6); put(out0, 7, a.7)
+    put(out1, 0, c.0); put(out1, 1, c.1); put(out1, 2, c.2); put(out1, 3, c.3)
+    put(out1, 4, c.4); put(out1, 5, c.5); put(out1, 6, c.6); put(out1, 7, c.7)
 }
 
-/// The first `tiles` 32-pixel tiles of `rows` output rows (input and output rows `rowStride` and
-/// `outRowStride` floats apart) for one 8-channel output block of the 1-input-channel 3x3 conv;
-/// the caller computes the remaining pixels with `c1RowSingle` (same bits). Shapes as `tileC1x32`;
-/// `relu`: ReLU, else no activation.
+/// One tile of a single output row (a part's last row when it has an odd number of rows).
 @inline(never)
-public func directRowsC1x32x8AVX512(
+func tileC1x16(
+    input: UnsafePointer<Float>, rowStride rs: Int, doubledTaps w: UnsafePointer<SIMD16<Float>>,
+    output: UnsafeMutablePointer<Float>, relu: Bool
+) {
+    let b = w[9]
+    var a: C1Acc8 = (b, b, b, b, b, b, b, b)
+    c1RowTaps(input, w[0], w[1], w[2], &a)
+    c1RowTaps(input + rs, w[3], w[4], w[5], &a)
+    c1RowTaps(input + 2 &* rs, w[6], w[7], w[8], &a)
+    @inline(__always) func put(_ m: Int, _ x: SIMD16<Float>) {
+        let v = deinterleave(splineseg_value_barrier16(x))
+        UnsafeMutableRawPointer(output + 16 &* m).storeBytes(of: relu ? relu16(v) : v, as: SIMD16<Float>.self)
+    }
+    put(0, a.0); put(1, a.1); put(2, a.2); put(3, a.3); put(4, a.4); put(5, a.5); put(6, a.6); put(7, a.7)
+}
+
+/// The first `tiles` 16-pixel tiles of `rows` output rows (input and output rows `rowStride` and
+/// `outRowStride` floats apart), two rows at a time, for one 8-channel output block of the
+/// 1-input-channel 3x3 conv; the caller computes the remaining pixels with `c1RowSingle` (same
+/// bits). Shapes as `tileC1x16Rows2`; `relu`: ReLU, else no activation.
+@inline(never)
+public func directRowsC1x16x8AVX512(
     rows: Int, tiles: Int, input: UnsafePointer<Float>, rowStride: Int, weights: UnsafePointer<Float>,
     tapStride: Int, bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, outRowStride: Int,
     relu: Bool
@@ -120,10 +167,19 @@ public func directRowsC1x32x8AVX512(
         let dw = buffer.baseAddress!
         for t in 0..<9 { (dw + t).initialize(to: doubled(weights + t &* tapStride)) }
         (dw + 9).initialize(to: doubled(bias))
-        for r in 0..<rows {
+        var r = 0
+        while r &+ 1 < rows {
             let i = input + r &* rowStride, o = output + r &* outRowStride
             for t in 0..<tiles {
-                tileC1x32(input: i + 32 &* t, rowStride: rowStride, doubledTaps: dw, output: o + 256 &* t, relu: relu)
+                tileC1x16Rows2(input: i + 16 &* t, rowStride: rowStride, doubledTaps: dw, out0: o + 128 &* t,
+                               out1: o + (outRowStride &+ 128 &* t), relu: relu)
+            }
+            r = r &+ 2
+        }
+        if r < rows {
+            let i = input + r &* rowStride, o = output + r &* outRowStride
+            for t in 0..<tiles {
+                tileC1x16(input: i + 16 &* t, rowStride: rowStride, doubledTaps: dw, output: o + 128 &* t, relu: relu)
             }
         }
     }

@@ -61,15 +61,16 @@ final class ConvAVX512Tests: XCTestCase {
         }
     }
 
-    /// The 1-input-channel conv's 32-pixel tiles (`directRowsC1x32x8AVX512`): bitwise the AVX2
-    /// tiles' results. Widths of one and two tiles, with 1...7 pixels left (the AVX2 tile then
-    /// covers the row's last 8, overlapping) and 8+; a single block, a packed pair and a pair
-    /// plus a trailing block; every activation (tanh keeps the AVX2 tiles).
+    /// The 1-input-channel conv's 16-pixel two-row tiles (`directRowsC1x16x8AVX512`; a last odd
+    /// row takes the one-row tile): bitwise the AVX2 tiles' results. Widths of one or more tiles,
+    /// with 1...7 pixels left (the AVX2 tile then covers the row's last 8, overlapping) and 8+; a
+    /// single block, a packed pair and a pair plus a trailing block; every activation (tanh keeps
+    /// the AVX2 tiles).
     func testFirstConvBitwiseAcrossISAs() throws {
         try XCTSkipUnless(cpuHasAVX512, "this CPU has no AVX-512 (x86-64-v4): the AVX-512 tiles cannot run here")
         for k in [8, 16, 24] {
-            for w in [8, 31, 32, 33, 39, 40, 64, 77, 128] {
-                let h = 3
+            for w in [8, 15, 16, 17, 31, 32, 33, 39, 40, 64, 77, 128] {
+                let h = 2 + w % 2                                    // row pairs, and a last odd row
                 var rng = TestRandom(UInt64(k * 1000 + w))
                 let (packed, _, _) = try randomPacked(.conv3x3c1, c: 1, k: k, &rng)
                 let input = packConvInput(.conv3x3c1, rng.array(h * w), c: 1, h: h, w: w)
