@@ -137,7 +137,6 @@ func quantile(_ xs: [Double], _ q: Double) -> Double {
 
 enum Op { case conv3x3, conv3x3c1, conv1x1, convt2x2 }
 
-
 func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     var rng = Random(state: 12345)
     let taps = op == .conv1x1 ? 1 : op == .convt2x2 ? 4 : 9

@@ -50,8 +50,7 @@ func convRows<G: ConvGeometry, E: Epilogue>(
         let inFirst = input &+ rows.lowerBound &* inRowStride
         let outFirst = output &+ ((rows.lowerBound &+ 1) &* rowStride &+ 8)
         for b in 0..<kb {
-            let pair = b & ~1
-            let bw = weights &+ (pair &* wPerBlock &+ (b & 1) &* 8), ts = pair &+ 1 < kb ? 16 : 8
+            let (bw, ts) = c1BlockWeights(weights, block: b, blocks: kb, perBlock: wPerBlock)
             let bo = outFirst &+ b &* blockStride
             directRowsC1x16x8AVX512(
                 rows: rows.count, tiles: tiles, input: inFirst, rowStride: inRowStride, weights: bw, tapStride: ts,
@@ -79,11 +78,9 @@ func convRows<G: ConvGeometry, E: Epilogue>(
             var b = 0
             if icCount == 1 && width >= 8 {
                 // One input channel: each 8-channel block in its own pass over the row
-                // (MicroTileC1.swift). Packed weights: pairs [taps][16] (block b + 1 in lanes
-                // 8...15), a trailing odd block [taps][8].
+                // (MicroTileC1.swift).
                 while b < kb {
-                    let pair = b & ~1
-                    let bw = weights &+ (pair &* wPerBlock &+ (b & 1) &* 8), ts = pair &+ 1 < kb ? 16 : 8
+                    let (bw, ts) = c1BlockWeights(weights, block: b, blocks: kb, perBlock: wPerBlock)
                     c1RowSingle(e, width: width, input: inRow, rowStride: inRowStride, weights: bw, tapStride: ts,
                                 bias: bias &+ b &* 8, output: outRow &+ b &* blockStride)
                     b = b &+ 1
@@ -139,6 +136,17 @@ func convRows<G: ConvGeometry, E: Epilogue>(
             c0 = c0 &+ blocks
         }
     }
+}
+
+/// Output block b's packed 1-input-channel 3x3 weights and their tap stride: blocks are packed
+/// in pairs [taps][16] (block b + 1 in lanes 8...15, tap stride 16), a trailing odd block
+/// [taps][8] (tap stride 8); `perBlock` floats per block.
+@inlinable @inline(__always)
+func c1BlockWeights(
+    _ weights: UnsafePointer<Float>, block b: Int, blocks kb: Int, perBlock: Int
+) -> (UnsafePointer<Float>, Int) {
+    let pair = b & ~1
+    return (weights &+ (pair &* perBlock &+ (b & 1) &* 8), pair &+ 1 < kb ? 16 : 8)
 }
 
 /// Two 16-channel output pairs (32 channels) of one row segment on AVX-512: the 8- and 6-pixel x

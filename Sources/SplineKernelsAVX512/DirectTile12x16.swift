@@ -217,7 +217,6 @@ func withLiteralFlags(kh: Int, accumulate: Bool, finish: Bool, relu: Bool,
     }
 }
 
-
 /// The first pixels of one output row segment of `width` for one 16-channel pair, kernel kh x kw
 /// (3 x 3 or 1 x 1, stride 1; output pixel p at + p * outPixelStride: 8, or 16 for the
 /// interleaved outputs of the transposed conv): 16-pixel tiles, then a 12-pixel one if 12...15 pixels are left.

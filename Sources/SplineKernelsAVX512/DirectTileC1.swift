@@ -48,6 +48,18 @@ func deinterleave(_ a: SIMD16<Float>) -> SIMD16<Float> {
 typealias C1Acc8 = (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
                     SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
 
+/// Accumulator x (pixels 2m, 2m + 1 interleaved) stored as the two pixels' 8 channels at o + 16m,
+/// reordered in its register (one vpermps) behind `splineseg_value_barrier16`: without it LLVM
+/// moved the reorder back through the FMAs onto the operands and split the tile into 256-bit
+/// halves (35 % of peak); stored interleaved and reordered by a second pass through memory,
+/// sessions 16-17 reached 60-62 %. One accumulator per call: a helper taking a tile's 8 as a
+/// tuple compiled the tile to 128-bit pieces and spills (28 %).
+@inline(__always)
+func c1Put(_ o: UnsafeMutablePointer<Float>, _ m: Int, _ x: SIMD16<Float>, relu: Bool) {
+    let v = deinterleave(splineseg_value_barrier16(x))
+    UnsafeMutableRawPointer(o + 16 &* m).storeBytes(of: relu ? relu16(v) : v, as: SIMD16<Float>.self)
+}
+
 /// One input row's taps w0, w1, w2 (dx 0, 1, 2) into the 8 accumulators of one output row.
 @inline(__always)
 func c1RowTaps(_ r: UnsafePointer<Float>, _ w0: SIMD16<Float>, _ w1: SIMD16<Float>, _ w2: SIMD16<Float>,
@@ -93,19 +105,12 @@ func tileC1x16Rows2(
     c1RowTaps(input + 2 &* rs, w6, w7, w8, &a)
     c1RowTaps(input + 2 &* rs, w3, w4, w5, &c)
     c1RowTaps(input + 3 &* rs, w6, w7, w8, &c)
-    // Each accumulator reordered in its register (one vpermps) behind `splineseg_value_barrier16`:
-    // without it LLVM moved the reorder back through the FMAs onto the operands and split the
-    // tile into 256-bit halves (35 % of peak); stored interleaved and reordered by a second pass
-    // through memory, sessions 16-17 reached 60-62 %. (Written as a helper taking the 8
-    // accumulators as a tuple, the tile compiled to 128-bit pieces and spills: 28 %.)
-    @inline(__always) func put(_ o: UnsafeMutablePointer<Float>, _ m: Int, _ x: SIMD16<Float>) {
-        let v = deinterleave(splineseg_value_barrier16(x))
-        UnsafeMutableRawPointer(o + 16 &* m).storeBytes(of: relu ? relu16(v) : v, as: SIMD16<Float>.self)
-    }
-    put(out0, 0, a.0); put(out0, 1, a.1); put(out0, 2, a.2); put(out0, 3, a.3)
-    put(out0, 4, a.4); put(out0, 5, a.5); put(out0, 6, a.6); put(out0, 7, a.7)
-    put(out1, 0, c.0); put(out1, 1, c.1); put(out1, 2, c.2); put(out1, 3, c.3)
-    put(out1, 4, c.4); put(out1, 5, c.5); put(out1, 6, c.6); put(out1, 7, c.7)
+    c1Put(out0, 0, a.0, relu: relu); c1Put(out0, 1, a.1, relu: relu); c1Put(out0, 2, a.2, relu: relu)
+    c1Put(out0, 3, a.3, relu: relu); c1Put(out0, 4, a.4, relu: relu); c1Put(out0, 5, a.5, relu: relu)
+    c1Put(out0, 6, a.6, relu: relu); c1Put(out0, 7, a.7, relu: relu)
+    c1Put(out1, 0, c.0, relu: relu); c1Put(out1, 1, c.1, relu: relu); c1Put(out1, 2, c.2, relu: relu)
+    c1Put(out1, 3, c.3, relu: relu); c1Put(out1, 4, c.4, relu: relu); c1Put(out1, 5, c.5, relu: relu)
+    c1Put(out1, 6, c.6, relu: relu); c1Put(out1, 7, c.7, relu: relu)
 }
 
 /// One tile of a single output row (a part's last row when it has an odd number of rows).
@@ -119,11 +124,9 @@ func tileC1x16(
     c1RowTaps(input, w[0], w[1], w[2], &a)
     c1RowTaps(input + rs, w[3], w[4], w[5], &a)
     c1RowTaps(input + 2 &* rs, w[6], w[7], w[8], &a)
-    @inline(__always) func put(_ m: Int, _ x: SIMD16<Float>) {
-        let v = deinterleave(splineseg_value_barrier16(x))
-        UnsafeMutableRawPointer(output + 16 &* m).storeBytes(of: relu ? relu16(v) : v, as: SIMD16<Float>.self)
-    }
-    put(0, a.0); put(1, a.1); put(2, a.2); put(3, a.3); put(4, a.4); put(5, a.5); put(6, a.6); put(7, a.7)
+    c1Put(output, 0, a.0, relu: relu); c1Put(output, 1, a.1, relu: relu); c1Put(output, 2, a.2, relu: relu)
+    c1Put(output, 3, a.3, relu: relu); c1Put(output, 4, a.4, relu: relu); c1Put(output, 5, a.5, relu: relu)
+    c1Put(output, 6, a.6, relu: relu); c1Put(output, 7, a.7, relu: relu)
 }
 
 /// The first `tiles` 16-pixel tiles of `rows` output rows (input and output rows `rowStride` and
