@@ -13,6 +13,12 @@
 // 64->64 @128 conv measured 70-77 % in runs where the pool gave 93-95 %). On this host the
 // 2-thread rows are still tri-modal from run to run (another tenant takes a core at times):
 // repeat the run and compare medians.
+// Environment, for looking into the 2-thread rows: KB_PARTS=n splits each call into n parts
+// (default `WorkerPool.parts`, 8 with 2 threads); KB_TRACE=1 prints, per 2-thread repetition,
+// each thread's busy time per call (the sum of its parts), when the worker's first part began
+// and when each thread's last part ended, from the call's start (microseconds, means over the
+// batch). Against the 1-thread row's time this splits the 2-thread loss into the kernel
+// running slower on each thread and the hand-off (worker start + end of the call).
 
 import Dispatch
 import Foundation
@@ -75,16 +81,55 @@ final class RowJob {
     init(rows: Int, body: @escaping (Range<Int>) -> Void) { self.rows = rows; self.body = body }
 }
 
+/// The thread that calls the pool (main.swift's globals are set in order, on the main thread).
+nonisolated(unsafe) let mainThread = pthread_self()
+
+/// KB_TRACE: per call, slot 0 the caller's and slot 1 the worker's busy nanoseconds, first
+/// part start and last part end (from the call's start); one 64-byte line per thread.
+struct Trace {
+    static let on = ProcessInfo.processInfo.environment["KB_TRACE"] != nil
+    nonisolated(unsafe) static var active = false
+    nonisolated(unsafe) static var start: UInt64 = 0
+    nonisolated(unsafe) static let slots = UnsafeMutablePointer<UInt64>.allocate(capacity: 16)
+    /// Sums over the batch: caller busy, worker busy, worker first start, caller end, worker end, call, calls.
+    nonisolated(unsafe) static var sums = [Double](repeating: 0, count: 7)
+
+    static func part(_ t0: UInt64, _ t1: UInt64) {
+        let s = slots + (pthread_equal(pthread_self(), mainThread) != 0 ? 0 : 8)
+        s[0] &+= t1 &- t0
+        if s[1] == 0 { s[1] = t0 &- start &+ 1 }
+        s[2] = t1 &- start
+    }
+
+    static func endCall(_ t: UInt64) {
+        for (i, v) in [slots[0], slots[8], slots[9] &- 1, slots[2], slots[10], t &- start].enumerated() { sums[i] += Double(v) }
+        sums[6] += 1
+        slots.update(repeating: 0, count: 16)
+    }
+
+    static func report() {
+        let n = max(sums[6], 1) * 1e3
+        print(String(format: "  trace: busy caller %.2f worker %.2f us; worker first part at %.2f; last part end caller %.2f worker %.2f; call %.2f us",
+                     sums[0] / n, sums[1] / n, sums[2] / n, sums[3] / n, sums[4] / n, sums[5] / n))
+        sums = [Double](repeating: 0, count: 7)
+    }
+}
+
 /// Runs `body(rows)` once on `threads` threads, the output rows split into
 /// `WorkerPool.parts` parts as the runtime splits them (2 threads: 8 parts).
 func runOnce(_ job: RowJob, parts: Int, threads: Int) {
     if threads == 1 { job.body(0..<job.rows); return }
+    if Trace.active { Trace.start = DispatchTime.now().uptimeNanoseconds }
     withExtendedLifetime(job) {
         pool2.run(parts: parts, context: Unmanaged.passUnretained(job).toOpaque()) { ctx, p, n in
             let job = Unmanaged<RowJob>.fromOpaque(ctx!).takeUnretainedValue()
+            if !Trace.active { job.body(rowRange(rows: job.rows, part: p, of: n)); return }
+            let t0 = DispatchTime.now().uptimeNanoseconds
             job.body(rowRange(rows: job.rows, part: p, of: n))
+            Trace.part(t0, DispatchTime.now().uptimeNanoseconds)
         }
     }
+    if Trace.active { Trace.endCall(DispatchTime.now().uptimeNanoseconds) }
 }
 
 /// The FMA loop on the same threads as the kernel (`threads` parts on `pool2`), `iters` per
@@ -107,7 +152,8 @@ func peakBurst(threads: Int, iters: Int) -> Double {
 func pairedRuns(rows: Int, threads: Int, flop: Double, _ body: @escaping (Range<Int>) -> Void)
     -> (times: [Double], ratios: [Double], peaks: [Double]) {
     let job = RowJob(rows: rows, body: body)
-    let parts = pool2.parts(units: rows)
+    let parts = ProcessInfo.processInfo.environment["KB_PARTS"].flatMap { Int($0) }.map { max(1, min($0, rows)) }
+        ?? pool2.parts(units: rows)
     runOnce(job, parts: parts, threads: threads)  // warm-up
     var t0 = now()
     runOnce(job, parts: parts, threads: threads)
@@ -120,8 +166,10 @@ func pairedRuns(rows: Int, threads: Int, flop: Double, _ body: @escaping (Range<
         var pk = 0.0
         if r % 2 == 0 { pk = peakBurst(threads: threads, iters: iters) }
         t0 = now()
+        Trace.active = Trace.on && threads == 2
         for _ in 0..<calls { runOnce(job, parts: parts, threads: threads) }
         let t = (now() - t0) / Double(calls)
+        if Trace.active { Trace.active = false; Trace.report() }
         if r % 2 == 1 { pk = peakBurst(threads: threads, iters: iters) }
         times.append(t)
         peaks.append(pk)

@@ -38,10 +38,10 @@ func profileModel(spec: String, input: String, threads: Int, runs: Int) throws {
         print(String(format: "  %-24@ %9.2f ms %5.1f%%", k, ms, 100 * ms / total))
     }
     print("  slowest steps:")
-    for i in t.indices.sorted(by: { t[$0] > t[$1] }).prefix(15) {
+    for i in t.indices.sorted(by: { t[$0] > t[$1] }).prefix(60) {
         let s = e.plan.steps[i]
         let g = s.macs > 0 ? 2 * Double(s.macs) / (t[i] * 1e-3) * 1e-9 : 0
-        print(String(format: "  %3d %-28@ %-10@ %@ -> %@ %8.2f ms %5.1f%% %7.1f GFLOP/s", i, s.name,
+        print(String(format: "  %3d %-28@ %-10@ %@ -> %@ %8.4f ms %5.1f%% %7.1f GFLOP/s", i, s.name,
                      s.kind.rawValue + (s.kind == .conv3x3 ? "/" + s.algorithm.rawValue : ""),
                      "\(s.input.shape)", "\(s.output.shape)", t[i], 100 * t[i] / total, g))
     }

@@ -43,12 +43,26 @@ enum ModelSource {
 
             """
         for (i, st) in plan.steps.enumerated() {
+            // Halos are re-zeroed inside the step's parts, each part its share of the rows (the
+            // dynamic executor's `haloAt`); whole buffers before the step.
+            var halos: [Int] = []
             for b in prepareAt[i + 1] {
                 let buf = plan.buffers[b]
                 let sh = buf.shape
-                s += buf.preparation == .all
-                    ? "            (a + \(buf.offset)).update(repeating: 0, count: \(sh.count))  // buffer \(b) \(sh): shared, partly copied\n"
-                    : "            generatedZeroHalo(a + \(buf.offset), blocks: \(sh.blocks), height: \(sh.height), width: \(sh.width))  // buffer \(b) \(sh): shared\n"
+                if buf.preparation == .all {
+                    s += "            (a + \(buf.offset)).update(repeating: 0, count: \(sh.count))  // buffer \(b) \(sh): shared, partly copied\n"
+                } else {
+                    halos.append(b)
+                }
+            }
+            /// The halo zeroing of the step's rows (`parallel`: the part's share) on arena `a`.
+            func zeroHalos(_ a: String, parallel: Bool, indent: String) -> String {
+                halos.map { b in
+                    let buf = plan.buffers[b], sh = buf.shape
+                    let rows = parallel ? "rowRange(rows: \(sh.height), part: part, of: parts)" : "0..<\(sh.height)"
+                    return indent + "f32_halozero_direct_c8_1x8_scalar(\(a) + \(buf.offset), blocks: \(sh.blocks), height: \(sh.height), "
+                        + "width: \(sh.width), rows: \(rows))  // buffer \(b) \(sh): shared\n"
+                }.joined()
             }
             let alg = st.kind == .conv3x3 ? " \(st.algorithm.rawValue)" : ""
             s += "            // \(i): \(st.name): \(st.kind.rawValue)\(alg) \(st.activation) \(st.input.shape) -> \(st.output.shape)\n"
@@ -58,11 +72,13 @@ enum ModelSource {
                 let scratch = st.scratchFloats > 0 ? ", scratch: true" : ""
                 s += "            pool.run(parts: pool.parts(units: \(st.units)\(scratch)), context: ctx) { c, part, parts in\n"
                 s += "                let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee\n"
+                s += zeroHalos("f.arena", parallel: true, indent: "                ")
                 s += "                " + call(st, a: "f.arena", w: "f.weights", inOff: inOff, outOff: outOff, pools: pools,
                                              scratch: "f.scratch + part * \(plan.scratchFloatsPerThread)",
                                              units: "rowRange(rows: \(st.units), part: part, of: parts)") + "\n"
                 s += "            }\n"
             } else {
+                s += zeroHalos("a", parallel: false, indent: "            ")
                 s += "            " + call(st, a: "a", w: "w", inOff: inOff, outOff: outOff, pools: pools, scratch: "s",
                                              units: "0..<\(st.units)") + "\n"
             }

@@ -15,18 +15,3 @@ public struct GeneratedFrame {
     }
 }
 
-/// Zeroes the halo of a padded NCHWc8 buffer [blocks][height+2][width+2][8] whose memory is
-/// shared with other buffers (the dynamic executor's `prepareBuffer(.halo)`).
-@inlinable
-public func generatedZeroHalo(_ p: UnsafeMutablePointer<Float>, blocks: Int, height: Int, width: Int) {
-    let rs = (width + 2) * 8, bs = (height + 2) * rs
-    for b in 0..<blocks {
-        let q = p + b * bs
-        q.update(repeating: 0, count: rs)
-        (q + (height + 1) * rs).update(repeating: 0, count: rs)
-        for y in 1...height {
-            (q + y * rs).update(repeating: 0, count: 8)
-            (q + y * rs + (width + 1) * 8).update(repeating: 0, count: 8)
-        }
-    }
-}

@@ -22,99 +22,99 @@ public enum Model_la_unet_d4b4f8_i128 {
         var frame = GeneratedFrame(arena: a, weights: w, scratch: s)
         withUnsafeMutablePointer(to: &frame) { frame in
             let ctx = UnsafeMutableRawPointer(frame)
-            generatedZeroHalo(a + 135200, blocks: 1, height: 128, width: 128)  // buffer 5 8x128x128: shared
             // 0: encoder.0.conv1: conv3x3c1 relu 1x128x128 -> 8x128x128
             pool.run(parts: pool.parts(units: 128), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 135200, blocks: 1, height: 128, width: 128, rows: rowRange(rows: 128, part: part, of: parts))  // buffer 5 8x128x128: shared
                 f32_conv3x3c1_direct_p1c8_6x16_relu_avx2(f.arena + 0, f.arena + 135200, weights: f.weights + 0, bias: f.weights + 80, outChannels: 8, height: 128, width: 128, rows: rowRange(rows: 128, part: part, of: parts))
             }
-            generatedZeroHalo(a + 0, blocks: 1, height: 128, width: 128)  // buffer 6 8x128x128: shared
             // 1: encoder.0.conv2: conv3x3 direct relu 8x128x128 -> 8x128x128
             pool.run(parts: pool.parts(units: 128), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 0, blocks: 1, height: 128, width: 128, rows: rowRange(rows: 128, part: part, of: parts))  // buffer 6 8x128x128: shared
                 f32_conv3x3_direct_c8_6x16_relu_avx2(f.arena + 135200, f.arena + 0, weights: f.weights + 96, bias: f.weights + 672, channels: 8, outChannels: 8, height: 128, width: 128, rows: rowRange(rows: 128, part: part, of: parts))
             }
-            generatedZeroHalo(a + 170048, blocks: 2, height: 64, width: 64)  // buffer 4 16x64x64: shared
             // 2: decoder.3.skip_pool: avgPool none 8x128x128 -> 8x64x64
             pool.run(parts: pool.parts(units: 64), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 170048, blocks: 2, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))  // buffer 4 16x64x64: shared
                 f32_avgpool_direct_c8_1x8_avx2(f.arena + 0, f.arena + 170048, channels: 8, height: 128, width: 128, kernel: 2, rows: rowRange(rows: 64, part: part, of: parts))
             }
-            generatedZeroHalo(a + 135200, blocks: 1, height: 64, width: 64)  // buffer 7 8x64x64: shared
             // 3: pools.0: maxPool2 none 8x128x128 -> 8x64x64
             pool.run(parts: pool.parts(units: 64), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 135200, blocks: 1, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))  // buffer 7 8x64x64: shared
                 f32_maxpool2x2s2_direct_c8_1x8_avx2(f.arena + 0, f.arena + 135200, channels: 8, height: 128, width: 128, rows: rowRange(rows: 64, part: part, of: parts))
             }
-            generatedZeroHalo(a + 55488, blocks: 2, height: 64, width: 64)  // buffer 8 16x64x64: shared
             // 4: encoder.1.conv1: conv3x3 winogradF63 relu 8x64x64 -> 16x64x64
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 55488, blocks: 2, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))  // buffer 8 16x64x64: shared
                 f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: f.arena + 135200, output: f.arena + 55488, weights: f.weights + 688, scratch: f.scratch + part * 101888, inChannels: 8, outChannels: 16, height: 64, width: 64, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 125184, blocks: 4, height: 32, width: 32)  // buffer 3 32x32x32: shared
-            generatedZeroHalo(a + 36992, blocks: 2, height: 32, width: 32)  // buffer 9 16x32x32: shared
             // 5: encoder.1.conv2: conv3x3 winogradF63 relu 16x64x64 -> 16x32x32
             pool.run(parts: pool.parts(units: 4, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 125184, blocks: 4, height: 32, width: 32, rows: rowRange(rows: 32, part: part, of: parts))  // buffer 3 32x32x32: shared
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 36992, blocks: 2, height: 32, width: 32, rows: rowRange(rows: 32, part: part, of: parts))  // buffer 9 16x32x32: shared
                 f32_conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2(input: f.arena + 55488, output: nil, maxPooled: f.arena + 36992, avgPooled: f.arena + 125184, weights: f.weights + 8896, scratch: f.scratch + part * 101888, inChannels: 16, outChannels: 16, height: 64, width: 64, blocks: rowRange(rows: 4, part: part, of: parts))
             }
-            generatedZeroHalo(a + 0, blocks: 4, height: 32, width: 32)  // buffer 10 32x32x32: shared
             // 6: encoder.2.conv1: conv3x3 winogradF43 relu 16x32x32 -> 32x32x32
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 0, blocks: 4, height: 32, width: 32, rows: rowRange(rows: 32, part: part, of: parts))  // buffer 10 32x32x32: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 36992, output: f.arena + 0, weights: f.weights + 25296, scratch: f.scratch + part * 101888, inChannels: 16, outChannels: 32, height: 32, width: 32, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 47360, blocks: 8, height: 16, width: 16)  // buffer 2 64x16x16: shared
-            generatedZeroHalo(a + 36992, blocks: 4, height: 16, width: 16)  // buffer 11 32x16x16: shared
             // 7: encoder.2.conv2: conv3x3 winogradF43 relu 32x32x32 -> 32x16x16
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 47360, blocks: 8, height: 16, width: 16, rows: rowRange(rows: 16, part: part, of: parts))  // buffer 2 64x16x16: shared
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 36992, blocks: 4, height: 16, width: 16, rows: rowRange(rows: 16, part: part, of: parts))  // buffer 11 32x16x16: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_pool2x2s2_avx2(input: f.arena + 0, output: nil, maxPooled: f.arena + 36992, avgPooled: f.arena + 47360, weights: f.weights + 43760, scratch: f.scratch + part * 101888, inChannels: 32, outChannels: 32, height: 32, width: 32, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 0, blocks: 8, height: 16, width: 16)  // buffer 12 64x16x16: shared
             // 8: encoder.3.conv1: conv3x3 winogradF43 relu 32x16x16 -> 64x16x16
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 0, blocks: 8, height: 16, width: 16, rows: rowRange(rows: 16, part: part, of: parts))  // buffer 12 64x16x16: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 36992, output: f.arena + 0, weights: f.weights + 80656, scratch: f.scratch + part * 101888, inChannels: 32, outChannels: 64, height: 16, width: 16, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 25600, blocks: 16, height: 8, width: 8)  // buffer 1 128x8x8: shared
-            generatedZeroHalo(a + 38400, blocks: 8, height: 8, width: 8)  // buffer 13 64x8x8: shared
             // 9: encoder.3.conv2: conv3x3 winogradF43 relu 64x16x16 -> 64x8x8
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 25600, blocks: 16, height: 8, width: 8, rows: rowRange(rows: 8, part: part, of: parts))  // buffer 1 128x8x8: shared
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 38400, blocks: 8, height: 8, width: 8, rows: rowRange(rows: 8, part: part, of: parts))  // buffer 13 64x8x8: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_pool2x2s2_avx2(input: f.arena + 0, output: nil, maxPooled: f.arena + 38400, avgPooled: f.arena + 25600, weights: f.weights + 154448, scratch: f.scratch + part * 101888, inChannels: 64, outChannels: 64, height: 16, width: 16, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 0, blocks: 16, height: 8, width: 8)  // buffer 14 128x8x8: shared
             // 10: encoder.4.conv1: conv3x3 winogradF43 relu 64x8x8 -> 128x8x8
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 0, blocks: 16, height: 8, width: 8, rows: rowRange(rows: 8, part: part, of: parts))  // buffer 14 128x8x8: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 38400, output: f.arena + 0, weights: f.weights + 301968, scratch: f.scratch + part * 101888, inChannels: 64, outChannels: 128, height: 8, width: 8, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 12800, blocks: 16, height: 8, width: 8)  // buffer 15 128x8x8: shared
             // 11: encoder.4.conv2: conv3x3 winogradF43 relu 128x8x8 -> 128x8x8
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 12800, blocks: 16, height: 8, width: 8, rows: rowRange(rows: 8, part: part, of: parts))  // buffer 15 128x8x8: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 0, output: f.arena + 12800, weights: f.weights + 597008, scratch: f.scratch + part * 101888, inChannels: 128, outChannels: 128, height: 8, width: 8, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 0, blocks: 16, height: 4, width: 4)  // buffer 16 128x4x4: shared
             // 12: bottleneck_pool: avgPool none 128x8x8 -> 128x4x4
+            f32_halozero_direct_c8_1x8_scalar(a + 0, blocks: 16, height: 4, width: 4, rows: 0..<4)  // buffer 16 128x4x4: shared
             f32_avgpool_direct_c8_1x8_avx2(a + 12800, a + 0, channels: 128, height: 8, width: 8, kernel: 2, rows: 0..<4)
             // 13: decoder.0.upconv: convT2x2 none 128x4x4 -> 64x8x8
             pool.run(parts: pool.parts(units: 4), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_convt2x2s2_gemm_c8_6x16_avx2(f.arena + 0, f.arena + 32000, weights: f.weights + 1186960, bias: f.weights + 1219728, channels: 128, outChannels: 64, height: 4, width: 4, rows: rowRange(rows: 4, part: part, of: parts))
             }
-            generatedZeroHalo(a + 0, blocks: 8, height: 8, width: 8)  // buffer 17 64x8x8: shared
             // 14: decoder.0.conv1: conv3x3 winogradF43 relu 128x8x8 -> 64x8x8
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 0, blocks: 8, height: 8, width: 8, rows: rowRange(rows: 8, part: part, of: parts))  // buffer 17 64x8x8: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 25600, output: f.arena + 0, weights: f.weights + 1219792, scratch: f.scratch + part * 101888, inChannels: 128, outChannels: 64, height: 8, width: 8, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 6400, blocks: 8, height: 8, width: 8)  // buffer 18 64x8x8: shared
             // 15: decoder.0.conv2: conv3x3 winogradF43 relu 64x8x8 -> 64x8x8
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 6400, blocks: 8, height: 8, width: 8, rows: rowRange(rows: 8, part: part, of: parts))  // buffer 18 64x8x8: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 0, output: f.arena + 6400, weights: f.weights + 1514768, scratch: f.scratch + part * 101888, inChannels: 64, outChannels: 64, height: 8, width: 8, blocks: rowRange(rows: 2, part: part, of: parts))
             }
             // 16: decoder.1.upconv: convT2x2 none 64x8x8 -> 32x16x16
@@ -122,16 +122,16 @@ public enum Model_la_unet_d4b4f8_i128 {
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_convt2x2s2_gemm_c8_6x16_avx2(f.arena + 6400, f.arena + 57728, weights: f.weights + 1662288, bias: f.weights + 1670480, channels: 64, outChannels: 32, height: 8, width: 8, rows: rowRange(rows: 8, part: part, of: parts))
             }
-            generatedZeroHalo(a + 10368, blocks: 4, height: 16, width: 16)  // buffer 19 32x16x16: shared
             // 17: decoder.1.conv1: conv3x3 winogradF43 relu 64x16x16 -> 32x16x16
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 10368, blocks: 4, height: 16, width: 16, rows: rowRange(rows: 16, part: part, of: parts))  // buffer 19 32x16x16: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 47360, output: f.arena + 10368, weights: f.weights + 1670512, scratch: f.scratch + part * 101888, inChannels: 64, outChannels: 32, height: 16, width: 16, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 0, blocks: 4, height: 16, width: 16)  // buffer 20 32x16x16: shared
             // 18: decoder.1.conv2: conv3x3 winogradF43 relu 32x16x16 -> 32x16x16
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 0, blocks: 4, height: 16, width: 16, rows: rowRange(rows: 16, part: part, of: parts))  // buffer 20 32x16x16: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 10368, output: f.arena + 0, weights: f.weights + 1744272, scratch: f.scratch + part * 101888, inChannels: 32, outChannels: 32, height: 16, width: 16, blocks: rowRange(rows: 2, part: part, of: parts))
             }
             // 19: decoder.2.upconv: convT2x2 none 32x16x16 -> 16x32x32
@@ -139,16 +139,16 @@ public enum Model_la_unet_d4b4f8_i128 {
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_convt2x2s2_gemm_c8_6x16_avx2(f.arena + 0, f.arena + 143680, weights: f.weights + 1781168, bias: f.weights + 1783216, channels: 32, outChannels: 16, height: 16, width: 16, rows: rowRange(rows: 16, part: part, of: parts))
             }
-            generatedZeroHalo(a + 18496, blocks: 2, height: 32, width: 32)  // buffer 21 16x32x32: shared
             // 20: decoder.2.conv1: conv3x3 winogradF43 relu 32x32x32 -> 16x32x32
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 18496, blocks: 2, height: 32, width: 32, rows: rowRange(rows: 32, part: part, of: parts))  // buffer 21 16x32x32: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 125184, output: f.arena + 18496, weights: f.weights + 1783232, scratch: f.scratch + part * 101888, inChannels: 32, outChannels: 16, height: 32, width: 32, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 0, blocks: 2, height: 32, width: 32)  // buffer 22 16x32x32: shared
             // 21: decoder.2.conv2: conv3x3 winogradF43 relu 16x32x32 -> 16x32x32
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 0, blocks: 2, height: 32, width: 32, rows: rowRange(rows: 32, part: part, of: parts))  // buffer 22 16x32x32: shared
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 18496, output: f.arena + 0, weights: f.weights + 1801680, scratch: f.scratch + part * 101888, inChannels: 16, outChannels: 16, height: 32, width: 32, blocks: rowRange(rows: 2, part: part, of: parts))
             }
             // 22: decoder.3.upconv: convT2x2 none 16x32x32 -> 8x64x64
@@ -156,20 +156,20 @@ public enum Model_la_unet_d4b4f8_i128 {
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_convt2x2s2_gemm_c8_6x16_avx2(f.arena + 0, f.arena + 204896, weights: f.weights + 1810912, bias: f.weights + 1811424, channels: 16, outChannels: 8, height: 32, width: 32, rows: rowRange(rows: 32, part: part, of: parts))
             }
-            generatedZeroHalo(a + 0, blocks: 1, height: 64, width: 64)  // buffer 23 8x64x64: shared
             // 23: decoder.3.conv1: conv3x3 winogradF63 relu 16x64x64 -> 8x64x64
             pool.run(parts: pool.parts(units: 2, scratch: true), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 0, blocks: 1, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))  // buffer 23 8x64x64: shared
                 f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: f.arena + 170048, output: f.arena + 0, weights: f.weights + 1811440, scratch: f.scratch + part * 101888, inChannels: 16, outChannels: 8, height: 64, width: 64, blocks: rowRange(rows: 2, part: part, of: parts))
             }
-            generatedZeroHalo(a + 34848, blocks: 1, height: 64, width: 64)  // buffer 24 8x64x64: shared
             // 24: decoder.3.conv2: conv3x3 direct relu 8x64x64 -> 8x64x64
             pool.run(parts: pool.parts(units: 64), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
+                f32_halozero_direct_c8_1x8_scalar(f.arena + 34848, blocks: 1, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))  // buffer 24 8x64x64: shared
                 f32_conv3x3_direct_c8_6x16_relu_avx2(f.arena + 0, f.arena + 34848, weights: f.weights + 1819648, bias: f.weights + 1820224, channels: 8, outChannels: 8, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))
             }
-            generatedZeroHalo(a + 0, blocks: 1, height: 64, width: 64)  // buffer 25 1x64x64: shared
             // 25: head: conv1x1 none 8x64x64 -> 1x64x64
+            f32_halozero_direct_c8_1x8_scalar(a + 0, blocks: 1, height: 64, width: 64, rows: 0..<64)  // buffer 25 1x64x64: shared
             f32_conv1x1_gemm_c8_6x16_avx2(a + 34848, a + 0, weights: w + 1820240, bias: w + 1820304, channels: 8, outChannels: 1, height: 64, width: 64, rows: 0..<64)
         }
     }

@@ -113,6 +113,33 @@ final class SmallOpTests: XCTestCase {
         }
     }
 
+    func testHaloZeroPartsMatchReference() {
+        // A buffer full of nonzero values: the parts together must zero exactly the halo (what
+        // the reference zeroes) and leave every interior float as it was, for splits with empty
+        // parts (more parts than rows), one row, and uneven parts.
+        var cases = 0
+        for (blocks, h, w) in [(1, 1, 1), (2, 3, 7), (1, 5, 16), (3, 9, 13)] {
+            for parts in [1, 2, 3, 4, 8] {
+                let n = blocks * (h + 2) * (w + 2) * 8
+                var rng = TestRandom(UInt64(n * 31 + parts))
+                let start = rng.array(n).map { $0 + 2 }  // in [1, 3]: never zero
+                var fast = start, ref = start
+                fast.withUnsafeMutableBufferPointer { p in
+                    for part in 0..<parts {
+                        f32_halozero_direct_c8_1x8_scalar(p.baseAddress!, blocks: blocks, height: h, width: w,
+                                                          rows: rowRange(rows: h, part: part, of: parts))
+                    }
+                }
+                ref.withUnsafeMutableBufferPointer { p in f32_halozero_naive_c8_1x1_ref(p.baseAddress!, blocks: blocks, height: h, width: w) }
+                XCTAssertEqual(fast, ref, "\(blocks) blocks \(h)x\(w), \(parts) parts")
+                let zeroed = ref.indices.filter { ref[$0] == 0 }.count
+                XCTAssertEqual(zeroed, blocks * 8 * ((h + 2) * (w + 2) - h * w), "reference zeroes the halo only")
+                cases += 1
+            }
+        }
+        XCTAssertEqual(cases, 20)
+    }
+
     func testVectorTanhMatchesLibm() {
         var worst: Float = 0
         var x: Float = -12

@@ -10,8 +10,12 @@ final class PlanExecutor {
     /// One zeroed block: the plan's activations and per-thread Winograd scratch (zeroing it once zeroes every halo).
     let arena: AlignedFloats
     let pool: WorkerPool
-    /// Buffers to prepare before step i (index 0: before the input is written, i + 1: step i).
+    /// Buffers to prepare before step i (index 0: before the input is written, i + 1: step i),
+    /// except the NCHWc8 halos of `haloAt`.
     private let prepareAt: [[Int]]
+    /// NCHWc8 buffers whose halo step i re-zeroes (index i + 1), inside the step's parts: each
+    /// part zeroes the halo of its share of the rows (f32_halozero_direct_c8_1x8_scalar).
+    private let haloAt: [[Int]]
     /// A generated straight-line function for this plan and these weights, if one is compiled in.
     private let generated: GeneratedEntry?
 
@@ -22,9 +26,16 @@ final class PlanExecutor {
         self.generated = generated
         arena = AlignedFloats(zeroed: plan.arenaFloats(threads: self.threads))
         pool = WorkerPool(threads: self.threads)
-        var at = [[Int]](repeating: [], count: plan.steps.count + 1)
-        for (i, b) in plan.buffers.enumerated() where b.preparation != .none { at[b.firstStep + 1].append(i) }
+        var at = [[Int]](repeating: [], count: plan.steps.count + 1), halo = at
+        for (i, b) in plan.buffers.enumerated() where b.preparation != .none {
+            if b.preparation == .halo && b.layout != .plane && b.firstStep >= 0 {
+                halo[b.firstStep + 1].append(i)
+            } else {
+                at[b.firstStep + 1].append(i)
+            }
+        }
         prepareAt = at
+        haloAt = halo
     }
 
     /// Start of the input buffer (I x I: the padded plane [I+2][I+2] when its layout is `.plane`,
@@ -48,36 +59,44 @@ final class PlanExecutor {
             return
         }
         weights.withPointer { w in
-            for (i, s) in plan.steps.enumerated() {
+            for i in plan.steps.indices {
                 for b in prepareAt[i + 1] { prepareBuffer(arena.base + plan.buffers[b].offset, plan.buffers[b]) }
-                execute(s, w)
+                execute(i, w)
                 afterStep?(i)
             }
         }
     }
 
     // The step being split across the pool (read by `runPart` on every thread).
-    private var current: (step: PlanStep, weights: UnsafePointer<Float>)?
+    private var current: (step: Int, weights: UnsafePointer<Float>)?
 
     @inline(__always)
-    private func execute(_ s: PlanStep, _ w: UnsafePointer<Float>) {
+    private func execute(_ i: Int, _ w: UnsafePointer<Float>) {
+        let s = plan.steps[i]
         let parts = s.parallel ? pool.parts(units: s.units, scratch: s.scratchFloats > 0) : 1
         if parts == 1 {
-            runPart(s, w, part: 0, of: 1)
+            runPart(i, w, part: 0, of: 1)
             return
         }
-        current = (s, w)
+        current = (i, w)
         pool.run(parts: parts, context: Unmanaged.passUnretained(self).toOpaque()) { ctx, part, parts in
             let ex = Unmanaged<PlanExecutor>.fromOpaque(ctx!).takeUnretainedValue()
-            let (s, w) = ex.current!
-            ex.runPart(s, w, part: part, of: parts)
+            let (i, w) = ex.current!
+            ex.runPart(i, w, part: part, of: parts)
         }
         current = nil
     }
 
-    /// Part `part` of `parts` of step s: its units (rows / tile blocks) and scratch slot.
+    /// Part `part` of `parts` of step i: the halo of its share of the rows of the buffers the
+    /// step re-zeroes, then its units (rows / tile blocks) with its scratch slot.
     @inline(__always)
-    private func runPart(_ s: PlanStep, _ w: UnsafePointer<Float>, part: Int, of parts: Int) {
+    private func runPart(_ i: Int, _ w: UnsafePointer<Float>, part: Int, of parts: Int) {
+        let s = plan.steps[i]
+        for b in haloAt[i + 1] {
+            let buf = plan.buffers[b]
+            f32_halozero_direct_c8_1x8_scalar(arena.base + buf.offset, blocks: buf.shape.blocks, height: buf.shape.height,
+                                              width: buf.shape.width, rows: rowRange(rows: buf.shape.height, part: part, of: parts))
+        }
         let input = UnsafePointer(arena.base + plan.offset(of: s.input))
         let output = arena.base + plan.offset(of: s.output)
         // Per-part Winograd scratch: steps with scratch have at most `threads` parts (one slot each).

@@ -115,15 +115,6 @@ func prepareBuffer(_ p: UnsafeMutablePointer<Float>, _ b: PlanBuffer) {
             p[y * rs + sh.width + 1] = 0
         }
     case .halo:
-        let rs = sh.rowStride
-        for blk in 0..<sh.blocks {
-            let q = p + blk * sh.blockStride
-            q.update(repeating: 0, count: rs)
-            (q + (sh.height + 1) * rs).update(repeating: 0, count: rs)
-            for y in 1...sh.height {
-                (q + y * rs).update(repeating: 0, count: 8)
-                (q + y * rs + (sh.width + 1) * 8).update(repeating: 0, count: 8)
-            }
-        }
+        f32_halozero_direct_c8_1x8_scalar(p, blocks: sh.blocks, height: sh.height, width: sh.width, rows: 0..<sh.height)
     }
 }
