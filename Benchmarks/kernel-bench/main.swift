@@ -14,7 +14,8 @@
 // 2-thread rows are still tri-modal from run to run (another tenant takes a core at times):
 // repeat the run and compare medians.
 // Environment, for looking into the 2-thread rows: KB_PARTS=n splits each call into n parts
-// (default `WorkerPool.parts`, 8 with 2 threads); KB_TRACE=1 prints, per 2-thread repetition,
+// (default `WorkerPool.parts` as the runtime splits the step: with 2 threads 2 parts under
+// `WorkerPool.shortStepMACs`, else 8); KB_TRACE=1 prints, per 2-thread repetition,
 // each thread's busy time per call (the sum of its parts), when the worker's first part began
 // and when each thread's last part ended, from the call's start (microseconds, means over the
 // batch). Against the 1-thread row's time this splits the 2-thread loss into the kernel
@@ -82,7 +83,7 @@ final class RowJob {
 }
 
 /// The thread that calls the pool (main.swift's globals are set in order, on the main thread).
-nonisolated(unsafe) let mainThread = pthread_self()
+let mainThread = pthread_self()
 
 /// KB_TRACE: per call, slot 0 the caller's and slot 1 the worker's busy nanoseconds, first
 /// part start and last part end (from the call's start); one 64-byte line per thread.
@@ -116,7 +117,7 @@ struct Trace {
 }
 
 /// Runs `body(rows)` once on `threads` threads, the output rows split into
-/// `WorkerPool.parts` parts as the runtime splits them (2 threads: 8 parts).
+/// `WorkerPool.parts` parts as the runtime splits them (2 threads: 2 parts for a step under `WorkerPool.shortStepMACs`, else 8).
 func runOnce(_ job: RowJob, parts: Int, threads: Int) {
     if threads == 1 { job.body(0..<job.rows); return }
     if Trace.active { Trace.start = DispatchTime.now().uptimeNanoseconds }
@@ -153,7 +154,7 @@ func pairedRuns(rows: Int, threads: Int, flop: Double, _ body: @escaping (Range<
     -> (times: [Double], ratios: [Double], peaks: [Double]) {
     let job = RowJob(rows: rows, body: body)
     let parts = ProcessInfo.processInfo.environment["KB_PARTS"].flatMap { Int($0) }.map { max(1, min($0, rows)) }
-        ?? pool2.parts(units: rows)
+        ?? pool2.parts(units: rows, macs: Int(flop / 2))
     runOnce(job, parts: parts, threads: threads)  // warm-up
     var t0 = now()
     runOnce(job, parts: parts, threads: threads)

@@ -69,8 +69,8 @@ enum ModelSource {
             let inOff = plan.offset(of: st.input), outOff = plan.offset(of: st.output)
             let pools = (max: st.maxPooled.map { plan.offset(of: $0) }, avg: st.avgPooled.map { plan.offset(of: $0) })
             if st.parallel {
-                let scratch = st.scratchFloats > 0 ? ", scratch: true" : ""
-                s += "            pool.run(parts: pool.parts(units: \(st.units)\(scratch)), context: ctx) { c, part, parts in\n"
+                let split = st.scratchFloats > 0 ? ", scratch: true" : ", macs: \(st.macs)"
+                s += "            pool.run(parts: pool.parts(units: \(st.units)\(split)), context: ctx) { c, part, parts in\n"
                 s += "                let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee\n"
                 s += zeroHalos("f.arena", parallel: true, indent: "                ")
                 s += "                " + call(st, a: "f.arena", w: "f.weights", inOff: inOff, outOff: outOff, pools: pools,

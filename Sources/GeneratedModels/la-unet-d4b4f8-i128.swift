@@ -23,25 +23,25 @@ public enum Model_la_unet_d4b4f8_i128 {
         withUnsafeMutablePointer(to: &frame) { frame in
             let ctx = UnsafeMutableRawPointer(frame)
             // 0: encoder.0.conv1: conv3x3c1 relu 1x128x128 -> 8x128x128
-            pool.run(parts: pool.parts(units: 128), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 128, macs: 1179648), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_halozero_direct_c8_1x8_scalar(f.arena + 135200, blocks: 1, height: 128, width: 128, rows: rowRange(rows: 128, part: part, of: parts))  // buffer 5 8x128x128: shared
                 f32_conv3x3c1_direct_p1c8_6x16_relu_avx2(f.arena + 0, f.arena + 135200, weights: f.weights + 0, bias: f.weights + 80, outChannels: 8, height: 128, width: 128, rows: rowRange(rows: 128, part: part, of: parts))
             }
             // 1: encoder.0.conv2: conv3x3 direct relu 8x128x128 -> 8x128x128
-            pool.run(parts: pool.parts(units: 128), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 128, macs: 9437184), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_halozero_direct_c8_1x8_scalar(f.arena + 0, blocks: 1, height: 128, width: 128, rows: rowRange(rows: 128, part: part, of: parts))  // buffer 6 8x128x128: shared
                 f32_conv3x3_direct_c8_6x16_relu_avx2(f.arena + 135200, f.arena + 0, weights: f.weights + 96, bias: f.weights + 672, channels: 8, outChannels: 8, height: 128, width: 128, rows: rowRange(rows: 128, part: part, of: parts))
             }
             // 2: decoder.3.skip_pool: avgPool none 8x128x128 -> 8x64x64
-            pool.run(parts: pool.parts(units: 64), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 64, macs: 0), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_halozero_direct_c8_1x8_scalar(f.arena + 170048, blocks: 2, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))  // buffer 4 16x64x64: shared
                 f32_avgpool_direct_c8_1x8_avx2(f.arena + 0, f.arena + 170048, channels: 8, height: 128, width: 128, kernel: 2, rows: rowRange(rows: 64, part: part, of: parts))
             }
             // 3: pools.0: maxPool2 none 8x128x128 -> 8x64x64
-            pool.run(parts: pool.parts(units: 64), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 64, macs: 0), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_halozero_direct_c8_1x8_scalar(f.arena + 135200, blocks: 1, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))  // buffer 7 8x64x64: shared
                 f32_maxpool2x2s2_direct_c8_1x8_avx2(f.arena + 0, f.arena + 135200, channels: 8, height: 128, width: 128, rows: rowRange(rows: 64, part: part, of: parts))
@@ -101,7 +101,7 @@ public enum Model_la_unet_d4b4f8_i128 {
             f32_halozero_direct_c8_1x8_scalar(a + 0, blocks: 16, height: 4, width: 4, rows: 0..<4)  // buffer 16 128x4x4: shared
             f32_avgpool_direct_c8_1x8_avx2(a + 12800, a + 0, channels: 128, height: 8, width: 8, kernel: 2, rows: 0..<4)
             // 13: decoder.0.upconv: convT2x2 none 128x4x4 -> 64x8x8
-            pool.run(parts: pool.parts(units: 4), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 4, macs: 524288), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_convt2x2s2_gemm_c8_6x16_avx2(f.arena + 0, f.arena + 32000, weights: f.weights + 1186960, bias: f.weights + 1219728, channels: 128, outChannels: 64, height: 4, width: 4, rows: rowRange(rows: 4, part: part, of: parts))
             }
@@ -118,7 +118,7 @@ public enum Model_la_unet_d4b4f8_i128 {
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 0, output: f.arena + 6400, weights: f.weights + 1514768, scratch: f.scratch + part * 101888, inChannels: 64, outChannels: 64, height: 8, width: 8, blocks: rowRange(rows: 2, part: part, of: parts))
             }
             // 16: decoder.1.upconv: convT2x2 none 64x8x8 -> 32x16x16
-            pool.run(parts: pool.parts(units: 8), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 8, macs: 524288), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_convt2x2s2_gemm_c8_6x16_avx2(f.arena + 6400, f.arena + 57728, weights: f.weights + 1662288, bias: f.weights + 1670480, channels: 64, outChannels: 32, height: 8, width: 8, rows: rowRange(rows: 8, part: part, of: parts))
             }
@@ -135,7 +135,7 @@ public enum Model_la_unet_d4b4f8_i128 {
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 10368, output: f.arena + 0, weights: f.weights + 1744272, scratch: f.scratch + part * 101888, inChannels: 32, outChannels: 32, height: 16, width: 16, blocks: rowRange(rows: 2, part: part, of: parts))
             }
             // 19: decoder.2.upconv: convT2x2 none 32x16x16 -> 16x32x32
-            pool.run(parts: pool.parts(units: 16), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 16, macs: 524288), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_convt2x2s2_gemm_c8_6x16_avx2(f.arena + 0, f.arena + 143680, weights: f.weights + 1781168, bias: f.weights + 1783216, channels: 32, outChannels: 16, height: 16, width: 16, rows: rowRange(rows: 16, part: part, of: parts))
             }
@@ -152,7 +152,7 @@ public enum Model_la_unet_d4b4f8_i128 {
                 f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: f.arena + 18496, output: f.arena + 0, weights: f.weights + 1801680, scratch: f.scratch + part * 101888, inChannels: 16, outChannels: 16, height: 32, width: 32, blocks: rowRange(rows: 2, part: part, of: parts))
             }
             // 22: decoder.3.upconv: convT2x2 none 16x32x32 -> 8x64x64
-            pool.run(parts: pool.parts(units: 32), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 32, macs: 524288), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_convt2x2s2_gemm_c8_6x16_avx2(f.arena + 0, f.arena + 204896, weights: f.weights + 1810912, bias: f.weights + 1811424, channels: 16, outChannels: 8, height: 32, width: 32, rows: rowRange(rows: 32, part: part, of: parts))
             }
@@ -163,7 +163,7 @@ public enum Model_la_unet_d4b4f8_i128 {
                 f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: f.arena + 170048, output: f.arena + 0, weights: f.weights + 1811440, scratch: f.scratch + part * 101888, inChannels: 16, outChannels: 8, height: 64, width: 64, blocks: rowRange(rows: 2, part: part, of: parts))
             }
             // 24: decoder.3.conv2: conv3x3 direct relu 8x64x64 -> 8x64x64
-            pool.run(parts: pool.parts(units: 64), context: ctx) { c, part, parts in
+            pool.run(parts: pool.parts(units: 64, macs: 2359296), context: ctx) { c, part, parts in
                 let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee
                 f32_halozero_direct_c8_1x8_scalar(f.arena + 34848, blocks: 1, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))  // buffer 24 8x64x64: shared
                 f32_conv3x3_direct_c8_6x16_relu_avx2(f.arena + 0, f.arena + 34848, weights: f.weights + 1819648, bias: f.weights + 1820224, channels: 8, outChannels: 8, height: 64, width: 64, rows: rowRange(rows: 64, part: part, of: parts))

@@ -193,12 +193,25 @@ public final class WorkerPool: @unchecked Sendable {
     /// the work of a worker that starts late or runs slowly (a CPU shared with other processes).
     public static let partsPerThread = 4
 
+    /// Steps of fewer multiply-adds than this (about 60 us per thread with 2 threads on this
+    /// host, Zen 5 AVX-512) run as one part per thread. Each further part costs a claim on the
+    /// shared word and restarts the kernel's streams: kernel-bench, 2 threads, 2 / 4 / 8 parts,
+    /// alternating, fast host state: first conv 1->8 @128 (1.2 M MACs, 6 us) 70-78 / 69-74 /
+    /// 68 % of peak, time per call beyond the threads' busy time 0.40-0.45 / 0.54-0.60 /
+    /// 0.78-0.86 us; 8->8 @64 (2.4 M MACs) 84-86 % with 2 parts, 79-80 % with 8. What finer
+    /// parts buy, the caller taking over from a worker that starts late, is worth little on
+    /// steps this short, and a worker that wakes from sleep for the first step leaves that
+    /// step's parts to the caller either way.
+    public static let shortStepMACs = 16 << 20
+
     /// How many parts to split `units` independent work units (output rows, tile blocks) into:
-    /// 1 with one thread; otherwise `partsPerThread` per thread, or, for work with per-part
-    /// scratch (`scratch`: the arena has one slot per thread), one per thread; at most `units`.
+    /// 1 with one thread; otherwise `partsPerThread` per thread, or one per thread for work with
+    /// per-part scratch (`scratch`: the arena has one slot per thread) and for steps of fewer
+    /// than `shortStepMACs` multiply-adds (`macs`); at most `units`.
     @inline(__always)
-    public func parts(units: Int, scratch: Bool = false) -> Int {
-        threads == 1 ? 1 : max(1, min(units, scratch ? threads : threads &* Self.partsPerThread))
+    public func parts(units: Int, scratch: Bool = false, macs: Int = .max) -> Int {
+        let perThread = scratch || macs < Self.shortStepMACs ? 1 : Self.partsPerThread
+        return threads == 1 ? 1 : max(1, min(units, threads &* perThread))
     }
 
     /// Calls `job(context, p, parts)` once for each p in 0..<parts, on the calling thread and the

@@ -59,6 +59,11 @@ final class WorkerPoolTests: XCTestCase {
         XCTAssertEqual(two.parts(units: 1), 1)
         XCTAssertEqual(two.parts(units: 5, scratch: true), 2)
         XCTAssertEqual(two.parts(units: 1, scratch: true), 1)
+        // Short steps: one part per thread; at the threshold, the fine split again.
+        XCTAssertEqual(one.parts(units: 128, macs: 1000), 1)
+        XCTAssertEqual(two.parts(units: 128, macs: WorkerPool.shortStepMACs - 1), 2)
+        XCTAssertEqual(two.parts(units: 128, macs: WorkerPool.shortStepMACs), 2 * WorkerPool.partsPerThread)
+        XCTAssertEqual(two.parts(units: 1, macs: 1000), 1)
     }
 
     /// Pools go away cleanly whether their workers are spinning, asleep or were never used.

@@ -73,7 +73,7 @@ final class PlanExecutor {
     @inline(__always)
     private func execute(_ i: Int, _ w: UnsafePointer<Float>) {
         let s = plan.steps[i]
-        let parts = s.parallel ? pool.parts(units: s.units, scratch: s.scratchFloats > 0) : 1
+        let parts = s.parallel ? pool.parts(units: s.units, scratch: s.scratchFloats > 0, macs: s.macs) : 1
         if parts == 1 {
             runPart(i, w, part: 0, of: 1)
             return
