@@ -593,6 +593,8 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
                 if pair {
                     wMicro6x32AVX512(vp + (i0 / 6) &* panelV, 48, b, 16 &* cp, cb, c + i0 &* 8, nT &* 8,
                                      next + lines &* 16, k)
+                } else if avx512 {
+                    wMicro6x16AVX512(vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8, next + lines &* 16, k)
                 } else {
                     _wMicro6x16(vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8, nT &* 8, next + lines &* 16, k)
                 }
@@ -621,6 +623,11 @@ func _wBatchedGemm(positions: Int, _ V: UnsafeMutablePointer<Float>, _ vP: Int,
             let b = up + fullPanels &* 16 &* cp
             let c = mp + ((fullPanels &- panels.lowerBound) &* 2) &* (nT &* 8)
             var i0 = 0
+            // AVX-512: 12-row tiles, two tiles per register (`wMicro12x8AVX512`, same bits).
+            while avx512 && i0 &+ 12 <= np {
+                wMicro12x8AVX512(vp + (i0 / 6) &* panelV, vp + (i0 / 6 &+ 1) &* panelV, 48, b, cb, c + i0 &* 8)
+                i0 &+= 12
+            }
             while i0 &+ 6 <= np {
                 _wMicro6x8(vp + (i0 / 6) &* panelV, 48, b, cb, c + i0 &* 8)
                 i0 &+= 6

@@ -83,6 +83,48 @@ final class WinogradAVX512Tests: XCTestCase {
         }
     }
 
+    /// The single-panel 6-tile micro-kernel = `_wMicro6x16`; the half-panel 12-tile one = two
+    /// `_wMicro6x8` calls (tile i in the low lanes, tile i + 6 in the high lanes of a register).
+    func testSinglePanelKernelsMatchAVX2Tiles() throws {
+        try requireAVX512()
+        var rng = WinoLCG(state: 7)
+        for cblocks in [1, 2, 3, 8, 33] {
+            let cp = cblocks * 8
+            let aStride = 48 + 8
+            let a0 = (0..<(cblocks * aStride)).map { _ in rng.next() }, a1 = (0..<(cblocks * aStride)).map { _ in rng.next() }
+            let b = (0..<(16 * cp)).map { _ in rng.next() }
+            let cStride = 56
+            let pf = [Float](repeating: 0, count: 16 * 4 * cblocks)
+            for pfPerBlock in [0, 2] {
+                var fast = [Float](repeating: .nan, count: 2 * cStride), ref = fast
+                a0.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in pf.withUnsafeBufferPointer { pf in
+                    fast.withUnsafeMutableBufferPointer { c in
+                        wMicro6x16AVX512(a.baseAddress!, aStride, b.baseAddress!, cblocks, c.baseAddress!, cStride,
+                                         pf.baseAddress!, pfPerBlock)
+                    }
+                    ref.withUnsafeMutableBufferPointer { c in
+                        _wMicro6x16(a.baseAddress!, aStride, b.baseAddress!, cblocks, c.baseAddress!, cStride, pf.baseAddress!, 0)
+                    }
+                } } }
+                XCTAssertEqual(bitwiseMismatches(fast, ref), 0, "6x16, cblocks \(cblocks) prefetch \(pfPerBlock)")
+                XCTAssertEqual(fast.filter { !$0.isNaN }.count, 96)
+            }
+            // Half panel: U [c][8]; M one 8-channel block, 12 tiles at c + 8 i, then a NaN gap.
+            var fast = [Float](repeating: .nan, count: 104), ref = fast
+            a0.withUnsafeBufferPointer { a0 in a1.withUnsafeBufferPointer { a1 in b.withUnsafeBufferPointer { b in
+                fast.withUnsafeMutableBufferPointer { c in
+                    wMicro12x8AVX512(a0.baseAddress!, a1.baseAddress!, aStride, b.baseAddress!, cblocks, c.baseAddress!)
+                }
+                ref.withUnsafeMutableBufferPointer { c in
+                    _wMicro6x8(a0.baseAddress!, aStride, b.baseAddress!, cblocks, c.baseAddress!)
+                    _wMicro6x8(a1.baseAddress!, aStride, b.baseAddress!, cblocks, c.baseAddress! + 48)
+                }
+            } } }
+            XCTAssertEqual(bitwiseMismatches(fast, ref), 0, "12x8, cblocks \(cblocks)")
+            XCTAssertEqual(fast.filter { !$0.isNaN }.count, 96)
+        }
+    }
+
     /// Whole layers, both algorithms, with AVX-512 on and off: panel pairs, a single last
     /// panel, a last half panel, 2- and 4-row GEMM tails, streamed U with prefetch and the
     /// output-channel halves (kParts 2), on 1 and 2 threads.
@@ -97,11 +139,12 @@ final class WinogradAVX512Tests: XCTestCase {
             // 4-row x 64-channel tiles), 24 -> 160 @ 4x5 (2 rows: 4 panels, then one), 16 -> 256 @ 3x3.
             // Tails after 6-row tiles, done after all panels' micro-tiles: 32 -> 128 @ 12x20 (F43:
             // 15 tiles, 16 rows = 12 + 4, four panels per half), 32 -> 96 @ 8x16 (8 rows = 6 + 2,
-            // three panels per half: a pair, then one).
+            // three panels per half: a pair, then one). K = 8: a half panel alone (12-row AVX-512
+            // tiles, then 6-row and tail AVX2 ones); 32 -> 24 @ 20x26: a panel and a half panel.
             for (c, k, h, w) in [(64, 40, 37, 45), (20, 64, 33, 58), (16, 48, 20, 14), (24, 16, 13, 9),
                                  (16, 16, 40, 40), (512, 256, 24, 24), (512, 368, 24, 24),
                                  (64, 128, 8, 8), (24, 160, 4, 5), (16, 256, 3, 3), (32, 128, 12, 20),
-                                 (32, 96, 8, 16)] {
+                                 (32, 96, 8, 16), (16, 8, 40, 40), (32, 24, 20, 26)] {
                 var rng = WinoLCG(state: 91)
                 let input = (0..<(c * h * w)).map { _ in rng.next() }
                 let weights = (0..<(k * c * 9)).map { _ in rng.next() * 0.1 }
