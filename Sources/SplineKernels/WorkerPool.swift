@@ -2,8 +2,9 @@
 // DispatchQueue.concurrentPerform, which heap-allocates a few blocks per call on Linux).
 // Used by the dynamic executor and the generated model functions.
 //
-// A call publishes `parts` parts in one atomic claim word; the caller claims parts from the
-// front (0, 1, ...), the workers from the back (parts - 1, ...), until none is left. So the caller
+// A call publishes `parts` parts in one atomic claim word, part 0 already claimed by the caller;
+// the caller claims further parts from the front (1, 2, ...), the workers from the back
+// (parts - 1, ...), until none is left. So the caller
 // never waits for a worker that has not started (a worker that wakes late, or not at all on a
 // busy machine, leaves its parts to the caller), only for parts a worker is running, and each
 // thread keeps working on the same end of the rows from one step to the next (its input rows
@@ -42,6 +43,8 @@ public final class WorkerPool: @unchecked Sendable {
         var job: Job?
         var context: UnsafeMutableRawPointer?
         var parts: Int
+        /// `finished` once every part of this call is done.
+        var target: Int
     }
 
     private final class Worker: @unchecked Sendable {
@@ -56,8 +59,12 @@ public final class WorkerPool: @unchecked Sendable {
     /// are unclaimed. The caller claims `front` (front + 1), workers `back - 1` (back - 1), by
     /// compare-exchange of the whole word, so a claim of an older generation fails.
     private let claim = Atomic<UInt64>(0)
-    /// Parts of the current call finished (reset by the caller before publishing the call).
+    /// Parts finished, over all calls (never reset: a reset would be one more store to a line the
+    /// worker wrote last, on the caller's path before it publishes). A call is done when it
+    /// reaches the call's `target`.
     private let finished = Atomic<Int>(0)
+    /// The caller's running total of parts published (`target` of the last call).
+    private var published = 0
     /// Set by the caller before it blocks on `done` waiting for the last part.
     private let callerWaiting = Atomic<Bool>(false)
     private let stopping = Atomic<Bool>(false)
@@ -76,7 +83,7 @@ public final class WorkerPool: @unchecked Sendable {
         precondition(self.threads < 0x8000, "WorkerPool: \(threads) threads")
         self.spinMicroseconds = max(0, spinMicroseconds)
         call = .allocate(capacity: 1)
-        call.initialize(to: Call(job: nil, context: nil, parts: 0))
+        call.initialize(to: Call(job: nil, context: nil, parts: 0, target: 0))
         workers = (1..<max(1, self.threads)).map { _ in Worker() }
         for (i, worker) in workers.enumerated() {
             let ctx = UnsafeMutablePointer<(Unmanaged<WorkerPool>, Int)>.allocate(capacity: 1)
@@ -163,7 +170,7 @@ public final class WorkerPool: @unchecked Sendable {
             let c = call.pointee
             c.job.unsafelyUnwrapped(c.context, Int(isCaller ? front : back &- 1), c.parts)
             let n = finished.wrappingAdd(1, ordering: .sequentiallyConsistent).newValue
-            if !isCaller && n == c.parts && callerWaiting.exchange(false, ordering: .sequentiallyConsistent) {
+            if !isCaller && n == c.target && callerWaiting.exchange(false, ordering: .sequentiallyConsistent) {
                 done.signal()
             }
         }
@@ -225,21 +232,29 @@ public final class WorkerPool: @unchecked Sendable {
             for p in 0..<parts { job(context, p, parts) }
             return
         }
-        call.pointee = Call(job: job, context: context, parts: parts)
-        callerCPU.store(Int(splineseg_current_cpu()), ordering: .relaxed)
-        finished.store(0, ordering: .relaxed)
+        published &+= parts
+        let target = published
+        call.pointee = Call(job: job, context: context, parts: parts, target: target)
+        // Stored only when it changed: the worker reads it on every call, and an unchanged line
+        // stays shared instead of moving to the caller and back.
+        let cpu = Int(splineseg_current_cpu())
+        if callerCPU.load(ordering: .relaxed) != cpu { callerCPU.store(cpu, ordering: .relaxed) }
         generation &+= 1
-        claim.store((generation & 0xFFFF_FFFF) << 32 | UInt64(parts), ordering: .sequentiallyConsistent)
+        // Published with part 0 already claimed by the caller (front 1): it runs part 0 without
+        // a compare-exchange on the word, so the worker's first claim does not race with it.
+        claim.store((generation & 0xFFFF_FFFF) << 32 | 1 << 16 | UInt64(parts), ordering: .sequentiallyConsistent)
         // Wake the sleepers among the workers this call can use; spinning ones see the word.
         for w in workers.prefix(parts - 1) where w.sleeping.load(ordering: .sequentiallyConsistent) {
             if w.sleeping.exchange(false, ordering: .sequentiallyConsistent) { w.wake.signal() }
         }
+        job(context, 0, parts)
+        finished.wrappingAdd(1, ordering: .sequentiallyConsistent)
         _ = runParts(isCaller: true)
         // Parts still running on workers: spin, then sleep (Dekker with the worker that finishes
         // the last part).
-        if !spin(worker: false, until: { finished.load(ordering: .acquiring) == parts }) {
+        if !spin(worker: false, until: { finished.load(ordering: .acquiring) == target }) {
             callerWaiting.store(true, ordering: .sequentiallyConsistent)
-            if finished.load(ordering: .sequentiallyConsistent) != parts
+            if finished.load(ordering: .sequentiallyConsistent) != target
                 || !callerWaiting.exchange(false, ordering: .sequentiallyConsistent) {
                 done.wait()
             }
