@@ -49,10 +49,10 @@ enum ModelSource {
             for b in prepareAt[i + 1] {
                 let buf = plan.buffers[b]
                 let sh = buf.shape
-                if buf.preparation == .all {
-                    s += "            (a + \(buf.offset)).update(repeating: 0, count: \(sh.count))  // buffer \(b) \(sh): shared, partly copied\n"
-                } else {
+                if buf.haloZeroedByWriterParts {
                     halos.append(b)
+                } else {
+                    s += "            (a + \(buf.offset)).update(repeating: 0, count: \(buf.count))  // buffer \(b) \(sh): shared, partly copied\n"
                 }
             }
             /// The halo zeroing of the step's rows (`parallel`: the part's share) on arena `a`.

@@ -70,6 +70,12 @@ public struct PlanBuffer: Sendable, Hashable {
     /// Float offset in the arena: a multiple of 16 (64 bytes).
     public let offset: Int
     public let preparation: BufferPreparation
+    /// Whether the step that first writes this buffer re-zeroes its halo inside its own parts,
+    /// each part the halo of its share of the rows (`f32_halozero_direct_c8_1x8_scalar`; the
+    /// dynamic executor and the generated code both ask this): a shared NCHWc8 buffer written
+    /// by a step. Other preparations run whole before their step (or, for the input, before the
+    /// input is written).
+    public var haloZeroedByWriterParts: Bool { preparation == .halo && layout == .nchwc8 && firstStep >= 0 }
     /// Floats of the layout (halo and padding lanes included).
     public var count: Int { Self.count(shape, layout) }
     /// Floats reserved: `count` rounded up to 16.

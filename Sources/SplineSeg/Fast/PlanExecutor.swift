@@ -28,7 +28,7 @@ final class PlanExecutor {
         pool = WorkerPool(threads: self.threads)
         var at = [[Int]](repeating: [], count: plan.steps.count + 1), halo = at
         for (i, b) in plan.buffers.enumerated() where b.preparation != .none {
-            if b.preparation == .halo && b.layout != .plane && b.firstStep >= 0 {
+            if b.haloZeroedByWriterParts {
                 halo[b.firstStep + 1].append(i)
             } else {
                 at[b.firstStep + 1].append(i)
