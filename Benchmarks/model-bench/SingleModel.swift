@@ -79,7 +79,9 @@ func singleModel(spec: String, input: String, reference: String?, threads: Int, 
         try e.computeCoefficients(networkInput: x)
         t.append((now() - t0) * 1e3)
     }
-    let obj: [String: Any] = ["status": "ok", "rel_err": rel, "times_ms": t, "info": info]
+    var counted = info
+    (counted["worker_stalls"], counted["fallback_calls"]) = e.workerStalls
+    let obj: [String: Any] = ["status": "ok", "rel_err": rel, "times_ms": t, "info": counted]
     let json = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
     print("RESULT " + String(decoding: json, as: UTF8.self))
 }

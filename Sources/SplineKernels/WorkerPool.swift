@@ -14,6 +14,17 @@
 // the caller waiting for the last part busy-waits the same bounded time before blocking.
 // Every kernel splits by output rows / tile blocks only, and a part's work does not depend on
 // the thread that runs it, so results are bitwise identical for any number of parts and threads.
+//
+// Stalls: a worker that claimed a part and then lost its CPU (another busy process on its CPU:
+// the scheduler lets each run a slice of 1-3 ms in turn) holds up the caller for the rest of
+// that slice, longer than running the whole call alone would take: 2 threads beside a busy
+// loop on the other CPU ran UNet f16 @256 in 2.4 ms or 6.9 ms, 1 thread in 4.7 ms. A call
+// whose caller waited for the workers longer than its own parts took, plus `stallMargin`, was
+// slower than one thread: a stall. A lone stall (a few a second on a quiet but noisy host) is
+// only noted: falling back would cost more than it saves. A stall within `recurWindow` of the
+// last one means contention: the pool runs every part on the caller for a back-off time,
+// doubling (up to `maxBackoff`) while stalls recur right after each back-off, then tries the
+// workers again. Same parts, same results: only the timing changes.
 import CSpinHint
 import Dispatch
 import Synchronization
@@ -32,6 +43,28 @@ public final class WorkerPool: @unchecked Sendable {
     /// The default busy-wait: long enough to cover the gaps between the parallel steps of a
     /// network (single-threaded steps in between), short enough not to hold a core when idle.
     public static let defaultSpinMicroseconds = 100
+    /// Whether the pool runs calls on the caller alone for a while after a stall (see the top).
+    public let fallsBackOnStall: Bool
+    /// A caller's wait for the workers beyond its own busy time that counts as a stall: above
+    /// the jitter of a worker that starts late or is interrupted (tens of us), below a
+    /// scheduler slice that another process takes (0.75-3 ms).
+    public static let stallMarginNanoseconds: UInt64 = 200_000
+    /// Two stalls closer than this mean contention (a busy process beside a worker stalls it
+    /// every few ms; a quiet host stalls a worker a few times a second).
+    public static let recurWindowNanoseconds: UInt64 = 50_000_000
+    /// The first back-off on contention, and the most it doubles to.
+    public static let minBackoffNanoseconds: UInt64 = 20_000_000
+    public static let maxBackoffNanoseconds: UInt64 = 1_000_000_000
+
+    /// Stalls seen, and calls run on the caller alone because of them (for benchmarks; read on
+    /// the calling thread between calls).
+    public private(set) var stalls = 0
+    public private(set) var fallbackCalls = 0
+    /// While the clock is before this, calls run on the caller alone (0: not falling back).
+    private var fallbackUntil: UInt64 = 0
+    /// When the last stall was seen (0: none yet), and the last back-off's length.
+    private var lastStall: UInt64 = 0
+    private var backoff: UInt64 = 0
 
     /// A part of a call: job(context, part, parts). A C function pointer: a closure literal
     /// that captures nothing converts to it, and calling or storing it never allocates
@@ -78,10 +111,12 @@ public final class WorkerPool: @unchecked Sendable {
     private let call: UnsafeMutablePointer<Call>
     private var generation: UInt64 = 0
 
-    public init(threads: Int, spinMicroseconds: Int = WorkerPool.defaultSpinMicroseconds) {
+    public init(threads: Int, spinMicroseconds: Int = WorkerPool.defaultSpinMicroseconds,
+                fallsBackOnStall: Bool = true) {
         self.threads = max(1, threads)
         precondition(self.threads < 0x8000, "WorkerPool: \(threads) threads")
         self.spinMicroseconds = max(0, spinMicroseconds)
+        self.fallsBackOnStall = fallsBackOnStall
         call = .allocate(capacity: 1)
         call.initialize(to: Call(job: nil, context: nil, parts: 0, target: 0))
         workers = (1..<max(1, self.threads)).map { _ in Worker() }
@@ -232,6 +267,13 @@ public final class WorkerPool: @unchecked Sendable {
             for p in 0..<parts { job(context, p, parts) }
             return
         }
+        // One clock read per call: the start of the caller's busy time, and the fallback check.
+        let start = Self.nanoseconds()
+        if start < fallbackUntil {
+            fallbackCalls &+= 1
+            for p in 0..<parts { job(context, p, parts) }
+            return
+        }
         published &+= parts
         let target = published
         call.pointee = Call(job: job, context: context, parts: parts, target: target)
@@ -250,14 +292,47 @@ public final class WorkerPool: @unchecked Sendable {
         job(context, 0, parts)
         finished.wrappingAdd(1, ordering: .sequentiallyConsistent)
         _ = runParts(isCaller: true)
-        // Parts still running on workers: spin, then sleep (Dekker with the worker that finishes
-        // the last part).
-        if !spin(worker: false, until: { finished.load(ordering: .acquiring) == target }) {
+        if finished.load(ordering: .acquiring) != target { waitForWorkers(target: target, start: start) }
+    }
+
+    /// The caller, its parts done, waits for the parts still running on workers: spins, then
+    /// sleeps (Dekker with the worker that finishes the last part); notes a stall if the wait
+    /// outlasted the caller's busy time by `stallMarginNanoseconds`. The clock is read only
+    /// every 64 spin rounds (a wait shorter than that costs no clock read).
+    private func waitForWorkers(target: Int, start: UInt64) {
+        var rounds = 0, ready: UInt64 = 0, now: UInt64 = 0
+        var asleep = spinMicroseconds == 0
+        while !asleep && finished.load(ordering: .acquiring) != target {
+            splineseg_spin_hint()
+            rounds &+= 1
+            if rounds & 63 == 0 {
+                now = Self.nanoseconds()
+                if ready == 0 { ready = now }
+                asleep = now &- ready >= UInt64(spinMicroseconds) &* 1000
+            }
+        }
+        if asleep {
+            if ready == 0 { ready = Self.nanoseconds() }
             callerWaiting.store(true, ordering: .sequentiallyConsistent)
             if finished.load(ordering: .sequentiallyConsistent) != target
                 || !callerWaiting.exchange(false, ordering: .sequentiallyConsistent) {
                 done.wait()
             }
+            now = Self.nanoseconds()
         }
+        guard ready != 0, now &- ready > (ready &- start) &+ Self.stallMarginNanoseconds else { return }
+        stalls &+= 1
+        defer { lastStall = now }
+        guard fallsBackOnStall else { return }
+        let window = Self.recurWindowNanoseconds
+        if fallbackUntil != 0 && now &- fallbackUntil < window {
+            // Stalls again right after a back-off: still contended, back off longer.
+            backoff = min(2 &* backoff, Self.maxBackoffNanoseconds)
+        } else if lastStall != 0 && now &- lastStall < window {
+            backoff = Self.minBackoffNanoseconds
+        } else {
+            return  // a lone stall
+        }
+        fallbackUntil = now &+ backoff
     }
 }

@@ -25,6 +25,11 @@ public final class FastEngine {
 
     /// The plan this engine runs.
     public var plan: ExecutionPlan { executor.plan }
+    /// With threads > 1: how often a worker thread stalled (lost its CPU to another process in
+    /// the middle of its part), and how many parallel calls ran on the calling thread alone
+    /// during the back-offs that followed (WorkerPool). Diagnostics for benchmarks; results do
+    /// not depend on it.
+    public var workerStalls: (stalls: Int, fallbackCalls: Int) { (executor.pool.stalls, executor.pool.fallbackCalls) }
     /// Whether a generated (code-generated, fixed-shape) function runs the network.
     public let usesGeneratedCode: Bool
 
