@@ -72,8 +72,9 @@ struct Random {
 
 func randomArray(_ n: Int, _ rng: inout Random) -> [Float] { (0..<n).map { _ in rng.next() } }
 
-/// The runtime's thread pool (what FastEngine and the generated models split layers with).
-let pool2 = WorkerPool(threads: 2)
+/// The runtime's thread pool (what FastEngine and the generated models split layers with),
+/// without its fallback after stalls: a 2-thread row must time 2 threads, not the caller alone.
+let pool2 = WorkerPool(threads: 2, fallsBackOnStall: false)
 
 /// A row job for `WorkerPool.run` (a C function pointer: the closure travels in the context).
 final class RowJob {

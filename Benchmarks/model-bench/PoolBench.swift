@@ -40,7 +40,7 @@ func poolBench(calls: Int) {
     print("overhead = wall - work (0: perfect split), worker = share of parts run by the worker\n")
     print("spin us  work us  gap us   overhead us median (min max)   worker")
     for spin in [0, 20, 100] {
-        let pool = WorkerPool(threads: 2, spinMicroseconds: spin)
+        let pool = WorkerPool(threads: 2, spinMicroseconds: spin, fallsBackOnStall: false)  // times the hand-off
         for (work, gap) in [(0.0, 0.0), (20.0, 0.0), (20.0, 30.0), (20.0, 300.0), (100.0, 30.0)] {
             var job = PoolJob(work: work, caller: pthread_self(), byWorker: 0)
             var t: [Double] = []
