@@ -24,7 +24,9 @@
 // only noted: falling back would cost more than it saves. A stall within `recurWindow` of the
 // last one means contention: the pool runs every part on the caller for a back-off time,
 // doubling (up to `maxBackoff`) while stalls recur right after each back-off, then tries the
-// workers again. Same parts, same results: only the timing changes.
+// workers again. These times run on a clock that advances only inside parallel calls, so a
+// caller that segments a slice now and then sees the same rule as one in a loop. Same parts,
+// same results: only the timing changes.
 import CSpinHint
 import Dispatch
 import Synchronization
@@ -49,10 +51,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// the jitter of a worker that starts late or is interrupted (tens of us), below a
     /// scheduler slice that another process takes (0.75-3 ms).
     public static let stallMarginNanoseconds: UInt64 = 200_000
-    /// Two stalls closer than this mean contention (a busy process beside a worker stalls it
-    /// every few ms; a quiet host stalls a worker a few times a second).
+    /// Two stalls closer than this (time inside parallel calls) mean contention: a busy
+    /// process beside a worker stalls it every few ms, a quiet host a few times a second.
     public static let recurWindowNanoseconds: UInt64 = 50_000_000
-    /// The first back-off on contention, and the most it doubles to.
+    /// The first back-off on contention, and the most it doubles to (time inside parallel calls).
     public static let minBackoffNanoseconds: UInt64 = 20_000_000
     public static let maxBackoffNanoseconds: UInt64 = 1_000_000_000
 
@@ -60,7 +62,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// the calling thread between calls).
     public private(set) var stalls = 0
     public private(set) var fallbackCalls = 0
-    /// While the clock is before this, calls run on the caller alone (0: not falling back).
+    /// The clock of the stall accounting: nanoseconds spent in parallel calls (`run` with more
+    /// than one part and thread), on the caller. The times below are on it.
+    private var workClock: UInt64 = 0
+    /// While `workClock` is before this, calls run on the caller alone (0: not falling back).
     private var fallbackUntil: UInt64 = 0
     /// When the last stall was seen (0: none yet), and the last back-off's length.
     private var lastStall: UInt64 = 0
@@ -267,11 +272,14 @@ public final class WorkerPool: @unchecked Sendable {
             for p in 0..<parts { job(context, p, parts) }
             return
         }
-        // One clock read per call: the start of the caller's busy time, and the fallback check.
+        // Two clock reads per call: the caller's busy time, and the clock of the stall
+        // accounting, which runs only inside parallel calls (a viewer that segments a slice
+        // every 30 ms must see its stalls recur as a busy loop does).
         let start = Self.nanoseconds()
-        if start < fallbackUntil {
+        if workClock < fallbackUntil {
             fallbackCalls &+= 1
             for p in 0..<parts { job(context, p, parts) }
+            workClock &+= Self.nanoseconds() &- start
             return
         }
         published &+= parts
@@ -292,14 +300,17 @@ public final class WorkerPool: @unchecked Sendable {
         job(context, 0, parts)
         finished.wrappingAdd(1, ordering: .sequentiallyConsistent)
         _ = runParts(isCaller: true)
-        if finished.load(ordering: .acquiring) != target { waitForWorkers(target: target, start: start) }
+        let (end, stalled) = finished.load(ordering: .acquiring) == target
+            ? (Self.nanoseconds(), false) : waitForWorkers(target: target, start: start)
+        workClock &+= end &- start
+        if stalled { noteStall() }
     }
 
     /// The caller, its parts done, waits for the parts still running on workers: spins, then
-    /// sleeps (Dekker with the worker that finishes the last part); notes a stall if the wait
-    /// outlasted the caller's busy time by `stallMarginNanoseconds`. The clock is read only
-    /// every 64 spin rounds (a wait shorter than that costs no clock read).
-    private func waitForWorkers(target: Int, start: UInt64) {
+    /// sleeps (Dekker with the worker that finishes the last part). Returns the time it stopped
+    /// waiting, and whether the wait outlasted the caller's busy time by
+    /// `stallMarginNanoseconds` (a stall). The clock is read every 64 spin rounds.
+    private func waitForWorkers(target: Int, start: UInt64) -> (end: UInt64, stalled: Bool) {
         var rounds = 0, ready: UInt64 = 0, now: UInt64 = 0
         var asleep = spinMicroseconds == 0
         while !asleep && finished.load(ordering: .acquiring) != target {
@@ -318,20 +329,25 @@ public final class WorkerPool: @unchecked Sendable {
                 || !callerWaiting.exchange(false, ordering: .sequentiallyConsistent) {
                 done.wait()
             }
-            now = Self.nanoseconds()
         }
-        guard ready != 0, now &- ready > (ready &- start) &+ Self.stallMarginNanoseconds else { return }
+        now = Self.nanoseconds()
+        return (now, ready != 0 && now &- ready > (ready &- start) &+ Self.stallMarginNanoseconds)
+    }
+
+    /// Counts a stall (at `workClock`, just after the call's time was added) and decides on a
+    /// fallback: a stall within `recurWindow` of the last one starts a back-off, one within
+    /// `recurWindow` of the end of a back-off doubles it; a lone stall changes nothing.
+    private func noteStall() {
         stalls &+= 1
+        let now = workClock, window = Self.recurWindowNanoseconds
         defer { lastStall = now }
         guard fallsBackOnStall else { return }
-        let window = Self.recurWindowNanoseconds
         if fallbackUntil != 0 && now &- fallbackUntil < window {
-            // Stalls again right after a back-off: still contended, back off longer.
             backoff = min(2 &* backoff, Self.maxBackoffNanoseconds)
         } else if lastStall != 0 && now &- lastStall < window {
             backoff = Self.minBackoffNanoseconds
         } else {
-            return  // a lone stall
+            return
         }
         fallbackUntil = now &+ backoff
     }

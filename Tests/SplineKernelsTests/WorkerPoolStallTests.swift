@@ -80,22 +80,28 @@ final class WorkerPoolStallTests: XCTestCase {
         withProbe { probe in
             stall(pool, probe, count: 2)
             XCTAssertGreaterThanOrEqual(pool.stalls, 2)
-            // Within the back-off (20 ms from the last stall): the caller runs every part.
+            // Within the back-off (20 ms of calls from the last stall): the caller runs every part.
             let before = pool.fallbackCalls
             for _ in 0..<5 {
                 call(pool, probe, parts: 4)
                 XCTAssertEqual(probe.pointee.ranOn.prefix(4), [1, 1, 1, 1], "a worker ran a part during the back-off")
             }
             XCTAssertEqual(pool.fallbackCalls, before + 5)
-            // After it: a worker takes parts again (parts of 0.5 ms leave it time to claim one).
-            usleep(useconds_t(WorkerPool.minBackoffNanoseconds / 1000) + 5_000)
+            // The back-off runs on time spent in calls: a pause between calls does not end it.
+            usleep(useconds_t(2 * WorkerPool.minBackoffNanoseconds / 1000))
+            call(pool, probe, parts: 4)
+            XCTAssertEqual(probe.pointee.ranOn.prefix(4), [1, 1, 1, 1], "the back-off ended during a pause")
+            // Calls of 4 x 0.5 ms: the back-off ends after about 10 of them, then a worker takes
+            // parts again (parts of 0.5 ms leave it time to claim one).
             probe.pointee.busyMicroseconds = 500
-            var workerRan = false
-            for _ in 0..<50 where !workerRan {
+            var workerRan = false, calls = 0
+            for _ in 0..<60 where !workerRan {
                 call(pool, probe, parts: 4)
+                calls += 1
                 workerRan = probe.pointee.ranOn.prefix(4).contains(2)
             }
             XCTAssertTrue(workerRan, "no worker took a part after the back-off")
+            XCTAssertGreaterThanOrEqual(calls, 5, "the back-off ended early")
         }
     }
 
