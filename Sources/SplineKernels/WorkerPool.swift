@@ -17,16 +17,19 @@
 //
 // Stalls: a worker that claimed a part and then lost its CPU (another busy process on its CPU:
 // the scheduler lets each run a slice of 1-3 ms in turn) holds up the caller for the rest of
-// that slice, longer than running the whole call alone would take: 2 threads beside a busy
-// loop on the other CPU ran UNet f16 @256 in 2.4 ms or 6.9 ms, 1 thread in 4.7 ms. A call
-// whose caller waited for the workers longer than its own parts took, plus `stallMargin`, was
-// slower than one thread: a stall. A lone stall (a few a second on a quiet but noisy host) is
-// only noted: falling back would cost more than it saves. A stall within `recurWindow` of the
-// last one means contention: the pool runs every part on the caller for a back-off time,
-// doubling (up to `maxBackoff`) while stalls recur right after each back-off, then tries the
-// workers again. These times run on a clock that advances only inside parallel calls, so a
-// caller that segments a slice now and then sees the same rule as one in a loop. Same parts,
-// same results: only the timing changes.
+// that slice. A call whose caller waited for the workers longer than its own parts took, plus
+// `stallMargin`, was slower than one thread would have been: a stall. Whether 2 threads still
+// pay depends on how often that happens: beside a busy loop on the other CPU, the built-in
+// model stalls a few times a second and still runs in 0.28 ms against 0.49 on 1 thread, UNet
+// f16 @256 stalls in about every other run and comes out even with 1 thread, 4.3-4.8 ms. So the
+// caller keeps a ledger of what the workers saved (each call's estimated 1-thread time, its
+// busy time per part times the parts, minus its actual time), decaying over `ledgerWindow`;
+// when a stall leaves it negative, 2 threads lost time overall, and the pool runs every part
+// on the caller for a back-off (doubling, up to `maxBackoff`, while it falls back again within
+// `ledgerWindow` of the last back-off's end), then tries the workers again, the ledger back at
+// its start. These times run on
+// a clock that advances only inside parallel calls, so a caller that segments a slice now and
+// then follows the same rule as one in a loop. Same parts, same results: only the timing changes.
 import CSpinHint
 import Dispatch
 import Synchronization
@@ -51,10 +54,11 @@ public final class WorkerPool: @unchecked Sendable {
     /// the jitter of a worker that starts late or is interrupted (tens of us), below a
     /// scheduler slice that another process takes (0.75-3 ms).
     public static let stallMarginNanoseconds: UInt64 = 200_000
-    /// Two stalls closer than this (time inside parallel calls) mean contention: a busy
-    /// process beside a worker stalls it every few ms, a quiet host a few times a second.
-    public static let recurWindowNanoseconds: UInt64 = 50_000_000
-    /// The first back-off on contention, and the most it doubles to (time inside parallel calls).
+    /// The time over which the ledger of the workers' savings decays (time inside parallel
+    /// calls), and the ledger's start: a stall in the first calls is not a reason to fall back.
+    public static let ledgerWindowNanoseconds: Int64 = 100_000_000
+    public static let initialLedgerNanoseconds: Int64 = 10_000_000
+    /// The first back-off, and the most it doubles to (time inside parallel calls).
     public static let minBackoffNanoseconds: UInt64 = 20_000_000
     public static let maxBackoffNanoseconds: UInt64 = 1_000_000_000
 
@@ -65,10 +69,11 @@ public final class WorkerPool: @unchecked Sendable {
     /// The clock of the stall accounting: nanoseconds spent in parallel calls (`run` with more
     /// than one part and thread), on the caller. The times below are on it.
     private var workClock: UInt64 = 0
-    /// While `workClock` is before this, calls run on the caller alone (0: not falling back).
+    /// What the workers saved, decaying over `ledgerWindow` (nanoseconds; negative: 2 threads lost).
+    private var ledger = WorkerPool.initialLedgerNanoseconds
+    /// While `workClock` is before this, calls run on the caller alone (0: never fell back).
     private var fallbackUntil: UInt64 = 0
-    /// When the last stall was seen (0: none yet), and the last back-off's length.
-    private var lastStall: UInt64 = 0
+    /// The last back-off's length.
     private var backoff: UInt64 = 0
 
     /// A part of a call: job(context, part, parts). A C function pointer: a closure literal
@@ -299,25 +304,46 @@ public final class WorkerPool: @unchecked Sendable {
         }
         job(context, 0, parts)
         finished.wrappingAdd(1, ordering: .sequentiallyConsistent)
-        _ = runParts(isCaller: true)
-        let (end, stalled) = finished.load(ordering: .acquiring) == target
-            ? (Self.nanoseconds(), false) : waitForWorkers(target: target, start: start)
-        workClock &+= end &- start
-        if stalled { noteStall() }
+        // Parts 0..<front ran on the caller (workers claim from the back).
+        let callerParts = Int((runParts(isCaller: true) >> 16) & 0xFFFF)
+        let (ready, end, stalled) = finished.load(ordering: .acquiring) == target
+            ? { let t = Self.nanoseconds(); return (t, t, false) }() : waitForWorkers(target: target, start: start)
+        account(start: start, ready: ready, end: end, parts: parts, callerParts: callerParts, stalled: stalled)
+    }
+
+    /// Adds a parallel call to the ledger and the work clock; on a stall that leaves the ledger
+    /// negative, starts a back-off (see the top).
+    @inline(__always)
+    private func account(start: UInt64, ready: UInt64, end: UInt64, parts: Int, callerParts: Int, stalled: Bool) {
+        let took = Int64(end &- start)
+        let alone = Int64(ready &- start) &* Int64(parts) / Int64(max(callerParts, 1))
+        let window = Self.ledgerWindowNanoseconds
+        ledger = took >= window ? 0 : ledger &- ledger &* took / window
+        ledger &+= alone &- took
+        workClock &+= UInt64(took)
+        guard stalled else { return }
+        stalls &+= 1
+        guard fallsBackOnStall && ledger < 0 else { return }
+        let again = fallbackUntil != 0 && workClock &- fallbackUntil < UInt64(window)
+        backoff = again ? min(2 &* backoff, Self.maxBackoffNanoseconds) : Self.minBackoffNanoseconds
+        fallbackUntil = workClock &+ backoff
+        // After the back-off the workers start from fresh credit: the losses that caused it
+        // would otherwise make the next lone stall a reason to fall back again.
+        ledger = Self.initialLedgerNanoseconds
     }
 
     /// The caller, its parts done, waits for the parts still running on workers: spins, then
-    /// sleeps (Dekker with the worker that finishes the last part). Returns the time it stopped
-    /// waiting, and whether the wait outlasted the caller's busy time by
-    /// `stallMarginNanoseconds` (a stall). The clock is read every 64 spin rounds.
-    private func waitForWorkers(target: Int, start: UInt64) -> (end: UInt64, stalled: Bool) {
-        var rounds = 0, ready: UInt64 = 0, now: UInt64 = 0
+    /// sleeps (Dekker with the worker that finishes the last part). Returns when the caller's
+    /// parts were done (to a few us: the clock is read every 64 spin rounds), when the wait
+    /// ended, and whether it outlasted the caller's busy time by `stallMarginNanoseconds`.
+    private func waitForWorkers(target: Int, start: UInt64) -> (ready: UInt64, end: UInt64, stalled: Bool) {
+        var rounds = 0, ready: UInt64 = 0
         var asleep = spinMicroseconds == 0
         while !asleep && finished.load(ordering: .acquiring) != target {
             splineseg_spin_hint()
             rounds &+= 1
             if rounds & 63 == 0 {
-                now = Self.nanoseconds()
+                let now = Self.nanoseconds()
                 if ready == 0 { ready = now }
                 asleep = now &- ready >= UInt64(spinMicroseconds) &* 1000
             }
@@ -330,25 +356,8 @@ public final class WorkerPool: @unchecked Sendable {
                 done.wait()
             }
         }
-        now = Self.nanoseconds()
-        return (now, ready != 0 && now &- ready > (ready &- start) &+ Self.stallMarginNanoseconds)
-    }
-
-    /// Counts a stall (at `workClock`, just after the call's time was added) and decides on a
-    /// fallback: a stall within `recurWindow` of the last one starts a back-off, one within
-    /// `recurWindow` of the end of a back-off doubles it; a lone stall changes nothing.
-    private func noteStall() {
-        stalls &+= 1
-        let now = workClock, window = Self.recurWindowNanoseconds
-        defer { lastStall = now }
-        guard fallsBackOnStall else { return }
-        if fallbackUntil != 0 && now &- fallbackUntil < window {
-            backoff = min(2 &* backoff, Self.maxBackoffNanoseconds)
-        } else if lastStall != 0 && now &- lastStall < window {
-            backoff = Self.minBackoffNanoseconds
-        } else {
-            return
-        }
-        fallbackUntil = now &+ backoff
+        let end = Self.nanoseconds()
+        if ready == 0 { return (end, end, false) }
+        return (ready, end, end &- ready > (ready &- start) &+ Self.stallMarginNanoseconds)
     }
 }

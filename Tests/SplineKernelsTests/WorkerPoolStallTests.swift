@@ -6,16 +6,19 @@ import Glibc
 import Darwin
 #endif
 
-/// WorkerPool's fallback after stalls: a worker that holds a part for 10 ms (as if another
-/// process took its CPU) is a stall; a lone stall changes nothing, a second one within
-/// `recurWindowNanoseconds` makes the pool run every part on the caller for the back-off, after
-/// which the workers take parts again. Every part still runs exactly once per call.
+/// WorkerPool's fallback after stalls: a worker that holds a part for some ms (as if another
+/// process took its CPU) while the caller's part takes 0.2 ms is a stall that loses about that
+/// much against 1 thread. One loss of 5 ms stays within the ledger's starting credit (10 ms)
+/// and changes nothing; two of 8 ms leave the ledger negative and make the pool run every part
+/// on the caller for the back-off (20 ms of calls), after which the workers take parts again.
+/// Every part still runs exactly once per call.
 final class WorkerPoolStallTests: XCTestCase {
     /// Shared with the parts: which thread is the caller, how many more parts a worker should
     /// stall in, and per part of the last call the thread kind that ran it (1 caller, 2 worker).
     private struct Probe {
         var caller = pthread_self()
         var stallsLeft = 0
+        var stallMicroseconds = 0
         var busyMicroseconds = 0
         var ranOn = [Int](repeating: 0, count: 8)
     }
@@ -30,7 +33,7 @@ final class WorkerPoolStallTests: XCTestCase {
             // Only workers stall, and only one part at a time runs on a worker in these calls.
             if !onCaller && pr.pointee.stallsLeft > 0 {
                 pr.pointee.stallsLeft -= 1
-                usleep(10_000)
+                usleep(useconds_t(pr.pointee.stallMicroseconds))
             }
             if pr.pointee.busyMicroseconds > 0 { usleep(useconds_t(pr.pointee.busyMicroseconds)) }
         }
@@ -38,8 +41,9 @@ final class WorkerPoolStallTests: XCTestCase {
     }
 
     /// Calls until a worker has run (and stalled in) `count` parts; at most `limit` calls.
-    private func stall(_ pool: WorkerPool, _ probe: UnsafeMutablePointer<Probe>, count: Int, limit: Int = 500) {
+    private func stall(_ pool: WorkerPool, _ probe: UnsafeMutablePointer<Probe>, count: Int, ms: Int, limit: Int = 500) {
         probe.pointee.stallsLeft = count
+        probe.pointee.stallMicroseconds = ms * 1000
         // Parts of 0.2 ms: the worker claims part 1 before the caller is done with part 0.
         probe.pointee.busyMicroseconds = 200
         defer { probe.pointee.busyMicroseconds = 0 }
@@ -64,7 +68,7 @@ final class WorkerPoolStallTests: XCTestCase {
         for _ in 0..<3 where clean == 0 {
             let pool = WorkerPool(threads: 2)
             withProbe { probe in
-                stall(pool, probe, count: 1)
+                stall(pool, probe, count: 1, ms: 5)
                 for _ in 0..<20 { call(pool, probe, parts: 2) }
                 if pool.stalls == 1 {
                     clean += 1
@@ -78,7 +82,7 @@ final class WorkerPoolStallTests: XCTestCase {
     func testRecurringStallsFallBackThenRecover() {
         let pool = WorkerPool(threads: 2)
         withProbe { probe in
-            stall(pool, probe, count: 2)
+            stall(pool, probe, count: 2, ms: 8)
             XCTAssertGreaterThanOrEqual(pool.stalls, 2)
             // Within the back-off (20 ms of calls from the last stall): the caller runs every part.
             let before = pool.fallbackCalls
@@ -108,7 +112,7 @@ final class WorkerPoolStallTests: XCTestCase {
     func testNoFallbackWhenDisabled() {
         let pool = WorkerPool(threads: 2, fallsBackOnStall: false)
         withProbe { probe in
-            stall(pool, probe, count: 3)
+            stall(pool, probe, count: 3, ms: 8)
             XCTAssertGreaterThanOrEqual(pool.stalls, 3, "stalls are still counted")
             probe.pointee.busyMicroseconds = 500
             var workerRan = false
