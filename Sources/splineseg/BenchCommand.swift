@@ -50,7 +50,14 @@ struct BenchCommand: ParsableCommand {
         let median = stats.quantileMilliseconds(0.5) ?? 0
         let p99 = stats.quantileMilliseconds(0.99) ?? 0
         let maxMs = Double(stats.maxNanoseconds) / 1e6
-        print("\(loaded.spec.name): \(width)x\(height), \(iterations) iterations, \(threadOptions.threads) thread(s), \(Segmenter.instructionSet): median \(fixed(median, 3)) ms, p99 \(fixed(p99, 3)) ms, max \(fixed(maxMs, 3)) ms, \(fixed(median > 0 ? 1000 / median : 0, 1)) slices/s")
+        // With threads > 1, how often a worker lost its CPU mid-part (another busy process) and
+        // how many parallel calls ran on this thread alone after that (WorkerPool's guard).
+        var stalls = ""
+        if let fast = segmenter.fastEngine, threadOptions.threads > 1 {
+            let w = fast.workerStalls
+            stalls = ", worker stalls \(w.stalls) (\(w.fallbackCalls) calls on 1 thread)"
+        }
+        print("\(loaded.spec.name): \(width)x\(height), \(iterations) iterations, \(threadOptions.threads) thread(s), \(Segmenter.instructionSet): median \(fixed(median, 3)) ms, p99 \(fixed(p99, 3)) ms, max \(fixed(maxMs, 3)) ms, \(fixed(median > 0 ? 1000 / median : 0, 1)) slices/s\(stalls)")
     }
 
     /// The given PNG, or a synthetic I x I slice: a bright disc on a dark ramp.

@@ -112,6 +112,10 @@ final class SegmentTests: XCTestCase {
         let b = try runCLI(["bench", "--model", dir + "/tiny-unet.json", "--iterations", "3", "--warmup", "1"])
         XCTAssertEqual(b.status, 0, b.stderr)
         XCTAssertTrue(b.stdoutText.contains("slices/s"), b.stdoutText)
+        XCTAssertFalse(b.stdoutText.contains("worker stalls"), "1 thread has no workers: \(b.stdoutText)")
+        let b2 = try runCLI(["bench", "--model", dir + "/tiny-unet.json", "--iterations", "3", "--warmup", "1", "--threads", "2"])
+        XCTAssertEqual(b2.status, 0, b2.stderr)
+        XCTAssertTrue(b2.stdoutText.contains("2 thread(s)") && b2.stdoutText.contains("worker stalls"), b2.stdoutText)
     }
 
     /// The README's first command: the built-in model (no --model) on the shipped example slice,
