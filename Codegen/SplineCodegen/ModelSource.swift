@@ -122,6 +122,8 @@ enum ModelSource {
             return "f32_conv3x3_winograd\(tile)_c8_6x16\(act)_avx2(input: \(a) + \(inOff), output: \(a) + \(outOff), "
                 + "weights: \(w) + \(st.weightOffset), scratch: \(scratch), inChannels: \(c), outChannels: \(k), "
                 + "height: \(h), width: \(wd), blocks: \(units))"
+        case .conv1x1 where k == 1:  // as StepDispatch: one output channel takes the dot kernel
+            return "f32_conv1x1_dot_c8_8x1\(act)_avx2(\(io), \(wb), channels: \(c), outChannels: \(k), height: \(h), width: \(wd), rows: \(units))"
         case .conv1x1:
             return "f32_conv1x1_gemm_c8_6x16\(act)_avx2(\(io), \(wb), channels: \(c), outChannels: \(k), height: \(h), width: \(wd), rows: \(units))"
         case .convT2x2:

@@ -32,8 +32,11 @@ struct PlanLowering {
     /// since session 16 (was 1M, from ~50 us per 1M MACs on one Zen 3 core): on the Zen 5 with
     /// AVX-512 the built-in model's four transposed convs (512K MACs, ~10 us each) and its pools
     /// gain from both threads: 2 threads 0.31-0.32 -> 0.305-0.31 ms (1M -> 256K -> 64K, 8
-    /// alternating rounds of 100 runs each; 16K no better).
-    static let parallelWorkThreshold = 1 << 16
+    /// alternating rounds of 100 runs each; 16K no better). 32K since session 20: the built-in
+    /// model's head (8->1 @64: 32K multiply-adds on 32K floats that both threads wrote) 4.8 ->
+    /// 2.8 us on 2 threads, each thread reading the rows it wrote (model 0.2817 -> 0.2798 ms,
+    /// medians of 6 alternating rounds of 500 runs).
+    static let parallelWorkThreshold = 1 << 15
 
     let network: Network
     let policy: AlgorithmPolicy

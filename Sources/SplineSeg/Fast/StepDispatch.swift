@@ -78,6 +78,13 @@ func runStep(
         f32_conv3x3_winograd6x6_c8_6x16_avx2(
             input: input, output: output, weights: w, scratch: scratch, inChannels: c, outChannels: k,
             height: h, width: wd, blocks: r)
+    // One output channel (UNet heads): the dot kernel, which fills 8 lanes with input channels.
+    case (.conv1x1, _, .none) where k == 1:
+        f32_conv1x1_dot_c8_8x1_avx2(input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
+    case (.conv1x1, _, .relu) where k == 1:
+        f32_conv1x1_dot_c8_8x1_relu_avx2(input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
+    case (.conv1x1, _, .tanh) where k == 1:
+        f32_conv1x1_dot_c8_8x1_tanh_avx2(input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
     case (.conv1x1, _, .none):
         f32_conv1x1_gemm_c8_6x16_avx2(input, output, weights: w, bias: b, channels: c, outChannels: k, height: h, width: wd, rows: r)
     case (.conv1x1, _, .relu):
