@@ -27,9 +27,9 @@
 // when a stall leaves it negative, 2 threads lost time overall, and the pool runs every part
 // on the caller for a back-off (doubling, up to `maxBackoff`, while it falls back again within
 // `ledgerWindow` of the last back-off's end), then tries the workers again, the ledger back at
-// its start. These times run on
-// a clock that advances only inside parallel calls, so a caller that segments a slice now and
-// then follows the same rule as one in a loop. Same parts, same results: only the timing changes.
+// its start. These times run on a clock that advances only inside parallel calls, so a caller
+// that segments a slice now and then follows the same rule as one in a loop. Same parts, same
+// results: only the timing changes.
 import CSpinHint
 import Dispatch
 import Synchronization
@@ -163,11 +163,12 @@ public final class WorkerPool: @unchecked Sendable {
         return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
     }
 
-    /// Busy-waits (spin hint; clock read every 64 rounds) until `ready()` or `spinMicroseconds`
-    /// have passed; returns whether `ready()` came true. A worker (`worker`) also stops when it
-    /// shares the caller's CPU and cannot move off it: spinning there only slows the caller.
+    /// A worker's wait for the next call: busy-waits (spin hint; clock read every 64 rounds)
+    /// until `ready()` or `spinMicroseconds` have passed; returns whether `ready()` came true.
+    /// Also stops when the worker shares the caller's CPU and cannot move off it: spinning
+    /// there only slows the caller. (The caller's wait is `waitForWorkers`.)
     @inline(__always)
-    private func spin(worker: Bool, until ready: () -> Bool) -> Bool {
+    private func spin(until ready: () -> Bool) -> Bool {
         if ready() { return true }
         if spinMicroseconds == 0 { return false }
         let deadline = Self.nanoseconds() &+ UInt64(spinMicroseconds) &* 1000
@@ -178,7 +179,7 @@ public final class WorkerPool: @unchecked Sendable {
             rounds &+= 1
             if rounds & 63 == 0 {
                 if Self.nanoseconds() >= deadline { return false }
-                if worker && !offCallerCPU() { return false }
+                if !offCallerCPU() { return false }
             }
         }
     }
@@ -227,7 +228,7 @@ public final class WorkerPool: @unchecked Sendable {
         while true {
             // Wait for a call of a newer generation: spin, then sleep (Dekker with the caller:
             // both sides store, then load the other's flag, all sequentially consistent).
-            if !spin(worker: true, until: { Self.generation(of: claim.load(ordering: .acquiring)) != seen }) {
+            if !spin(until: { Self.generation(of: claim.load(ordering: .acquiring)) != seen }) {
                 me.sleeping.store(true, ordering: .sequentiallyConsistent)
                 let word = claim.load(ordering: .sequentiallyConsistent)
                 if Self.generation(of: word) == seen || !me.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
