@@ -79,16 +79,13 @@ func conv1x1DotRows<E: Epilogue>(
     // channels have zero weights (and zero inputs).
     var wv = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(),
               SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+    let b0 = bias[0]
     withUnsafeMutableBytes(of: &wv) { raw in
-        let v = raw.baseAddress!.assumingMemoryBound(to: SIMD8<Float>.self)
+        let wp = raw.baseAddress!.assumingMemoryBound(to: SIMD8<Float>.self)
         for b in 0..<cb {
             let p = weights + b &* 64
-            v[b] = SIMD8(p[0], p[8], p[16], p[24], p[32], p[40], p[48], p[56])
+            wp[b] = SIMD8(p[0], p[8], p[16], p[24], p[32], p[40], p[48], p[56])
         }
-    }
-    let b0 = bias[0]
-    withUnsafeBytes(of: &wv) { raw in
-        let wp = raw.baseAddress!.assumingMemoryBound(to: SIMD8<Float>.self)
         for y in rows {
             let row = (y &+ 1) &* stride &+ 8
             let src = input + row, dst = output + row

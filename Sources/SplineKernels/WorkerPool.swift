@@ -307,8 +307,7 @@ public final class WorkerPool: @unchecked Sendable {
         finished.wrappingAdd(1, ordering: .sequentiallyConsistent)
         // Parts 0..<front ran on the caller (workers claim from the back).
         let callerParts = Int((runParts(isCaller: true) >> 16) & 0xFFFF)
-        let (ready, end, stalled) = finished.load(ordering: .acquiring) == target
-            ? { let t = Self.nanoseconds(); return (t, t, false) }() : waitForWorkers(target: target, start: start)
+        let (ready, end, stalled) = waitForWorkers(target: target, start: start)
         account(start: start, ready: ready, end: end, parts: parts, callerParts: callerParts, stalled: stalled)
     }
 
@@ -333,11 +332,15 @@ public final class WorkerPool: @unchecked Sendable {
         ledger = Self.initialLedgerNanoseconds
     }
 
-    /// The caller, its parts done, waits for the parts still running on workers: spins, then
-    /// sleeps (Dekker with the worker that finishes the last part). Returns when the caller's
-    /// parts were done (to a few us: the clock is read every 64 spin rounds), when the wait
-    /// ended, and whether it outlasted the caller's busy time by `stallMarginNanoseconds`.
+    /// The caller, its parts done, waits for the parts still running on workers, if any: spins,
+    /// then sleeps (Dekker with the worker that finishes the last part). Returns when the
+    /// caller's parts were done (to a few us: the clock is read every 64 spin rounds), when the
+    /// wait ended, and whether it outlasted the caller's busy time by `stallMarginNanoseconds`.
     private func waitForWorkers(target: Int, start: UInt64) -> (ready: UInt64, end: UInt64, stalled: Bool) {
+        if finished.load(ordering: .acquiring) == target {
+            let t = Self.nanoseconds()
+            return (t, t, false)
+        }
         var rounds = 0, ready: UInt64 = 0
         var asleep = spinMicroseconds == 0
         while !asleep && finished.load(ordering: .acquiring) != target {
