@@ -19,7 +19,9 @@
 // each thread's busy time per call (the sum of its parts), when the worker's first part began
 // and when each thread's last part ended, from the call's start (microseconds, means over the
 // batch). Against the 1-thread row's time this splits the 2-thread loss into the kernel
-// running slower on each thread and the hand-off (worker start + end of the call).
+// running slower on each thread and the hand-off (worker start + end of the call); KB_ARC=1
+// calls the kernels through a Swift closure on both threads (as before session 21) instead of
+// through a raw pointer to their arguments.
 
 import Dispatch
 import Foundation
@@ -80,7 +82,45 @@ let pool2 = WorkerPool(threads: 2, fallsBackOnStall: false)
 final class RowJob {
     let rows: Int
     let body: (Range<Int>) -> Void
-    init(rows: Int, body: @escaping (Range<Int>) -> Void) { self.rows = rows; self.body = body }
+    /// A kernel call's arguments (trivial values only), for the 2-thread parts: they read it
+    /// through a raw pointer, so no part retains or releases a shared object, as the generated
+    /// model code's steps (their closures capture nothing and read a struct). Calling `body` on
+    /// both threads retained the job and the closure's context, atomics on the same lines from
+    /// both CPUs at every part's start and end: the first conv 1->8 @128 on 2 threads measured
+    /// about 1 point of peak lower that way (`KB_ARC=1` still runs it, for comparison).
+    let args: UnsafeMutablePointer<KernelArgs>?
+    init(rows: Int, args: KernelArgs? = nil, body: @escaping (Range<Int>) -> Void) {
+        self.rows = rows
+        self.body = body
+        self.args = args.map { a in
+            let p = UnsafeMutablePointer<KernelArgs>.allocate(capacity: 1)
+            p.initialize(to: a)
+            return p
+        }
+    }
+    deinit { args?.deallocate() }
+}
+
+/// One kernel call of `bench`: which kernel and its pointers and shape.
+struct KernelArgs {
+    var op: Op
+    var input, weights, bias: UnsafePointer<Float>
+    var output: UnsafeMutablePointer<Float>
+    var c, k, h, w: Int
+}
+
+@inline(__always)
+func runKernel(_ a: KernelArgs, rows: Range<Int>) {
+    switch a.op {
+    case .conv3x3:
+        f32_conv3x3_direct_c8_6x16_relu_avx2(a.input, a.output, weights: a.weights, bias: a.bias, channels: a.c, outChannels: a.k, height: a.h, width: a.w, rows: rows)
+    case .conv3x3c1:
+        f32_conv3x3c1_direct_p1c8_6x16_relu_avx2(a.input, a.output, weights: a.weights, bias: a.bias, outChannels: a.k, height: a.h, width: a.w, rows: rows)
+    case .conv1x1:
+        f32_conv1x1_gemm_c8_6x16_tanh_avx2(a.input, a.output, weights: a.weights, bias: a.bias, channels: a.c, outChannels: a.k, height: a.h, width: a.w, rows: rows)
+    case .convt2x2:
+        f32_convt2x2s2_gemm_c8_6x16_avx2(a.input, a.output, weights: a.weights, bias: a.bias, channels: a.c, outChannels: a.k, height: a.h, width: a.w, rows: rows)
+    }
 }
 
 /// The thread that calls the pool (main.swift's globals are set in order, on the main thread).
@@ -119,9 +159,21 @@ struct Trace {
 
 /// Runs `body(rows)` once on `threads` threads, the output rows split into
 /// `WorkerPool.parts` parts as the runtime splits them (2 threads: 2 parts for a step under `WorkerPool.shortStepMACs`, else 8).
+let kbARC = ProcessInfo.processInfo.environment["KB_ARC"] != nil
 func runOnce(_ job: RowJob, parts: Int, threads: Int) {
     if threads == 1 { job.body(0..<job.rows); return }
     if Trace.active { Trace.start = DispatchTime.now().uptimeNanoseconds }
+    if let args = job.args, !kbARC {
+        pool2.run(parts: parts, context: UnsafeMutableRawPointer(args)) { ctx, p, n in
+            let a = ctx.unsafelyUnwrapped.assumingMemoryBound(to: KernelArgs.self).pointee
+            if !Trace.active { runKernel(a, rows: rowRange(rows: a.h, part: p, of: n)); return }
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            runKernel(a, rows: rowRange(rows: a.h, part: p, of: n))
+            Trace.part(t0, DispatchTime.now().uptimeNanoseconds)
+        }
+        if Trace.active { Trace.endCall(DispatchTime.now().uptimeNanoseconds) }
+        return
+    }
     withExtendedLifetime(job) {
         pool2.run(parts: parts, context: Unmanaged.passUnretained(job).toOpaque()) { ctx, p, n in
             let job = Unmanaged<RowJob>.fromOpaque(ctx!).takeUnretainedValue()
@@ -151,9 +203,9 @@ func peakBurst(threads: Int, iters: Int) -> Double {
 /// repetition). Returns seconds per call and, per repetition, the kernel's GFLOP/s over that
 /// repetition's peak: the ratio of two measurements milliseconds apart, so clock changes and
 /// other tenants that come and go over seconds cancel out of it.
-func pairedRuns(rows: Int, threads: Int, flop: Double, _ body: @escaping (Range<Int>) -> Void)
+func pairedRuns(rows: Int, threads: Int, flop: Double, args: KernelArgs, _ body: @escaping (Range<Int>) -> Void)
     -> (times: [Double], ratios: [Double], peaks: [Double]) {
-    let job = RowJob(rows: rows, body: body)
+    let job = RowJob(rows: rows, args: args, body: body)
     let parts = ProcessInfo.processInfo.environment["KB_PARTS"].flatMap { Int($0) }.map { max(1, min($0, rows)) }
         ?? pool2.parts(units: rows, macs: Int(flop / 2))
     runOnce(job, parts: parts, threads: threads)  // warm-up
@@ -212,18 +264,8 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
         if let cpu { pin([cpu]) }
         defer { if cpu != nil { pin(Array(0..<ProcessInfo.processInfo.activeProcessorCount)) } }
         nonisolated(unsafe) let i = UnsafePointer(inBuf.base), wt = UnsafePointer(wBuf.base), b = UnsafePointer(bBuf.base), o = outBuf.base
-        let run = pairedRuns(rows: h, threads: threads, flop: flop) { rows in
-            switch op {
-            case .conv3x3:
-                f32_conv3x3_direct_c8_6x16_relu_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
-            case .conv3x3c1:
-                f32_conv3x3c1_direct_p1c8_6x16_relu_avx2(i, o, weights: wt, bias: b, outChannels: k, height: h, width: w, rows: rows)
-            case .conv1x1:
-                f32_conv1x1_gemm_c8_6x16_tanh_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
-            case .convt2x2:
-                f32_convt2x2s2_gemm_c8_6x16_avx2(i, o, weights: wt, bias: b, channels: c, outChannels: k, height: h, width: w, rows: rows)
-            }
-        }
+        let args = KernelArgs(op: op, input: i, weights: wt, bias: b, output: o, c: c, k: k, h: h, w: w)
+        let run = pairedRuns(rows: h, threads: threads, flop: flop, args: args) { rows in runKernel(args, rows: rows) }
         let s = (median: quantile(run.times, 0.5), min: quantile(run.times, 0))
         print(
             String(
