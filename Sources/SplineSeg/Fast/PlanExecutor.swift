@@ -13,11 +13,14 @@ final class PlanExecutor {
     /// Buffers to prepare before step i (index 0: before the input is written, i + 1: step i),
     /// except the NCHWc8 halos of `haloAt`.
     private let prepareAt: [[Int]]
-    /// NCHWc8 buffers whose halo step i re-zeroes (index i + 1), inside the step's parts: each
-    /// part zeroes the halo of its share of the rows (f32_halozero_direct_c8_1x8_scalar).
-    private let haloAt: [[Int]]
     /// A generated straight-line function for this plan and these weights, if one is compiled in.
     private let generated: GeneratedEntry?
+    /// Per step, what its parts read (`StepCall`); the NCHWc8 buffers whose halo step i's parts
+    /// re-zero (each its share of the rows, `StepCall.halos`); the frame the pool hands to every
+    /// part. Trivial values behind raw pointers, allocated once.
+    private let calls: UnsafeMutablePointer<StepCall>
+    private let halos: UnsafeMutablePointer<HaloCall>
+    private let frame: UnsafeMutablePointer<PartFrame>
 
     init(plan: ExecutionPlan, weights: PackedWeights, threads: Int, generated: GeneratedEntry? = nil) {
         self.plan = plan
@@ -35,7 +38,30 @@ final class PlanExecutor {
             }
         }
         prepareAt = at
-        haloAt = halo
+        let haloList = plan.steps.indices.flatMap { i in
+            halo[i + 1].map { b in
+                let sh = plan.buffers[b].shape
+                return HaloCall(offset: plan.buffers[b].offset, blocks: sh.blocks, height: sh.height, width: sh.width)
+            }
+        }
+        halos = .allocate(capacity: max(haloList.count, 1))
+        halos.initialize(from: haloList, count: haloList.count)
+        calls = .allocate(capacity: max(plan.steps.count, 1))
+        var first = 0
+        for (i, s) in plan.steps.enumerated() {
+            (calls + i).initialize(to: StepCall(s, plan: plan, halos: first..<(first + halo[i + 1].count)))
+            first += halo[i + 1].count
+        }
+        frame = .allocate(capacity: 1)
+        frame.initialize(to: PartFrame(
+            calls: calls, halos: halos, arena: arena.base, scratch: arena.base + plan.activationFloats,
+            scratchFloats: plan.scratchFloatsPerThread, weights: UnsafePointer(arena.base), step: 0))
+    }
+
+    deinit {
+        calls.deallocate()
+        halos.deallocate()
+        frame.deallocate()
     }
 
     /// Start of the input buffer (I x I: the padded plane [I+2][I+2] when its layout is `.plane`,
@@ -67,44 +93,19 @@ final class PlanExecutor {
         }
     }
 
-    // The step being split across the pool (read by `runPart` on every thread).
-    private var current: (step: Int, weights: UnsafePointer<Float>)?
-
     @inline(__always)
     private func execute(_ i: Int, _ w: UnsafePointer<Float>) {
-        let s = plan.steps[i]
-        let parts = s.parallel ? pool.parts(units: s.units, scratch: s.scratchFloats > 0, macs: s.macs) : 1
+        let s = calls[i]
+        frame.pointee.step = i
+        frame.pointee.weights = w
+        let parts = s.parallel ? pool.parts(units: s.units, scratch: s.usesScratch, macs: s.macs) : 1
         if parts == 1 {
-            runPart(i, w, part: 0, of: 1)
+            runPart(frame.pointee, part: 0, of: 1)
             return
         }
-        current = (i, w)
-        pool.run(parts: parts, context: Unmanaged.passUnretained(self).toOpaque()) { ctx, part, parts in
-            let ex = Unmanaged<PlanExecutor>.fromOpaque(ctx!).takeUnretainedValue()
-            let (i, w) = ex.current!
-            ex.runPart(i, w, part: part, of: parts)
+        pool.run(parts: parts, context: UnsafeMutableRawPointer(frame)) { ctx, part, parts in
+            runPart(ctx.unsafelyUnwrapped.assumingMemoryBound(to: PartFrame.self).pointee, part: part, of: parts)
         }
-        current = nil
-    }
-
-    /// Part `part` of `parts` of step i: the halo of its share of the rows of the buffers the
-    /// step re-zeroes, then its units (rows / tile blocks) with its scratch slot.
-    @inline(__always)
-    private func runPart(_ i: Int, _ w: UnsafePointer<Float>, part: Int, of parts: Int) {
-        let s = plan.steps[i]
-        for b in haloAt[i + 1] {
-            let buf = plan.buffers[b]
-            f32_halozero_direct_c8_1x8_scalar(arena.base + buf.offset, blocks: buf.shape.blocks, height: buf.shape.height,
-                                              width: buf.shape.width, rows: rowRange(rows: buf.shape.height, part: part, of: parts))
-        }
-        let input = UnsafePointer(arena.base + plan.offset(of: s.input))
-        let output = arena.base + plan.offset(of: s.output)
-        // Per-part Winograd scratch: steps with scratch have at most `threads` parts (one slot each).
-        let scratch = arena.base + plan.activationFloats + (s.scratchFloats > 0 ? part * plan.scratchFloatsPerThread : 0)
-        runStep(s, input: input, output: output, weights: w, scratch: scratch,
-                units: rowRange(rows: s.units, part: part, of: parts),
-                maxPooled: s.maxPooled.map { arena.base + plan.offset(of: $0) },
-                avgPooled: s.avgPooled.map { arena.base + plan.offset(of: $0) })
     }
 
     /// The CHW values of a view (debugging).
@@ -112,4 +113,22 @@ final class PlanExecutor {
         let p = arena.base + plan.offset(of: v)
         return unpackNCHWc8(Array(UnsafeBufferPointer(start: p, count: v.shape.count)), v.shape)
     }
+}
+
+/// Part `part` of `parts` of the frame's step: the halo of its share of the rows of the buffers
+/// the step re-zeroes, then its units (rows / tile blocks) with its scratch slot.
+@inline(__always)
+private func runPart(_ f: PartFrame, part: Int, of parts: Int) {
+    let s = f.calls[f.step]
+    for h in s.halos {
+        let b = f.halos[h]
+        f32_halozero_direct_c8_1x8_scalar(f.arena + b.offset, blocks: b.blocks, height: b.height, width: b.width,
+                                          rows: rowRange(rows: b.height, part: part, of: parts))
+    }
+    // Per-part Winograd scratch: steps with scratch have at most `threads` parts (one slot each).
+    runStep(s, input: UnsafePointer(f.arena + s.input), output: f.arena + s.output, weights: f.weights,
+            scratch: f.scratch + (s.usesScratch ? part * f.scratchFloats : 0),
+            units: rowRange(rows: s.units, part: part, of: parts),
+            maxPooled: s.maxPooled >= 0 ? f.arena + s.maxPooled : nil,
+            avgPooled: s.avgPooled >= 0 ? f.arena + s.avgPooled : nil)
 }

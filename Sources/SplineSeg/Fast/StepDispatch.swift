@@ -2,11 +2,11 @@ import SplineKernels
 import SplineModel
 
 /// Runs `units` (rows or Winograd blocks) of one plan step: the dynamic counterpart of one
-/// line of generated code. `arena` is the plan's arena, `weights` its packed weights,
-/// `scratch` this thread's Winograd scratch slot.
+/// line of generated code. `weights` are the plan's packed weights, `scratch` this thread's
+/// Winograd scratch slot.
 @inline(__always)
 func runStep(
-    _ s: PlanStep, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+    _ s: StepCall, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
     weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, units r: Range<Int>,
     maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil
 ) {
