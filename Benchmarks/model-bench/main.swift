@@ -201,6 +201,11 @@ if let model = smallest {
         let a = try countAllocations(runs: allocRuns) { try e.run(pixels: pixels, width: n, height: n) }
         print(String(format: "  FastEngine.run, %d thread(s): %llu allocations in %d runs (%.3f per run); heap in use %+lld bytes",
                      threads, a.count, allocRuns, Double(a.count) / Double(allocRuns), a.heap))
+        // The dynamic executor (PlanExecutor), which runs every model without generated code.
+        let d = try FastEngine(model: model, threads: threads, allowGenerated: false)
+        let ad = try countAllocations(runs: allocRuns) { try d.run(pixels: pixels, width: n, height: n) }
+        print(String(format: "  FastEngine.run without generated code, %d thread(s): %llu allocations in %d runs (%.3f per run); heap in use %+lld bytes",
+                     threads, ad.count, allocRuns, Double(ad.count) / Double(allocRuns), ad.heap))
         let seg = try Segmenter(model: model, threads: threads)
         _ = try seg.segment(pixels: pixels, width: n, height: n)
         let s0 = malloc_counter_count()
