@@ -11,7 +11,7 @@ final class PlanExecutor {
     let arena: AlignedFloats
     let pool: WorkerPool
     /// Buffers to prepare before step i (index 0: before the input is written, i + 1: step i),
-    /// except the NCHWc8 halos of `haloAt`.
+    /// except the NCHWc8 halos that the steps' parts re-zero (`StepCall.halos`).
     private let prepareAt: [[Int]]
     /// A generated straight-line function for this plan and these weights, if one is compiled in.
     private let generated: GeneratedEntry?
@@ -38,20 +38,18 @@ final class PlanExecutor {
             }
         }
         prepareAt = at
-        let haloList = plan.steps.indices.flatMap { i in
-            halo[i + 1].map { b in
+        var haloList: [HaloCall] = []
+        calls = .allocate(capacity: max(plan.steps.count, 1))
+        for (i, s) in plan.steps.enumerated() {
+            let first = haloList.count
+            for b in halo[i + 1] {
                 let sh = plan.buffers[b].shape
-                return HaloCall(offset: plan.buffers[b].offset, blocks: sh.blocks, height: sh.height, width: sh.width)
+                haloList.append(HaloCall(offset: plan.buffers[b].offset, blocks: sh.blocks, height: sh.height, width: sh.width))
             }
+            (calls + i).initialize(to: StepCall(s, plan: plan, halos: first..<haloList.count))
         }
         halos = .allocate(capacity: max(haloList.count, 1))
         halos.initialize(from: haloList, count: haloList.count)
-        calls = .allocate(capacity: max(plan.steps.count, 1))
-        var first = 0
-        for (i, s) in plan.steps.enumerated() {
-            (calls + i).initialize(to: StepCall(s, plan: plan, halos: first..<(first + halo[i + 1].count)))
-            first += halo[i + 1].count
-        }
         frame = .allocate(capacity: 1)
         frame.initialize(to: PartFrame(
             calls: calls, halos: halos, arena: arena.base, scratch: arena.base + plan.activationFloats,
@@ -85,19 +83,19 @@ final class PlanExecutor {
             return
         }
         weights.withPointer { w in
+            frame.pointee.weights = w
             for i in plan.steps.indices {
                 for b in prepareAt[i + 1] { prepareBuffer(arena.base + plan.buffers[b].offset, plan.buffers[b]) }
-                execute(i, w)
+                execute(i)
                 afterStep?(i)
             }
         }
     }
 
     @inline(__always)
-    private func execute(_ i: Int, _ w: UnsafePointer<Float>) {
+    private func execute(_ i: Int) {
         let s = calls[i]
         frame.pointee.step = i
-        frame.pointee.weights = w
         let parts = s.parallel ? pool.parts(units: s.units, scratch: s.usesScratch, macs: s.macs) : 1
         if parts == 1 {
             runPart(frame.pointee, part: 0, of: 1)

@@ -60,6 +60,7 @@ struct PartFrame {
     /// Start of the per-thread Winograd scratch slots, and the floats of one.
     let scratch: UnsafeMutablePointer<Float>
     let scratchFloats: Int
+    /// The packed weights, set by every run (their pointer is valid inside `withPointer` only).
     var weights: UnsafePointer<Float>
     var step: Int
 }
