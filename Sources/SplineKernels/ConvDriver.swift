@@ -40,6 +40,11 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     // form (tanh): the pair and quad tiles store the raw sums and `applyEpilogue` applies the
     // AVX2 form to them (same sums, same function: same bits).
     let avx512 = icCount == 8 && kernelsUseAVX512
+    // AVX-512, 3x3, a trailing single 8-channel output block whose reduction is one chunk: its
+    // 16-pixel tiles for all rows in one call after the row loop (`directRows16x8AVX512`, weights
+    // staged once per call); the row loop does the other blocks and that block's 1...15 pixels left.
+    let rows16x8 = avx512 && kb & 1 == 1 && cb <= min(chunk, directRows16x8MaxBlocks) && E.avx512Activation >= 0
+        && G.sharesTapBroadcasts && width >= 16
     if icCount == 1 && width >= 16 && E.avx512Activation >= 0 && kernelsUseAVX512 {
         // AVX-512, one input channel: per output block, the 16-pixel two-row tiles of all rows in
         // one call (`directRowsC1x16x8AVX512`, its doubled weights prepared once: a call per row
@@ -110,6 +115,16 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                 // 1...15 pixels left with the AVX2 tiles.
                 let pw = weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock), po = outRow &+ b &* blockStride
                 let tiles = width >> 4, x0 = tiles &* 16
+                if rows16x8 {
+                    if x0 < width {
+                        tileRowSingle(
+                            g, e, width: width &- x0, input: inRow &+ x0 &* 8, inBlockStride: inBlockStride,
+                            rowStride: inRowStride, blocks: blocks, weights: pw, bias: bias &+ b &* 8, output: po &+ x0 &* 8,
+                            outPixelStride: 8, outBlockStride: blockStride, accumulate: accumulate, finish: finish)
+                    }
+                    c0 = c0 &+ blocks
+                    continue
+                }
                 directRow16x8AVX512(
                     tiles: tiles, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride, blocks: blocks,
                     weights: pw, bias: bias &+ b &* 8, output: po, accumulate: accumulate, finish: finish,
@@ -135,6 +150,14 @@ func convRows<G: ConvGeometry, E: Epilogue>(
             }
             c0 = c0 &+ blocks
         }
+    }
+    if rows16x8 && !rows.isEmpty {
+        let b = kb &- 1
+        directRows16x8AVX512(
+            rows: rows.count, tiles: width >> 4, input: input &+ (inOrigin &+ rows.lowerBound &* inRowStride),
+            inBlockStride: inBlockStride, rowStride: inRowStride, blocks: cb, weights: weights &+ b &* wPerBlock,
+            bias: bias &+ b &* 8, output: output &+ ((rows.lowerBound &+ 1) &* rowStride &+ 8 &+ b &* blockStride),
+            outRowStride: rowStride, relu: E.avx512Activation == 1)
     }
 }
 
