@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 9a3ff4127edebef802f25be85a8c9da433be6a83bd818fde8e8d9c1a1729e6d4
+// builtin: la-unet-d4b4f8-i128 pack-sha256 f60ce4680b9b24a5045e0e0c08d987868b312d056a00cebd09798fae6f182896
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

@@ -20,7 +20,7 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     channels: Int, outChannels: Int, height: Int, width: Int, rows: Range<Int>,
-    chunk: Int
+    chunk: Int, inputHeight: Int? = nil
 ) {
     let k = G.kh, icCount = G.icCount
     assert(rows.lowerBound >= 0 && rows.upperBound <= height, "rows outside 0..<height")
@@ -31,7 +31,9 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     let blockStride = (height &+ 2) &* rowStride
     let ps = G.pixelStride
     let inRowStride = (width &+ 2) &* ps                       // input: NCHWc8 or the plane
-    let inBlockStride = (height &+ 2) &* inRowStride
+    // inputHeight: the input's own interior rows when it is not an H-row image (a band of the
+    // fused first conv's output, Conv3x3C1Conv3x3Direct.swift): only its block stride.
+    let inBlockStride = ((inputHeight ?? height) &+ 2) &* inRowStride
     let wPerInBlock = k &* k &* icCount &* 8  // floats per (input block, output block)
     let wPerBlock = cb &* wPerInBlock  // floats per output block
     // 3x3: first tap of interior pixel (0,0) is padded (0,0); 1x1: the pixel itself.

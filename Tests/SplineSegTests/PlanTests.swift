@@ -51,7 +51,17 @@ final class PlanTests: XCTestCase {
     func testPoolsFuseIntoWinogradConvs() throws {
         let builtin = try SplineSegModel.load(specPath: Self.shippedSpecPath).plan   // I 128, O 64: skip pools of kernel 2
         let names = builtin.steps.map(\.name)
-        XCTAssertTrue(names.contains("pools.0"), "the 8-channel level runs direct convs: its pool stays a step")
+        // The 8-channel level runs direct convs: the first conv and both pools fuse into the
+        // second conv's step (Conv3x3C1Conv3x3Direct.swift), whose output stays stored.
+        for gone in ["encoder.0.conv1", "pools.0", "decoder.3.skip_pool"] { XCTAssertFalse(names.contains(gone), gone) }
+        let first = builtin.steps[0]
+        XCTAssertEqual(first.name, "encoder.0.conv2")
+        XCTAssertEqual(first.algorithm, .direct)
+        XCTAssertGreaterThanOrEqual(first.c1WeightOffset, 0)
+        XCTAssertTrue(first.writesOutput)
+        XCTAssertEqual(first.units, 64, "pooled rows: a part never splits a row pair")
+        XCTAssertEqual(first.scratchFloats, c1DirectScratchCount(midChannels: 8, width: 128))
+        XCTAssertEqual(first.produces.map(\.name), ["encoder.0.conv2", "pools.0", "decoder.3.skip_pool"])
         for level in 1...3 {
             XCTAssertFalse(names.contains("pools.\(level)"))
             XCTAssertFalse(names.contains("decoder.\(3 - level).skip_pool"))
@@ -78,8 +88,7 @@ final class PlanTests: XCTestCase {
     }
 
     /// The memory plan against its lower bound, the most floats alive at any one step: the
-    /// built-in model's arena meets it (2 planes of 8 x 130 x 130: the first and second convs'
-    /// outputs; the 1-channel input plane is dead by then), and so does every golden fixture's plan.
+    /// built-in model's arena meets it (its first step, below), and so does every golden fixture's plan.
     func testArenaMeetsLiveLowerBound() throws {
         func lowerBound(_ p: ExecutionPlan) -> Int {
             (-1...p.steps.count).map { i in
@@ -87,7 +96,10 @@ final class PlanTests: XCTestCase {
             }.max()!
         }
         let builtin = try SplineSegModel.load(specPath: Self.shippedSpecPath).plan
-        XCTAssertEqual(lowerBound(builtin), 2 * 8 * 130 * 130)
+        // Step 0 (first conv + direct conv + pools): the input plane (130 x 130, 64-byte aligned),
+        // the conv's output 8 x 130 x 130, its max-pooled copy 8 x 66 x 66 and the 16-channel
+        // concat buffer that its mean-pooled copy (the skip) starts.
+        XCTAssertEqual(lowerBound(builtin), 16912 + 8 * 130 * 130 + 8 * 66 * 66 + 16 * 66 * 66)
         XCTAssertEqual(builtin.activationFloats, lowerBound(builtin))
         for f in FastEngineTests.fixtures {
             XCTAssertEqual(f.model.plan.activationFloats, lowerBound(f.model.plan), f.name)
@@ -96,8 +108,9 @@ final class PlanTests: XCTestCase {
 
     /// A first conv (1 input channel) whose only reader is a Winograd F(6x6) conv + ReLU runs in
     /// that conv's input transform: one step reading the network input, and no buffer for the
-    /// first conv's C-channel output. Fixtures: VGG2 at 24 (F63, 64 channels) fuses; the built-in
-    /// model (8 channels: direct convs) and VGG1 at 28 (F43 picked) do not.
+    /// first conv's C-channel output. Fixtures: VGG2 at 24 (F63, 64 channels) fuses; VGG1 at 28
+    /// (F43 picked) does not. Into a direct conv + ReLU it fuses too (per-part bands of scratch):
+    /// the built-in model (8 channels).
     func testFirstConvFusesIntoWinogradF63() throws {
         let vgg2 = try XCTUnwrap(FastEngineTests.fixtures.first { $0.name == "vgg2-i24-p1" }).model.plan
         let first = vgg2.steps[0]
@@ -114,8 +127,14 @@ final class PlanTests: XCTestCase {
         XCTAssertEqual(vgg2.steps.filter { $0.c1WeightOffset >= 0 }.count, 1)
         XCTAssertTrue(vgg2.summary.contains("conv3x3c1+relu+conv3x3[winogradF63+relu]"), vgg2.summary)
         let builtin = try SplineSegModel.load(specPath: Self.shippedSpecPath).plan
-        XCTAssertEqual(builtin.steps[0].kind, .conv3x3c1)
-        XCTAssertFalse(builtin.steps.contains { $0.c1WeightOffset >= 0 })
+        XCTAssertEqual(builtin.steps[0].kind, .conv3x3)
+        XCTAssertEqual(builtin.steps[0].algorithm, .direct)
+        XCTAssertEqual(builtin.steps[0].input.buffer, builtin.inputBuffer)
+        XCTAssertEqual(builtin.steps[0].macs, (8 * 9 + 8 * 8 * 9) * 128 * 128)
+        XCTAssertEqual(builtin.steps.filter { $0.c1WeightOffset >= 0 }.count, 1)
+        XCTAssertEqual(builtin.buffers.filter { $0.shape == ActShape(channels: 8, height: 128, width: 128) }.count, 1,
+                       "the first conv's output is still stored")
+        XCTAssertTrue(builtin.summary.contains("conv3x3c1+relu+conv3x3[direct+relu]"), builtin.summary)
         let vgg1 = try XCTUnwrap(FastEngineTests.fixtures.first { $0.name == "vgg1-i28-p2" }).model.plan
         XCTAssertEqual(vgg1.steps[0].kind, .conv3x3c1)
         XCTAssertEqual(vgg1.steps[1].algorithm, .winogradF43)
@@ -131,7 +150,8 @@ final class PlanTests: XCTestCase {
         XCTAssertEqual(input.layout, .plane)
         XCTAssertEqual(input.count, 130 * 130)
         XCTAssertEqual(builtin.buffers.filter { $0.layout == .plane }.count, 1)
-        XCTAssertEqual(builtin.steps.filter { $0.input.buffer == builtin.inputBuffer }.map(\.kind), [.conv3x3c1])
+        XCTAssertEqual(builtin.steps.filter { $0.input.buffer == builtin.inputBuffer }.map(\.name), ["encoder.0.conv2"])
+        XCTAssertGreaterThanOrEqual(builtin.steps[0].c1WeightOffset, 0)
 
         let f1 = randomModelFile(makeSpec("unet-implicit", input: 16, degree: 1, depth: 2, bottleneck: 2, filters: 1), seed: 11)
         let model = try SplineSegModel.load(spec: f1.spec, safetensors: f1.bytes)
@@ -140,7 +160,7 @@ final class PlanTests: XCTestCase {
         for s in plan.steps where s.kind == .conv3x3c1 || s.c1WeightOffset >= 0 {
             XCTAssertEqual(s.input.buffer, plan.inputBuffer, s.name)
         }
-        let oneChannel = plan.steps.filter { $0.kind == .conv3x3 && $0.channels == 1 }
+        let oneChannel = plan.steps.filter { $0.kind == .conv3x3 && $0.channels == 1 && $0.c1WeightOffset < 0 }
         XCTAssertFalse(oneChannel.isEmpty, "f = 1 has 1-channel activations inside the network")
         XCTAssertTrue(oneChannel.allSatisfy { $0.input.buffer != plan.inputBuffer })
         let pixels: [Float] = (0..<(20 * 18)).map { (i: Int) -> Float in Float((i * 37 + (i / 20) * 11) % 256) }
@@ -162,11 +182,12 @@ final class PlanTests: XCTestCase {
         // UNet skip pools run right after their skip: the full-resolution skip is dead before the
         // encoder goes deeper, and the transposed conv writes into the pooled skip's buffer.
         let names = a.plan.steps.map(\.name)
-        let skip0 = try XCTUnwrap(names.firstIndex(of: "decoder.3.skip_pool"))
-        XCTAssertEqual(names[skip0 - 1], "encoder.0.conv2")   // a direct conv: its pools are steps
+        // The first skip pool runs in the first step (fused, a direct conv's pools).
+        XCTAssertEqual(a.plan.steps[0].produces.last?.name, "decoder.3.skip_pool")
+        let skip0 = try XCTUnwrap(a.plan.steps[0].avgPooled)
         let up = a.plan.steps[try XCTUnwrap(names.firstIndex(of: "decoder.3.upconv"))]
-        XCTAssertEqual(up.output.buffer, a.plan.steps[skip0].output.buffer)
-        XCTAssertEqual(up.output.floatOffset, a.plan.steps[skip0].output.shape.blocks * up.output.shape.blockStride)
+        XCTAssertEqual(up.output.buffer, skip0.buffer)
+        XCTAssertEqual(up.output.floatOffset, skip0.shape.blocks * up.output.shape.blockStride)
         XCTAssertEqual(up.produces.map(\.name), ["decoder.3.upconv", "decoder.3.cat"])
     }
 }

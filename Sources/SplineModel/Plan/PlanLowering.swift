@@ -202,9 +202,12 @@ struct PlanLowering {
             let h = inShape.height, wd = inShape.width, c = inShape.channels
             // A 1-channel conv other than on the input plane (UNet f = 1) is an ordinary conv3x3.
             let onPlane = planeInput && inReg == 0
-            if k == 3 && onPlane && act == .relu && consumed == 1 && fusesIntoNext(i) {
-                // Not stored: the next conv's input transform computes it (WinogradC1Prologue.swift).
-                let p = winogradC1PackPrologue(weights: wv, bias: bv, channels: cout)
+            if k == 3 && onPlane && act == .relu && consumed == 1, let next = fusesIntoNext(i) {
+                // Not stored: the next conv's input transform computes it (WinogradC1Prologue.swift),
+                // or each part of the next direct conv its own rows (Conv3x3C1Conv3x3Direct.swift).
+                let p = next == .direct
+                    ? try pack { () throws(KernelShapeError) in try packConv3x3C1Direct(weights: wv, bias: bv, midChannels: cout) }
+                    : winogradC1PackPrologue(weights: wv, bias: bv, channels: cout)
                 pendingC1 = (s.output, inView, appendWeights(p), cout * 9 * h * wd)
                 return 1
             } else if k == 3 && onPlane {
@@ -219,8 +222,22 @@ struct PlanLowering {
                     let p = try pack { () throws(KernelShapeError) in
                         try packConv3x3(weights: wv, bias: bv, outChannels: cout, channels: c)
                     }
-                    add(ns[i + consumed - 1].name, .conv3x3, .direct, act, inView, out(), c, cout, h, wd, 0,
-                        appendWeights(p.weights), p.weights.count, appendWeights(p.bias), macs: macs)
+                    let wo = appendWeights(p.weights), bo = appendWeights(p.bias)
+                    if let c1 {
+                        // The first conv fused in (fusesIntoNext), and the pools that follow if any:
+                        // the conv's output stays stored, the pools read it back per band.
+                        if consumed == 1, var fused = fusePools(conv: i, height: h, width: wd) {
+                            fused.keepOutput = true
+                            emitFused(i, fused, .direct, inView, c, cout, h, wd, wo, p.weights.count, macs: macs + c1.macs,
+                                      c1WeightOffset: c1.weightOffset, biasOffset: bo)
+                            return fused.consumed
+                        }
+                        add(ns[i + consumed - 1].name, .conv3x3, .direct, act, inView, out(), c, cout, h, wd, 0,
+                            wo, p.weights.count, bo, macs: macs + c1.macs, c1WeightOffset: c1.weightOffset)
+                    } else {
+                        add(ns[i + consumed - 1].name, .conv3x3, .direct, act, inView, out(), c, cout, h, wd, 0,
+                            wo, p.weights.count, bo, macs: macs)
+                    }
                 case .winogradF43, .winogradF63:
                     let p = alg == .winogradF43
                         ? winogradF43PackWeights(weights: wv, bias: bv, inChannels: c, outChannels: cout)
@@ -279,17 +296,19 @@ struct PlanLowering {
         return 1
     }
 
-    /// Whether network step i, a 1-input-channel 3x3 conv + ReLU, is fused into the next step:
-    /// that step is the only reader of its output and a 3x3 conv + ReLU computed with Winograd
-    /// F(6x6,3x3) (the fused kernels exist for F63 only; F43 is picked on small planes, where
-    /// the stored first-layer output is small too).
-    private func fusesIntoNext(_ i: Int) -> Bool {
+    /// The algorithm of the next step when network step i, a 1-input-channel 3x3 conv + ReLU, is
+    /// fused into it: that step is the only reader of its output and a 3x3 conv + ReLU computed
+    /// with Winograd F(6x6,3x3) (in its input transform; F43 is picked on small planes, where the
+    /// stored first-layer output is small too) or directly (on per-part bands of scratch,
+    /// Conv3x3C1Conv3x3Direct.swift). Nil: not fused.
+    private func fusesIntoNext(_ i: Int) -> ConvAlgorithm? {
         let ns = network.steps
         let reg = ns[i].output
         guard uses[reg] == 1, i + 1 < ns.count, ns[i + 1].inputs == [reg],
-              case .conv(_, _, let cout, let k, let relu) = ns[i + 1].op, k == 3, relu else { return false }
+              case .conv(_, _, let cout, let k, let relu) = ns[i + 1].op, k == 3, relu else { return nil }
         let sh = shapes[reg]
-        return algorithm(sh.channels, cout, sh.height, sh.width) == .winogradF63
+        let alg = algorithm(sh.channels, cout, sh.height, sh.width)
+        return alg == .winogradF63 || alg == .direct ? alg : nil
     }
 
     /// Pools fused into a Winograd conv + ReLU (network step `conv`): the max pool that
@@ -323,7 +342,7 @@ struct PlanLowering {
     /// Emits conv step i with its fused pools (see `FusedPools`).
     private mutating func emitFused(
         _ i: Int, _ f: FusedPools, _ alg: ConvAlgorithm, _ inView: PlanView, _ c: Int, _ k: Int, _ h: Int, _ w: Int,
-        _ weightOffset: Int, _ weightCount: Int, macs: Int, c1WeightOffset: Int
+        _ weightOffset: Int, _ weightCount: Int, macs: Int, c1WeightOffset: Int, biasOffset: Int = -1
     ) {
         let ns = network.steps
         let reg = ns[i].output
@@ -351,7 +370,7 @@ struct PlanLowering {
                 avgView = newBuffer(ActShape(channels: k, height: h / 2, width: w / 2))
             }
         }
-        add(ns[i].name, .conv3x3, alg, .relu, inView, full ?? maxView, c, k, h, w, 0, weightOffset, weightCount, -1,
+        add(ns[i].name, .conv3x3, alg, .relu, inView, full ?? maxView, c, k, h, w, 0, weightOffset, weightCount, biasOffset,
             macs: macs, maxPooled: maxView, avgPooled: avgView, writesOutput: full != nil, produced: produced,
             c1WeightOffset: c1WeightOffset)
         if let a = f.avgStep, f.avgKernel > 2, let half = avgView {
@@ -368,7 +387,7 @@ struct PlanLowering {
         return winogradPrefersF63(inChannels: c, outChannels: k, height: h, width: w) ? .winogradF63 : .winogradF43
     }
 
-    private func pack(_ body: () throws(KernelShapeError) -> PackedConv) throws(PlanError) -> PackedConv {
+    private func pack<T>(_ body: () throws(KernelShapeError) -> T) throws(PlanError) -> T {
         do { return try body() } catch { throw .weights(error.description) }
     }
 
@@ -392,6 +411,11 @@ struct PlanLowering {
         case (.conv3x3, .winogradF63):
             units = winogradF63BlockCount(inChannels: c, outChannels: k, height: h, width: w)
             scratch = winogradF63ScratchCount(inChannels: c, outChannels: k, height: h, width: w)
+        case (.conv3x3, .direct) where c1WeightOffset >= 0:
+            // Fused first conv (Conv3x3C1Conv3x3Direct.swift): a band of scratch per part; with
+            // pools, the units are pooled rows (a part never splits a row pair).
+            units = maxPooled != nil || avgPooled != nil ? h / 2 : h
+            scratch = c1DirectScratchCount(midChannels: c, width: w)
         case (.maxPool2, _): units = h / 2
         case (.avgPool, _): units = h / parameter
         default: break

@@ -10,6 +10,22 @@ func runStep(
     weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, units r: Range<Int>,
     maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil
 ) {
+    if s.c1WeightOffset >= 0 && s.algorithm == .direct {
+        // The first conv fused into this direct conv + ReLU, and its pools if any (PlanStep.c1WeightOffset).
+        precondition(s.kind == .conv3x3 && s.activation == .relu, "fused first conv on a step other than a conv + ReLU (plan bug)")
+        if maxPooled != nil || avgPooled != nil {
+            f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2(
+                input: input, output: output, maxPooled: maxPooled, avgPooled: avgPooled,
+                c1Weights: weights + s.c1WeightOffset, weights: weights + s.weightOffset, bias: weights + s.biasOffset,
+                scratch: scratch, midChannels: s.channels, outChannels: s.outChannels, height: s.height, width: s.width, rows: r)
+        } else {
+            f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_avx2(
+                input: input, output: output, c1Weights: weights + s.c1WeightOffset, weights: weights + s.weightOffset,
+                bias: weights + s.biasOffset, scratch: scratch, midChannels: s.channels, outChannels: s.outChannels,
+                height: s.height, width: s.width, rows: r)
+        }
+        return
+    }
     if s.c1WeightOffset >= 0 {
         // The first conv fused into this Winograd F(6x6) conv + ReLU (PlanStep.c1WeightOffset).
         precondition(s.kind == .conv3x3 && s.algorithm == .winogradF63 && s.activation == .relu,
