@@ -57,7 +57,7 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
                                 rows: rowRange(rows: h, part: p, of: parts))
                         }
                     }
-                    XCTAssertEqual(out.array.map(\.bitPattern), twin.array.map(\.bitPattern),
+                    assertSameBits(out.array, twin.array,
                                    "fused vs unfused, \(what) avx512 \(avx512) in \(parts) parts", file: file, line: line)
                 }
                 guard pooling else { return }
@@ -77,8 +77,8 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
                         }
                     }
                     let tag = "\(what) avx512 \(avx512) in \(parts) parts"
-                    XCTAssertEqual(out.array.map(\.bitPattern), twin.array.map(\.bitPattern), "pool variant output, \(tag)", file: file, line: line)
-                    XCTAssertEqual(mx.array.map(\.bitPattern), refMax.array.map(\.bitPattern), "max pool, \(tag)", file: file, line: line)
+                    assertSameBits(out.array, twin.array, "pool variant output, \(tag)", file: file, line: line)
+                    assertSameBits(mx.array, refMax.array, "max pool, \(tag)", file: file, line: line)
                     // Part 1 was given no mean-pooled output: its rows stay as they were (0).
                     var expectAvg = refAvg.array
                     if parts > 1 {
@@ -87,7 +87,7 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
                             expectAvg[half.offset(channel: 8 * b + l, y: y, x: x)] = 0
                         } } } }
                     }
-                    XCTAssertEqual(av.array.map(\.bitPattern), expectAvg.map(\.bitPattern), "avg pool, \(tag)", file: file, line: line)
+                    assertSameBits(av.array, expectAvg, "avg pool, \(tag)", file: file, line: line)
                 }
             }
         }
@@ -113,6 +113,16 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
         for (a, b) in zip(fast.array, ref) { num = max(num, abs(a - b)); den = max(den, abs(b)) }
         XCTAssertGreaterThan(den, 0, "reference all zero, \(what)", file: file, line: line)
         XCTAssertLessThanOrEqual(num / den, 1e-5, "fused vs naive references, \(what)", file: file, line: line)
+    }
+
+    /// Bitwise equality, reported as the first differing float and how many differ.
+    private func assertSameBits(_ a: [Float], _ b: [Float], _ what: String, file: StaticString, line: UInt) {
+        XCTAssertEqual(a.count, b.count, what, file: file, line: line)
+        let diff = zip(a, b).enumerated().filter { $0.element.0.bitPattern != $0.element.1.bitPattern }
+        if let f = diff.first {
+            XCTFail("\(what): \(diff.count) of \(a.count) floats differ, first at \(f.offset): \(f.element.0) vs \(f.element.1)",
+                    file: file, line: line)
+        }
     }
 
     func testFusedFirstConvEqualsUnfusedKernels() throws {
