@@ -81,7 +81,7 @@ let pool2 = WorkerPool(threads: 2, fallsBackOnStall: false)
 /// A row job for `WorkerPool.run` (a C function pointer: the closure travels in the context).
 final class RowJob {
     let rows: Int
-    let body: (Range<Int>) -> Void
+    let body: (Range<Int>, Int) -> Void
     /// A kernel call's arguments (trivial values only), for the 2-thread parts: they read it
     /// through a raw pointer, so no part retains or releases a shared object, as the generated
     /// model code's steps (their closures capture nothing and read a struct). Calling `body` on
@@ -89,7 +89,7 @@ final class RowJob {
     /// both CPUs at every part's start and end: the first conv 1->8 @128 on 2 threads measured
     /// about 1 point of peak lower that way (`KB_ARC=1` still runs it, for comparison).
     let args: UnsafeMutablePointer<KernelArgs>?
-    init(rows: Int, args: KernelArgs? = nil, body: @escaping (Range<Int>) -> Void) {
+    init(rows: Int, args: KernelArgs? = nil, body: @escaping (Range<Int>, Int) -> Void) {
         self.rows = rows
         self.body = body
         self.args = args.map { a in
@@ -107,11 +107,22 @@ struct KernelArgs {
     var input, weights, bias: UnsafePointer<Float>
     var output: UnsafeMutablePointer<Float>
     var c, k, h, w: Int
+    /// The fused first conv + conv + pools: first-conv weights, pooled outputs, one scratch slot
+    /// of `scratchSlot` floats per part.
+    var c1Weights: UnsafePointer<Float>? = nil
+    var maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil
+    var scratch: UnsafeMutablePointer<Float>? = nil
+    var scratchSlot = 0
 }
 
 @inline(__always)
-func runKernel(_ a: KernelArgs, rows: Range<Int>) {
+func runKernel(_ a: KernelArgs, rows: Range<Int>, part: Int) {
     switch a.op {
+    case .c1conv3x3pool:
+        f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2(
+            input: a.input, output: a.output, maxPooled: a.maxPooled, avgPooled: a.avgPooled, c1Weights: a.c1Weights!,
+            weights: a.weights, bias: a.bias, scratch: a.scratch! + part &* a.scratchSlot, midChannels: a.c, outChannels: a.k,
+            height: a.h, width: a.w, rows: rows)
     case .conv3x3:
         f32_conv3x3_direct_c8_6x16_relu_avx2(a.input, a.output, weights: a.weights, bias: a.bias, channels: a.c, outChannels: a.k, height: a.h, width: a.w, rows: rows)
     case .conv3x3c1:
@@ -161,14 +172,15 @@ struct Trace {
 /// `WorkerPool.parts` parts as the runtime splits them (2 threads: 2 parts for a step under `WorkerPool.shortStepMACs`, else 8).
 let kbARC = ProcessInfo.processInfo.environment["KB_ARC"] != nil
 func runOnce(_ job: RowJob, parts: Int, threads: Int) {
-    if threads == 1 { job.body(0..<job.rows); return }
+    if threads == 1 { job.body(0..<job.rows, 0); return }
     if Trace.active { Trace.start = DispatchTime.now().uptimeNanoseconds }
     if let args = job.args, !kbARC {
         pool2.run(parts: parts, context: UnsafeMutableRawPointer(args)) { ctx, p, n in
             let a = ctx.unsafelyUnwrapped.assumingMemoryBound(to: KernelArgs.self).pointee
-            if !Trace.active { runKernel(a, rows: rowRange(rows: a.h, part: p, of: n)); return }
+            let units = a.op == .c1conv3x3pool ? a.h / 2 : a.h
+            if !Trace.active { runKernel(a, rows: rowRange(rows: units, part: p, of: n), part: p); return }
             let t0 = DispatchTime.now().uptimeNanoseconds
-            runKernel(a, rows: rowRange(rows: a.h, part: p, of: n))
+            runKernel(a, rows: rowRange(rows: units, part: p, of: n), part: p)
             Trace.part(t0, DispatchTime.now().uptimeNanoseconds)
         }
         if Trace.active { Trace.endCall(DispatchTime.now().uptimeNanoseconds) }
@@ -177,9 +189,9 @@ func runOnce(_ job: RowJob, parts: Int, threads: Int) {
     withExtendedLifetime(job) {
         pool2.run(parts: parts, context: Unmanaged.passUnretained(job).toOpaque()) { ctx, p, n in
             let job = Unmanaged<RowJob>.fromOpaque(ctx!).takeUnretainedValue()
-            if !Trace.active { job.body(rowRange(rows: job.rows, part: p, of: n)); return }
+            if !Trace.active { job.body(rowRange(rows: job.rows, part: p, of: n), p); return }
             let t0 = DispatchTime.now().uptimeNanoseconds
-            job.body(rowRange(rows: job.rows, part: p, of: n))
+            job.body(rowRange(rows: job.rows, part: p, of: n), p)
             Trace.part(t0, DispatchTime.now().uptimeNanoseconds)
         }
     }
@@ -189,7 +201,7 @@ func runOnce(_ job: RowJob, parts: Int, threads: Int) {
 /// The FMA loop on the same threads as the kernel (`threads` parts on `pool2`), `iters` per
 /// thread; returns the summed GFLOP/s over the burst's wall time.
 func peakBurst(threads: Int, iters: Int) -> Double {
-    let job = RowJob(rows: threads) { r in
+    let job = RowJob(rows: threads) { r, _ in
         let (_, s) = fmaLoop(iters, Float(r.lowerBound) * 1e-3)
         if s == 42 { sink.value = s }
     }
@@ -203,7 +215,7 @@ func peakBurst(threads: Int, iters: Int) -> Double {
 /// repetition). Returns seconds per call and, per repetition, the kernel's GFLOP/s over that
 /// repetition's peak: the ratio of two measurements milliseconds apart, so clock changes and
 /// other tenants that come and go over seconds cancel out of it.
-func pairedRuns(rows: Int, threads: Int, flop: Double, args: KernelArgs, _ body: @escaping (Range<Int>) -> Void)
+func pairedRuns(rows: Int, threads: Int, flop: Double, args: KernelArgs, _ body: @escaping (Range<Int>, Int) -> Void)
     -> (times: [Double], ratios: [Double], peaks: [Double]) {
     let job = RowJob(rows: rows, args: args, body: body)
     let parts = ProcessInfo.processInfo.environment["KB_PARTS"].flatMap { Int($0) }.map { max(1, min($0, rows)) }
@@ -237,14 +249,16 @@ func quantile(_ xs: [Double], _ q: Double) -> Double {
     return s[min(s.count - 1, Int((Double(s.count - 1) * q).rounded()))]
 }
 
-enum Op { case conv3x3, conv3x3c1, conv1x1, convt2x2 }
+/// c1conv3x3pool: the fused first conv (1 -> c) + direct conv (c -> k) + both 2x2 pools, the built-in
+/// model's first step; its rows are pooled rows.
+enum Op { case conv3x3, conv3x3c1, conv1x1, convt2x2, c1conv3x3pool }
 
 func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     var rng = Random(state: 12345)
     let taps = op == .conv1x1 ? 1 : op == .convt2x2 ? 4 : 9
     let packed: PackedConv
     switch op {
-    case .conv3x3: packed = try! packConv3x3(weights: randomArray(k * c * 9, &rng), bias: randomArray(k, &rng), outChannels: k, channels: c)
+    case .conv3x3, .c1conv3x3pool: packed = try! packConv3x3(weights: randomArray(k * c * 9, &rng), bias: randomArray(k, &rng), outChannels: k, channels: c)
     case .conv3x3c1: packed = try! packConv3x3C1(weights: randomArray(k * 9, &rng), bias: randomArray(k, &rng), outChannels: k)
     case .conv1x1: packed = try! packConv1x1(weights: randomArray(k * c, &rng), bias: randomArray(k, &rng), outChannels: k, channels: c)
     case .convt2x2: packed = try! packConvTranspose2x2(weights: randomArray(k * c * 4, &rng), bias: randomArray(k, &rng), channels: c, outChannels: k)
@@ -252,20 +266,33 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     let inShape = ActShape(channels: c, height: h, width: w)
     let outShape = op == .convt2x2 ? ActShape(channels: k, height: 2 * h, width: 2 * w) : ActShape(channels: k, height: h, width: w)
     // conv3x3c1 reads the network input plane (PlaneShape), the others NCHWc8.
-    let input = op == .conv3x3c1
+    let input = op == .conv3x3c1 || op == .c1conv3x3pool
         ? packPlane(randomArray(h * w, &rng), PlaneShape(height: h, width: w)) : packNCHWc8(randomArray(c * h * w, &rng), inShape)
     // 64-byte aligned, as the runtime's arena and packed weights: a Swift array's floats start 16
     // or 48 bytes into a cache line, which splits every 16-float load and store of the AVX-512 tiles.
     let inBuf = AlignedFloats(input), wBuf = AlignedFloats(packed.weights), bBuf = AlignedFloats(packed.bias)
     let outBuf = AlignedFloats(zeroed: outShape.count)
-    let flop = 2.0 * Double(k * c * taps * h * w)
+    let flop = 2.0 * Double(k * c * taps * h * w) + (op == .c1conv3x3pool ? 2.0 * Double(c * 9 * h * w) : 0)
+    let fused = op == .c1conv3x3pool
+    let c1Buf = AlignedFloats(fused ? try! packConv3x3C1Direct(weights: randomArray(c * 9, &rng), bias: randomArray(c, &rng), midChannels: c) : [0])
+    let half = fused ? ActShape(channels: k, height: h / 2, width: w / 2).count : 1
+    let maxBuf = AlignedFloats(zeroed: half), avgBuf = AlignedFloats(zeroed: half)
+    let slot = fused ? c1DirectScratchCount(midChannels: c, width: w) : 0
+    let scratchBuf = AlignedFloats(zeroed: max(1, 2 * slot))
     let configs: [(threads: Int, cpu: Int?)] = pinCPUs.isEmpty ? [(1, nil), (2, nil)] : pinCPUs.map { (1, $0) } + [(2, nil)]
     for (threads, cpu) in configs {
         if let cpu { pin([cpu]) }
         defer { if cpu != nil { pin(Array(0..<ProcessInfo.processInfo.activeProcessorCount)) } }
         nonisolated(unsafe) let i = UnsafePointer(inBuf.base), wt = UnsafePointer(wBuf.base), b = UnsafePointer(bBuf.base), o = outBuf.base
-        let args = KernelArgs(op: op, input: i, weights: wt, bias: b, output: o, c: c, k: k, h: h, w: w)
-        let run = pairedRuns(rows: h, threads: threads, flop: flop, args: args) { rows in runKernel(args, rows: rows) }
+        var args = KernelArgs(op: op, input: i, weights: wt, bias: b, output: o, c: c, k: k, h: h, w: w)
+        if fused {
+            args.c1Weights = UnsafePointer(c1Buf.base)
+            (args.maxPooled, args.avgPooled, args.scratch, args.scratchSlot) = (maxBuf.base, avgBuf.base, scratchBuf.base, slot)
+        }
+        let frozen = args
+        let run = pairedRuns(rows: fused ? h / 2 : h, threads: threads, flop: flop, args: args) { rows, part in
+            runKernel(frozen, rows: rows, part: part)
+        }
         let s = (median: quantile(run.times, 0.5), min: quantile(run.times, 0))
         print(
             String(
@@ -301,6 +328,8 @@ let cases: [(String, Op, Int, Int, Int, Int)] = [
     ("f32_conv3x3_direct_c8_6x16_relu_avx2", .conv3x3, 8, 8, 64, 64),
     ("f32_conv3x3c1_direct_p1c8_6x16_relu_avx2", .conv3x3c1, 1, 16, 256, 256),
     ("f32_conv3x3c1_direct_p1c8_6x16_relu_avx2", .conv3x3c1, 1, 8, 128, 128),   // built-in model's first layer
+    // The built-in model's first step since session 22: that layer fused into the next (8 -> 8) and its pools.
+    ("f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2", .c1conv3x3pool, 8, 8, 128, 128),
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 16, 128, 128),
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 16, 16, 16),
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 64, 128, 128),
