@@ -212,32 +212,23 @@ public func directRows16x8AVX512(
     }
 }
 
-/// `directRows16x8AVX512`'s tiles on weights already staged. Its own function, without closures,
-/// so that the tile inlines with literal flags (inside the pointer closure it stayed a call with
-/// runtime flags: 32 % of peak).
+/// `directRows16x8AVX512`'s tiles on weights already staged. Its own function: written inside the
+/// pointer closure, the tile was inlined there and compiled to 256-bit code (32 % of peak).
 @inline(never)
 func rows16x8Staged(
     rows: Int, tiles: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
     staged: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     output: UnsafeMutablePointer<Float>, outRowStride: Int, relu: Bool
 ) {
-    if relu {
+    @inline(__always) func run(_ r: Bool) {
         for y in 0..<rows {
             let ip = input + y &* rowStride, op = output + y &* outRowStride
             for t in 0..<tiles {
                 tile16x8(input: ip + t &* 128, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,
                          weights: staged, bias: bias, output: op + t &* 128, accumulate: false, finish: true,
-                         relu: true, operands: StagedOperands16x8.self)
-            }
-        }
-    } else {
-        for y in 0..<rows {
-            let ip = input + y &* rowStride, op = output + y &* outRowStride
-            for t in 0..<tiles {
-                tile16x8(input: ip + t &* 128, inBlockStride: inBlockStride, rowStride: rowStride, blocks: blocks,
-                         weights: staged, bias: bias, output: op + t &* 128, accumulate: false, finish: true,
-                         relu: false, operands: StagedOperands16x8.self)
+                         relu: r, operands: StagedOperands16x8.self)
             }
         }
     }
+    if relu { run(true) } else { run(false) }
 }

@@ -16,16 +16,10 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
     private var isas: [Bool] { cpuHasAVX512 ? [false, true] : [false] }
 
     private func check(c: Int, k: Int, h: Int, w: Int, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) throws {
-        var rng = WinoLCG(state: seed)
         let imgShape = PlaneShape(height: h, width: w)
         let midShape = ActShape(channels: c, height: h, width: w)
         let outShape = ActShape(channels: k, height: h, width: w)
-        let x = packPlane((0..<(h * w)).map { _ in rng.next() }, imgShape)
-        let w1 = (0..<(c * 9)).map { _ in rng.next() / 3 }
-        let b1 = (0..<c).map { _ in rng.next() * 0.1 }
-        let scale = 1 / Float(9 * c).squareRoot()
-        let w2 = (0..<(k * c * 9)).map { _ in rng.next() * scale }
-        let b2 = (0..<k).map { _ in rng.next() * 0.1 }
+        let (x, w1, b1, w2, b2) = randomFirstTwoConvs(c: c, k: k, h: h, w: w, seed: seed)
         let p1 = try packConv3x3C1(weights: w1, bias: b1, outChannels: c)
         let p1d = try packConv3x3C1Direct(weights: w1, bias: b1, midChannels: c)
         XCTAssertEqual(p1d, p1.weights + p1.bias)

@@ -11,18 +11,27 @@ import XCTest
 // Shapes: H, W not multiples of 6 (partial tiles), 1x1 and 2x2 images, interior tiles (H, W >= 14),
 // a last half panel (K = 24, 40), 1 and 3 channel blocks of the first conv (C = 8, 24, not a
 // multiple of 16), many tile blocks, and split work-unit ranges.
+/// A padded input plane and the weights of a first conv (1 -> c, taps / 3) and of a second
+/// (c -> k, scaled 1 / sqrt(9c)), biases * 0.1, all from one seeded LCG (also
+/// Conv3x3C1Conv3x3DirectTests).
+func randomFirstTwoConvs(c: Int, k: Int, h: Int, w: Int, seed: UInt64)
+    -> (x: [Float], w1: [Float], b1: [Float], w2: [Float], b2: [Float]) {
+    var rng = WinoLCG(state: seed)
+    let x = packPlane((0..<(h * w)).map { _ in rng.next() }, PlaneShape(height: h, width: w))
+    let w1 = (0..<(c * 9)).map { _ in rng.next() / 3 }
+    let b1 = (0..<c).map { _ in rng.next() * 0.1 }
+    let scale = 1 / Float(9 * c).squareRoot()
+    let w2 = (0..<(k * c * 9)).map { _ in rng.next() * scale }
+    let b2 = (0..<k).map { _ in rng.next() * 0.1 }
+    return (x, w1, b1, w2, b2)
+}
+
 final class WinogradC1PrologueTests: XCTestCase {
     private func check(c: Int, k: Int, h: Int, w: Int, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) {
-        var rng = WinoLCG(state: seed)
         let imgShape = PlaneShape(height: h, width: w)
         let midShape = ActShape(channels: c, height: h, width: w)
         let outShape = ActShape(channels: k, height: h, width: w)
-        let x = packPlane((0..<(h * w)).map { _ in rng.next() }, imgShape)
-        let w1 = (0..<(c * 9)).map { _ in rng.next() / 3 }
-        let b1 = (0..<c).map { _ in rng.next() * 0.1 }
-        let scale = 1 / Float(9 * c).squareRoot()
-        let w2 = (0..<(k * c * 9)).map { _ in rng.next() * scale }
-        let b2 = (0..<k).map { _ in rng.next() * 0.1 }
+        let (x, w1, b1, w2, b2) = randomFirstTwoConvs(c: c, k: k, h: h, w: w, seed: seed)
 
         let img = WinoGuardedBuffer(count: imgShape.count, fill: 0)
         img.copy(from: x)
