@@ -32,7 +32,7 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
         let half = pooling ? ActShape(channels: k, height: h / 2, width: w / 2) : outShape
 
         for avx512 in isas {
-            try withKernelISA(avx512: avx512) {
+            withKernelISA(avx512: avx512) {
                 // The twin: the first conv stored, then the direct conv, then the pools.
                 let mid = WinoGuardedBuffer(count: midShape.count, fill: 0)
                 f32_conv3x3c1_direct_p1c8_6x16_relu_avx2(i, mid.pointer, weights: p1.weights, bias: p1.bias, outChannels: c,
@@ -87,15 +87,7 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
         }
 
         // (b) The naive references of both convs.
-        var refMid = [Float](repeating: 0, count: midShape.count), ref = [Float](repeating: 0, count: outShape.count)
-        x.withUnsafeBufferPointer { xp in
-            f32_conv3x3c1_naive_p1c8_1x1_relu_ref(xp.baseAddress!, &refMid, weights: p1.weights, bias: p1.bias, outChannels: c,
-                                                height: h, width: w, rows: 0..<h)
-        }
-        refMid.withUnsafeBufferPointer { mp in
-            f32_conv3x3_naive_c8_1x1_relu_ref(mp.baseAddress!, &ref, weights: p2.weights, bias: p2.bias, channels: c,
-                                              outChannels: k, height: h, width: w, rows: 0..<h)
-        }
+        let ref = naiveFirstTwoConvs(x, p1, p2, c: c, k: k, h: h, w: w)
         let scratch = WinoGuardedBuffer(count: c1DirectScratchCount(midChannels: c, width: w), fill: .nan)
         let fast = WinoGuardedBuffer(count: outShape.count, fill: 0)
         p1d.withUnsafeBufferPointer { cp in

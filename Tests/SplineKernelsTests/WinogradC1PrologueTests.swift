@@ -26,6 +26,21 @@ func randomFirstTwoConvs(c: Int, k: Int, h: Int, w: Int, seed: UInt64)
     return (x, w1, b1, w2, b2)
 }
 
+/// The naive references of both convs (conv3x3c1 + ReLU, then conv3x3 + ReLU) on the padded plane x.
+func naiveFirstTwoConvs(_ x: [Float], _ p1: PackedConv, _ p2: PackedConv, c: Int, k: Int, h: Int, w: Int) -> [Float] {
+    var refMid = [Float](repeating: 0, count: ActShape(channels: c, height: h, width: w).count)
+    var ref = [Float](repeating: 0, count: ActShape(channels: k, height: h, width: w).count)
+    x.withUnsafeBufferPointer { xp in
+        f32_conv3x3c1_naive_p1c8_1x1_relu_ref(xp.baseAddress!, &refMid, weights: p1.weights, bias: p1.bias, outChannels: c,
+                                            height: h, width: w, rows: 0..<h)
+    }
+    refMid.withUnsafeBufferPointer { mp in
+        f32_conv3x3_naive_c8_1x1_relu_ref(mp.baseAddress!, &ref, weights: p2.weights, bias: p2.bias, channels: c,
+                                          outChannels: k, height: h, width: w, rows: 0..<h)
+    }
+    return ref
+}
+
 final class WinogradC1PrologueTests: XCTestCase {
     private func check(c: Int, k: Int, h: Int, w: Int, seed: UInt64, file: StaticString = #filePath, line: UInt = #line) {
         let imgShape = PlaneShape(height: h, width: w)
@@ -68,15 +83,7 @@ final class WinogradC1PrologueTests: XCTestCase {
 
         // Naive references of both convs.
         let p2 = try! packConv3x3(weights: w2, bias: b2, outChannels: k, channels: c)
-        var refMid = [Float](repeating: 0, count: midShape.count), ref = [Float](repeating: 0, count: outShape.count)
-        x.withUnsafeBufferPointer { xp in
-            f32_conv3x3c1_naive_p1c8_1x1_relu_ref(xp.baseAddress!, &refMid, weights: p1.weights, bias: p1.bias, outChannels: c,
-                                                height: h, width: w, rows: 0..<h)
-        }
-        refMid.withUnsafeBufferPointer { mp in
-            f32_conv3x3_naive_c8_1x1_relu_ref(mp.baseAddress!, &ref, weights: p2.weights, bias: p2.bias, channels: c,
-                                              outChannels: k, height: h, width: w, rows: 0..<h)
-        }
+        let ref = naiveFirstTwoConvs(x, p1, p2, c: c, k: k, h: h, w: w)
         let fast = twin.array
         var num: Float = 0, den: Float = 0
         for j in ref.indices { num = max(num, abs(fast[j] - ref[j])); den = max(den, abs(ref[j])) }
