@@ -34,6 +34,9 @@ public func c1DirectScratchCount(midChannels: Int, width: Int) -> Int {
     (c1DirectBandRows + 4) * (width + 2) * 8 * ((midChannels + 7) >> 3)
 }
 
+/// Floats of `packConv3x3C1Direct`: 72 weights and 8 biases per 8-channel block.
+public func c1DirectWeightCount(midChannels: Int) -> Int { (midChannels + 7) / 8 * 80 }
+
 /// The fused kernels' first-conv weights: `packConv3x3C1`'s weights, then its bias.
 public func packConv3x3C1Direct(weights: [Float], bias: [Float], midChannels: Int) throws(KernelShapeError) -> [Float] {
     let p = try packConv3x3C1(weights: weights, bias: bias, outChannels: midChannels)

@@ -23,6 +23,7 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
         let p1 = try packConv3x3C1(weights: w1, bias: b1, outChannels: c)
         let p1d = try packConv3x3C1Direct(weights: w1, bias: b1, midChannels: c)
         XCTAssertEqual(p1d, p1.weights + p1.bias)
+        XCTAssertEqual(p1d.count, c1DirectWeightCount(midChannels: c))
         let p2 = try packConv3x3(weights: w2, bias: b2, outChannels: k, channels: c)
         let img = WinoGuardedBuffer(count: imgShape.count, fill: 0)
         img.copy(from: x)

@@ -92,9 +92,15 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
         let fusedC1 = s.c1WeightOffset >= 0
         precondition(s.input.shape == ActShape(channels: fusedC1 ? 1 : c, height: h, width: w), "step \(i) input shape")
         if fusedC1 {
+            // Into a Winograd F(6x6) conv (its input transform) or a direct conv (bands of scratch).
             precondition(s.kind == .conv3x3 && s.activation == .relu && s.input.buffer == plan.inputBuffer
-                && s.algorithm == .winogradF63, "step \(i): a first conv fused into a conv that has no prologue for it")
-            let n = winogradC1PrologueWeightCount(channels: c)
+                && (s.algorithm == .winogradF63 || s.algorithm == .direct), "step \(i): a first conv fused into a conv that has no prologue for it")
+            let n = s.algorithm == .direct ? c1DirectWeightCount(midChannels: c) : winogradC1PrologueWeightCount(channels: c)
+            if s.algorithm == .direct {
+                let pooled = s.maxPooled != nil || s.avgPooled != nil
+                precondition(s.scratchFloats == c1DirectScratchCount(midChannels: c, width: w) && s.units == (pooled ? h / 2 : h),
+                             "step \(i): fused first conv + direct conv without its band scratch or with other units")
+            }
             precondition(s.c1WeightOffset % 16 == 0 && s.c1WeightOffset + n <= plan.weightFloats, "step \(i) first-conv weights outside the pack")
             weightRanges.append(s.c1WeightOffset..<(s.c1WeightOffset + n))
         }
@@ -109,7 +115,9 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
         switch s.kind {
         case .conv3x3c1, .conv3x3, .conv1x1:
             if s.maxPooled != nil || s.avgPooled != nil {
-                precondition(s.kind == .conv3x3 && s.algorithm != .direct && s.activation == .relu
+                // Winograd computes them in its output transform; a direct conv with the first conv fused
+                // in (its pools read back the output, which it therefore stores).
+                precondition(s.kind == .conv3x3 && (s.algorithm != .direct || (fusedC1 && s.writesOutput)) && s.activation == .relu
                     && h % 2 == 0 && w % 2 == 0 && s.maxPooled != nil, "step \(i) fused pools on a conv that cannot have them")
                 let half = ActShape(channels: k, height: h / 2, width: w / 2)
                 precondition(s.maxPooled!.shape == half && (s.avgPooled?.shape ?? half) == half, "step \(i) pooled view shape")
