@@ -95,7 +95,7 @@ func _c1DirectConv(
         let base = scratch &+ b &* bandBlockStride
         for j in 0..<bandInterior {
             let row = base &+ (j &+ 1) &* rowStride
-            (row).update(repeating: 0, count: 8)
+            row.update(repeating: 0, count: 8)
             (row &+ (w &+ 1) &* 8).update(repeating: 0, count: 8)
         }
     }

@@ -117,20 +117,12 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                 // 1...15 pixels left with the AVX2 tiles.
                 let pw = weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock), po = outRow &+ b &* blockStride
                 let tiles = width >> 4, x0 = tiles &* 16
-                if rows16x8 {
-                    if x0 < width {
-                        tileRowSingle(
-                            g, e, width: width &- x0, input: inRow &+ x0 &* 8, inBlockStride: inBlockStride,
-                            rowStride: inRowStride, blocks: blocks, weights: pw, bias: bias &+ b &* 8, output: po &+ x0 &* 8,
-                            outPixelStride: 8, outBlockStride: blockStride, accumulate: accumulate, finish: finish)
-                    }
-                    c0 = c0 &+ blocks
-                    continue
+                if !rows16x8 {   // else: all rows' 16-pixel tiles after the row loop
+                    directRow16x8AVX512(
+                        tiles: tiles, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride, blocks: blocks,
+                        weights: pw, bias: bias &+ b &* 8, output: po, accumulate: accumulate, finish: finish,
+                        relu: E.avx512Activation == 1)
                 }
-                directRow16x8AVX512(
-                    tiles: tiles, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride, blocks: blocks,
-                    weights: pw, bias: bias &+ b &* 8, output: po, accumulate: accumulate, finish: finish,
-                    relu: E.avx512Activation == 1)
                 tileRowSingle(
                     g, e, width: width &- x0, input: inRow &+ x0 &* 8, inBlockStride: inBlockStride, rowStride: inRowStride,
                     blocks: blocks, weights: pw, bias: bias &+ b &* 8, output: po &+ x0 &* 8, outPixelStride: 8,

@@ -223,21 +223,17 @@ struct PlanLowering {
                         try packConv3x3(weights: wv, bias: bv, outChannels: cout, channels: c)
                     }
                     let wo = appendWeights(p.weights), bo = appendWeights(p.bias)
-                    if let c1 {
-                        // The first conv fused in (fusesIntoNext), and the pools that follow if any:
-                        // the conv's output stays stored, the pools read it back per band.
-                        if consumed == 1, var fused = fusePools(conv: i, height: h, width: wd) {
-                            fused.keepOutput = true
-                            emitFused(i, fused, .direct, inView, c, cout, h, wd, wo, p.weights.count, macs: macs + c1.macs,
-                                      c1WeightOffset: c1.weightOffset, biasOffset: bo)
-                            return fused.consumed
-                        }
-                        add(ns[i + consumed - 1].name, .conv3x3, .direct, act, inView, out(), c, cout, h, wd, 0,
-                            wo, p.weights.count, bo, macs: macs + c1.macs, c1WeightOffset: c1.weightOffset)
-                    } else {
-                        add(ns[i + consumed - 1].name, .conv3x3, .direct, act, inView, out(), c, cout, h, wd, 0,
-                            wo, p.weights.count, bo, macs: macs)
+                    let c1Offset = c1?.weightOffset ?? -1, allMacs = macs + (c1?.macs ?? 0)
+                    // With the first conv fused in (fusesIntoNext), the pools that follow fuse too:
+                    // the conv's output stays stored, the pools read it back per band.
+                    if c1 != nil, consumed == 1, var fused = fusePools(conv: i, height: h, width: wd) {
+                        fused.keepOutput = true
+                        emitFused(i, fused, .direct, inView, c, cout, h, wd, wo, p.weights.count, macs: allMacs,
+                                  c1WeightOffset: c1Offset, biasOffset: bo)
+                        return fused.consumed
                     }
+                    add(ns[i + consumed - 1].name, .conv3x3, .direct, act, inView, out(), c, cout, h, wd, 0,
+                        wo, p.weights.count, bo, macs: allMacs, c1WeightOffset: c1Offset)
                 case .winogradF43, .winogradF63:
                     let p = alg == .winogradF43
                         ? winogradF43PackWeights(weights: wv, bias: bv, inChannels: c, outChannels: cout)
