@@ -122,9 +122,9 @@ func runKernel(_ a: KernelArgs, rows: Range<Int>, part: Int) {
         f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_avx2(
             input: a.input, output: a.output, c1Weights: a.c1Weights!, weights: a.weights, bias: a.bias,
             scratch: a.scratch! + part &* a.scratchSlot, midChannels: a.c, outChannels: a.k, height: a.h, width: a.w, rows: rows)
-    case .c1conv3x3pool, .c1conv3x3poolsOnly:
+    case .c1conv3x3pool:
         f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2(
-            input: a.input, output: a.op == .c1conv3x3pool ? a.output : nil, maxPooled: a.maxPooled, avgPooled: a.avgPooled, c1Weights: a.c1Weights!,
+            input: a.input, output: a.output, maxPooled: a.maxPooled, avgPooled: a.avgPooled, c1Weights: a.c1Weights!,
             weights: a.weights, bias: a.bias, scratch: a.scratch! + part &* a.scratchSlot, midChannels: a.c, outChannels: a.k,
             height: a.h, width: a.w, rows: rows)
     case .conv3x3:
@@ -181,7 +181,7 @@ func runOnce(_ job: RowJob, parts: Int, threads: Int) {
     if let args = job.args, !kbARC {
         pool2.run(parts: parts, context: UnsafeMutableRawPointer(args)) { ctx, p, n in
             let a = ctx.unsafelyUnwrapped.assumingMemoryBound(to: KernelArgs.self).pointee
-            let units = a.op == .c1conv3x3pool || a.op == .c1conv3x3poolsOnly ? a.h / 2 : a.h   // pooled rows
+            let units = a.op == .c1conv3x3pool ? a.h / 2 : a.h   // pooled rows
             if !Trace.active { runKernel(a, rows: rowRange(rows: units, part: p, of: n), part: p); return }
             let t0 = DispatchTime.now().uptimeNanoseconds
             runKernel(a, rows: rowRange(rows: units, part: p, of: n), part: p)
@@ -253,17 +253,16 @@ func quantile(_ xs: [Double], _ q: Double) -> Double {
     return s[min(s.count - 1, Int((Double(s.count - 1) * q).rounded()))]
 }
 
-/// c1conv3x3pool: the fused first conv (1 -> c) + direct conv (c -> k) + both 2x2 pools; its rows are
-/// pooled rows. c1conv3x3poolsOnly: the same, the conv's output not stored (in scratch), the built-in
-/// model's first step. c1conv3x3: the same without the pools.
-enum Op { case conv3x3, conv3x3c1, conv1x1, convt2x2, c1conv3x3, c1conv3x3pool, c1conv3x3poolsOnly }
+/// c1conv3x3pool: the fused first conv (1 -> c) + direct conv (c -> k) + both 2x2 pools, the built-in
+/// model's first step; its rows are pooled rows. c1conv3x3: the same without the pools.
+enum Op { case conv3x3, conv3x3c1, conv1x1, convt2x2, c1conv3x3, c1conv3x3pool }
 
 func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     var rng = Random(state: 12345)
     let taps = op == .conv1x1 ? 1 : op == .convt2x2 ? 4 : 9
     let packed: PackedConv
     switch op {
-    case .conv3x3, .c1conv3x3, .c1conv3x3pool, .c1conv3x3poolsOnly: packed = try! packConv3x3(weights: randomArray(k * c * 9, &rng), bias: randomArray(k, &rng), outChannels: k, channels: c)
+    case .conv3x3, .c1conv3x3, .c1conv3x3pool: packed = try! packConv3x3(weights: randomArray(k * c * 9, &rng), bias: randomArray(k, &rng), outChannels: k, channels: c)
     case .conv3x3c1: packed = try! packConv3x3C1(weights: randomArray(k * 9, &rng), bias: randomArray(k, &rng), outChannels: k)
     case .conv1x1: packed = try! packConv1x1(weights: randomArray(k * c, &rng), bias: randomArray(k, &rng), outChannels: k, channels: c)
     case .convt2x2: packed = try! packConvTranspose2x2(weights: randomArray(k * c * 4, &rng), bias: randomArray(k, &rng), channels: c, outChannels: k)
@@ -271,8 +270,7 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     let inShape = ActShape(channels: c, height: h, width: w)
     let outShape = op == .convt2x2 ? ActShape(channels: k, height: 2 * h, width: 2 * w) : ActShape(channels: k, height: h, width: w)
     // conv3x3c1 reads the network input plane (PlaneShape), the others NCHWc8.
-    let pooled = op == .c1conv3x3pool || op == .c1conv3x3poolsOnly
-    let fused = pooled || op == .c1conv3x3
+    let fused = op == .c1conv3x3pool || op == .c1conv3x3
     let input = op == .conv3x3c1 || fused
         ? packPlane(randomArray(h * w, &rng), PlaneShape(height: h, width: w)) : packNCHWc8(randomArray(c * h * w, &rng), inShape)
     // 64-byte aligned, as the runtime's arena and packed weights: a Swift array's floats start 16
@@ -283,7 +281,7 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
     let c1Buf = AlignedFloats(fused ? try! packConv3x3C1Direct(weights: randomArray(c * 9, &rng), bias: randomArray(c, &rng), midChannels: c) : [0])
     let half = fused ? ActShape(channels: k, height: h / 2, width: w / 2).count : 1
     let maxBuf = AlignedFloats(zeroed: half), avgBuf = AlignedFloats(zeroed: half)
-    let slot = fused ? c1DirectScratchCount(midChannels: c, outChannels: k, width: w, storesOutput: op != .c1conv3x3poolsOnly) : 0
+    let slot = fused ? c1DirectScratchCount(midChannels: c, width: w) : 0
     let scratchBuf = AlignedFloats(zeroed: max(1, 2 * slot))
     let configs: [(threads: Int, cpu: Int?)] = pinCPUs.isEmpty ? [(1, nil), (2, nil)] : pinCPUs.map { (1, $0) } + [(2, nil)]
     for (threads, cpu) in configs {
@@ -296,7 +294,7 @@ func bench(_ name: String, _ op: Op, c: Int, k: Int, h: Int, w: Int) {
             (args.maxPooled, args.avgPooled, args.scratch, args.scratchSlot) = (maxBuf.base, avgBuf.base, scratchBuf.base, slot)
         }
         let frozen = args
-        let run = pairedRuns(rows: pooled ? h / 2 : h, threads: threads, flop: flop, args: args) { rows, part in
+        let run = pairedRuns(rows: op == .c1conv3x3pool ? h / 2 : h, threads: threads, flop: flop, args: args) { rows, part in
             runKernel(frozen, rows: rows, part: part)
         }
         let s = (median: quantile(run.times, 0.5), min: quantile(run.times, 0))
@@ -337,7 +335,6 @@ let cases: [(String, Op, Int, Int, Int, Int)] = [
     // The built-in model's first step since session 22: that layer fused into the next (8 -> 8) and its pools.
     ("f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_avx2", .c1conv3x3, 8, 8, 128, 128),
     ("f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2", .c1conv3x3pool, 8, 8, 128, 128),
-    ("f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2 nil output", .c1conv3x3poolsOnly, 8, 8, 128, 128),
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 16, 128, 128),
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 16, 16, 16),
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 64, 128, 128),

@@ -101,8 +101,8 @@ enum ModelSource {
         case .conv3x3c1:
             return "f32_conv3x3c1_direct_p1c8_6x16\(act)_avx2(\(io), \(wb), outChannels: \(k), height: \(h), width: \(wd), rows: \(units))"
         case .conv3x3 where st.algorithm == .direct && st.c1WeightOffset >= 0 && (pools.max != nil || pools.avg != nil):
-            return "f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2(input: \(a) + \(inOff), "
-                + "output: \(st.writesOutput ? "\(a) + \(outOff)" : "nil"), maxPooled: \(ptr(pools.max)), avgPooled: \(ptr(pools.avg)), c1Weights: \(w) + \(st.c1WeightOffset), "
+            return "f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2(input: \(a) + \(inOff), output: \(a) + \(outOff), "
+                + "maxPooled: \(ptr(pools.max)), avgPooled: \(ptr(pools.avg)), c1Weights: \(w) + \(st.c1WeightOffset), "
                 + "weights: \(w) + \(st.weightOffset), bias: \(w) + \(st.biasOffset), scratch: \(scratch), "
                 + "midChannels: \(c), outChannels: \(k), height: \(h), width: \(wd), rows: \(units))"
         case .conv3x3 where st.algorithm == .direct && st.c1WeightOffset >= 0:

@@ -15,15 +15,12 @@
 // (Conv3x3C1Conv3x3DirectTests).
 //
 // input      the network input plane, padded (`PlaneShape`)
-// output     [ceil(K/8)][H+2][W+2][8]: the conv's output. The pool variant may leave it unstored
-//            (nil, when nothing else reads it: the built-in model's first step): each band's rows
-//            then go to a band of scratch the pools read back, 540 KB less arena at 8 x 128 x 128.
+// output     [ceil(K/8)][H+2][W+2][8]: the conv's output, always stored (the pools read it back)
 // maxPooled, avgPooled  [ceil(K/8)][H/2+2][W/2+2][8], each optional (pool variant)
 // c1Weights  `packConv3x3C1` weights of the first conv (72 * ceil(C/8) floats), then its bias
 //            (8 * ceil(C/8) floats): `packConv3x3C1Direct`
 // weights, bias  `packConv3x3` of the second conv (C -> K)
-// scratch    `c1DirectScratchCount(midChannels:outChannels:width:storesOutput:)` floats for this
-//            part alone
+// scratch    `c1DirectScratchCount(midChannels:width:)` floats for this part alone
 // rows       output rows (plain variant), pooled rows (pool variant); any split, same bits
 
 /// Output rows per band: the first conv's band (these rows + 2 halo rows) stays in L2 (8 channels,
@@ -32,12 +29,9 @@
 public let c1DirectBandRows = 16
 
 /// Scratch floats one part of the fused first conv + direct conv needs: a band of the first
-/// conv's C-channel output, `c1DirectBandRows` + 2 interior rows, padded; when the conv's output
-/// is not stored (`storesOutput` false: the pool variant with a nil output), then a band of its
-/// K-channel output, `c1DirectBandRows` interior rows, padded.
-public func c1DirectScratchCount(midChannels: Int, outChannels: Int, width: Int, storesOutput: Bool) -> Int {
-    let c1Band = (c1DirectBandRows + 4) * (width + 2) * 8 * ((midChannels + 7) >> 3)
-    return c1Band + (storesOutput ? 0 : (c1DirectBandRows + 2) * (width + 2) * 8 * ((outChannels + 7) >> 3))
+/// conv's C-channel output, `c1DirectBandRows` + 2 interior rows, padded.
+public func c1DirectScratchCount(midChannels: Int, width: Int) -> Int {
+    (c1DirectBandRows + 4) * (width + 2) * 8 * ((midChannels + 7) >> 3)
 }
 
 /// Floats of `packConv3x3C1Direct`: 72 weights and 8 biases per 8-channel block.
@@ -62,11 +56,10 @@ public func f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_avx2(
 }
 
 /// As `f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_avx2`, then the 2x2 stride-2 max and mean
-/// pools of the rows written (H, W even; each output optional: a nil `output` is computed into
-/// scratch, see `c1DirectScratchCount`). `rows`: pooled rows.
+/// pools of the rows written (H, W even; each pooled output optional). `rows`: pooled rows.
 @inlinable
 public func f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2(
-    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
     maxPooled: UnsafeMutablePointer<Float>?, avgPooled: UnsafeMutablePointer<Float>?,
     c1Weights: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     scratch: UnsafeMutablePointer<Float>, midChannels: Int, outChannels: Int, height: Int, width: Int, rows: Range<Int>
@@ -79,19 +72,16 @@ public func f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2(
 
 /// Output rows `rows` (even bounds when pooling) in bands of `c1DirectBandRows`. Scratch: an
 /// image of `c1DirectBandRows` + 2 interior rows; for the band [a, b) interior row j holds the
-/// first conv's image row a - 1 + j (zero outside the image), j = 0 ..< b - a + 2. A nil
-/// `output` (pools only): then an image of `c1DirectBandRows` interior rows whose row j holds
-/// the conv's output row a + j.
+/// first conv's image row a - 1 + j (zero outside the image), j = 0 ..< b - a + 2.
 @inlinable
 func _c1DirectConv(
-    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
+    input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
     maxPooled: UnsafeMutablePointer<Float>?, avgPooled: UnsafeMutablePointer<Float>?,
     c1Weights: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     scratch: UnsafeMutablePointer<Float>, midChannels c: Int, outChannels k: Int, height h: Int, width w: Int,
     rows: Range<Int>
 ) {
     precondition(rows.lowerBound >= 0 && rows.upperBound <= h, "c1 + direct conv: rows outside the image")
-    precondition(output != nil || maxPooled != nil || avgPooled != nil, "c1 + direct conv: no output")
     if rows.isEmpty { return }
     let kbMid = (c &+ 7) >> 3
     let c1Bias = c1Weights &+ 72 &* kbMid
@@ -99,7 +89,6 @@ func _c1DirectConv(
     let bandInterior = c1DirectBandRows &+ 2
     let bandBlockStride = (bandInterior &+ 2) &* rowStride
     let planeRowStride = w &+ 2
-    let outBand = scratch &+ kbMid &* bandBlockStride    // the conv's band when output is nil
     // Interior row j of the band is padded row j + 1. The first conv writes interior pixels
     // only: its halo columns are zeroed once here (the row copies below carry them along).
     for b in 0..<kbMid {
@@ -135,17 +124,14 @@ func _c1DirectConv(
                 height: bandInterior, width: w, rows: jLo..<jHi)
         }
         for j in max(jHi, j0)..<(n &+ 2) { zeroRow(j) }
-        // Output row y reads the band's padded rows y - a + 1 ... y - a + 3; without an output,
-        // it goes to the output band's padded row y - a + 1.
-        let out = output ?? outBand &+ (0 &- a &* rowStride)
-        let outHeight = output == nil ? c1DirectBandRows : h
+        // Output row y reads the band's padded rows y - a + 1 ... y - a + 3.
         convRows(
-            Conv3x3C8.self, EpilogueReLU.self, input: scratch &+ (1 &- a) &* rowStride, output: out,
+            Conv3x3C8.self, EpilogueReLU.self, input: scratch &+ (1 &- a) &* rowStride, output: output,
             weights: weights, bias: bias, channels: c, outChannels: k, height: h, width: w, rows: a..<(a &+ n),
-            chunk: 4, inputHeight: bandInterior, outputHeight: outHeight)
+            chunk: 4, inputHeight: bandInterior)
         if maxPooled != nil || avgPooled != nil {
-            _pool2x2s2MaxMean(out, maxPooled: maxPooled, avgPooled: avgPooled, channels: k, height: h, width: w,
-                              inputHeight: outHeight, rows: (a >> 1)..<((a &+ n) >> 1))
+            _pool2x2s2MaxMean(output, maxPooled: maxPooled, avgPooled: avgPooled, channels: k, height: h, width: w,
+                              rows: (a >> 1)..<((a &+ n) >> 1))
         }
         previous = n
         a = a &+ n
@@ -156,31 +142,24 @@ func _c1DirectConv(
 /// optional: bit for bit `f32_maxpool2x2s2_direct_c8_1x8_avx2` and `f32_avgpool_direct_c8_1x8_avx2`
 /// with kernel 2 (the same operations in the same order), reading each input pixel once instead
 /// of twice (the built-in model's first step, 1 thread: about 2 of its 8 us of pooling).
-/// `inputHeight`: the input's interior rows, for its block stride (a band, see `_c1DirectConv`).
 @inlinable @inline(__always)
 func _pool2x2s2MaxMean(
     _ input: UnsafePointer<Float>, maxPooled: UnsafeMutablePointer<Float>?, avgPooled: UnsafeMutablePointer<Float>?,
-    channels: Int, height: Int, width: Int, inputHeight: Int, rows: Range<Int>
+    channels: Int, height: Int, width: Int, rows: Range<Int>
 ) {
-    let oh = height / 2, ow = width / 2
-    let cb = (channels &+ 7) >> 3
-    let inRowStride = (width &+ 2) &* 8
-    let inBlockStride = (inputHeight &+ 2) &* inRowStride
-    let outRowStride = (ow &+ 2) &* 8
-    let outBlockStride = (oh &+ 2) &* outRowStride
     guard let mp = maxPooled, let ap = avgPooled else {
-        // One pool: its kernel, a block at a time (its block stride would be `height`'s).
-        for b in 0..<cb {
-            let i = input &+ b &* inBlockStride, o = b &* outBlockStride
-            if let m = maxPooled {
-                f32_maxpool2x2s2_direct_c8_1x8_avx2(i, m &+ o, channels: 8, height: height, width: width, rows: rows)
-            }
-            if let v = avgPooled {
-                f32_avgpool_direct_c8_1x8_avx2(i, v &+ o, channels: 8, height: height, width: width, kernel: 2, rows: rows)
-            }
+        if let m = maxPooled { f32_maxpool2x2s2_direct_c8_1x8_avx2(input, m, channels: channels, height: height, width: width, rows: rows) }
+        if let v = avgPooled {
+            f32_avgpool_direct_c8_1x8_avx2(input, v, channels: channels, height: height, width: width, kernel: 2, rows: rows)
         }
         return
     }
+    let oh = height / 2, ow = width / 2
+    let cb = (channels &+ 7) >> 3
+    let inRowStride = (width &+ 2) &* 8
+    let inBlockStride = (height &+ 2) &* inRowStride
+    let outRowStride = (ow &+ 2) &* 8
+    let outBlockStride = (oh &+ 2) &* outRowStride
     let quarter = SIMD8<Float>(repeating: 1 / Float(4))
     for b in 0..<cb {
         for y in rows {

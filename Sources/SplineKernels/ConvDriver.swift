@@ -20,7 +20,7 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
     weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
     channels: Int, outChannels: Int, height: Int, width: Int, rows: Range<Int>,
-    chunk: Int, inputHeight: Int? = nil, outputHeight: Int? = nil
+    chunk: Int, inputHeight: Int? = nil
 ) {
     let k = G.kh, icCount = G.icCount
     assert(rows.lowerBound >= 0 && rows.upperBound <= height, "rows outside 0..<height")
@@ -28,9 +28,7 @@ func convRows<G: ConvGeometry, E: Epilogue>(
     let cb = icCount == 1 ? 1 : (channels &+ 7) >> 3
     let kb = (outChannels &+ 7) >> 3
     let rowStride = (width &+ 2) &* 8                          // output
-    // outputHeight: likewise for the output (a band of the fused first step's conv output when
-    // only its pools are stored).
-    let blockStride = ((outputHeight ?? height) &+ 2) &* rowStride
+    let blockStride = (height &+ 2) &* rowStride
     let ps = G.pixelStride
     let inRowStride = (width &+ 2) &* ps                       // input: NCHWc8 or the plane
     // inputHeight: the input's own interior rows when it is not an H-row image (a band of the

@@ -11,8 +11,7 @@ import XCTest
 // without a 16-pixel tile remainder (1, 5, 7, 16, 17, 31, 48, 128), 1-3 blocks of the first conv's
 // channels (C = 8, 16, 24) and of the output (K = 8, 16, 24), and the rows split into 1, 2 and 3
 // parts run last part first on one scratch that starts as NaN (a part must not read what an
-// earlier part left there); the pool variant with its conv output stored and not (nil: computed
-// in scratch a band at a time).
+// earlier part left there).
 final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
     private var isas: [Bool] { cpuHasAVX512 ? [false, true] : [false] }
 
@@ -43,8 +42,7 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
                 f32_conv3x3_direct_c8_6x16_relu_avx2(UnsafePointer(mid.pointer), twin.pointer, weights: p2.weights, bias: p2.bias,
                                                      channels: c, outChannels: k, height: h, width: w, rows: 0..<h)
                 for parts in [1, 2, 3] where parts <= h {
-                    let scratch = WinoGuardedBuffer(
-                        count: c1DirectScratchCount(midChannels: c, outChannels: k, width: w, storesOutput: true), fill: .nan)
+                    let scratch = WinoGuardedBuffer(count: c1DirectScratchCount(midChannels: c, width: w), fill: .nan)
                     let out = WinoGuardedBuffer(count: outShape.count, fill: 0)
                     p1d.withUnsafeBufferPointer { cp in
                         for p in (0..<parts).reversed() {
@@ -61,22 +59,20 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
                 let refMax = WinoGuardedBuffer(count: half.count, fill: 0), refAvg = WinoGuardedBuffer(count: half.count, fill: 0)
                 f32_maxpool2x2s2_direct_c8_1x8_avx2(UnsafePointer(twin.pointer), refMax.pointer, channels: k, height: h, width: w, rows: 0..<h / 2)
                 f32_avgpool_direct_c8_1x8_avx2(UnsafePointer(twin.pointer), refAvg.pointer, channels: k, height: h, width: w, kernel: 2, rows: 0..<h / 2)
-                // stored: the conv's output to `out`; else (nil) a band at a time into scratch.
-                for parts in [1, 2, 3] where parts <= h / 2 { for stored in [true, false] {
-                    let scratch = WinoGuardedBuffer(
-                        count: c1DirectScratchCount(midChannels: c, outChannels: k, width: w, storesOutput: stored), fill: .nan)
+                for parts in [1, 2, 3] where parts <= h / 2 {
+                    let scratch = WinoGuardedBuffer(count: c1DirectScratchCount(midChannels: c, width: w), fill: .nan)
                     let out = WinoGuardedBuffer(count: outShape.count, fill: 0)
                     let mx = WinoGuardedBuffer(count: half.count, fill: 0), av = WinoGuardedBuffer(count: half.count, fill: 0)
                     p1d.withUnsafeBufferPointer { cp in
                         for p in (0..<parts).reversed() {
                             f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2(
-                                input: i, output: stored ? out.pointer : nil, maxPooled: mx.pointer, avgPooled: p == 1 ? nil : av.pointer,
+                                input: i, output: out.pointer, maxPooled: mx.pointer, avgPooled: p == 1 ? nil : av.pointer,
                                 c1Weights: cp.baseAddress!, weights: p2.weights, bias: p2.bias, scratch: scratch.pointer,
                                 midChannels: c, outChannels: k, height: h, width: w, rows: rowRange(rows: h / 2, part: p, of: parts))
                         }
                     }
-                    let tag = "\(what) avx512 \(avx512) in \(parts) parts, output \(stored ? "stored" : "in scratch")"
-                    if stored { assertSameBits(out.array, twin.array, "pool variant output, \(tag)", file: file, line: line) }
+                    let tag = "\(what) avx512 \(avx512) in \(parts) parts"
+                    assertSameBits(out.array, twin.array, "pool variant output, \(tag)", file: file, line: line)
                     assertSameBits(mx.array, refMax.array, "max pool, \(tag)", file: file, line: line)
                     // Part 1 was given no mean-pooled output: its rows stay as they were (0).
                     var expectAvg = refAvg.array
@@ -87,13 +83,13 @@ final class Conv3x3C1Conv3x3DirectTests: XCTestCase {
                         } } } }
                     }
                     assertSameBits(av.array, expectAvg, "avg pool, \(tag)", file: file, line: line)
-                } }
+                }
             }
         }
 
         // (b) The naive references of both convs.
         let ref = naiveFirstTwoConvs(x, p1, p2, c: c, k: k, h: h, w: w)
-        let scratch = WinoGuardedBuffer(count: c1DirectScratchCount(midChannels: c, outChannels: k, width: w, storesOutput: true), fill: .nan)
+        let scratch = WinoGuardedBuffer(count: c1DirectScratchCount(midChannels: c, width: w), fill: .nan)
         let fast = WinoGuardedBuffer(count: outShape.count, fill: 0)
         p1d.withUnsafeBufferPointer { cp in
             f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_avx2(

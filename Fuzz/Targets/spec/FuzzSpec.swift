@@ -98,8 +98,7 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
             let n = s.algorithm == .direct ? c1DirectWeightCount(midChannels: c) : winogradC1PrologueWeightCount(channels: c)
             if s.algorithm == .direct {
                 let pooled = s.maxPooled != nil || s.avgPooled != nil
-                precondition(s.scratchFloats == c1DirectScratchCount(midChannels: c, outChannels: k, width: w, storesOutput: s.writesOutput)
-                             && s.units == (pooled ? h / 2 : h) && (s.writesOutput || pooled),
+                precondition(s.scratchFloats == c1DirectScratchCount(midChannels: c, width: w) && s.units == (pooled ? h / 2 : h),
                              "step \(i): fused first conv + direct conv without its band scratch or with other units")
             }
             precondition(s.c1WeightOffset % 16 == 0 && s.c1WeightOffset + n <= plan.weightFloats, "step \(i) first-conv weights outside the pack")
@@ -117,8 +116,8 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
         case .conv3x3c1, .conv3x3, .conv1x1:
             if s.maxPooled != nil || s.avgPooled != nil {
                 // Winograd computes them in its output transform; a direct conv with the first conv fused
-                // in reads back its output (stored, or in scratch when nothing else reads it).
-                precondition(s.kind == .conv3x3 && (s.algorithm != .direct || fusedC1) && s.activation == .relu
+                // in (its pools read back the output, which it therefore stores).
+                precondition(s.kind == .conv3x3 && (s.algorithm != .direct || (fusedC1 && s.writesOutput)) && s.activation == .relu
                     && h % 2 == 0 && w % 2 == 0 && s.maxPooled != nil, "step \(i) fused pools on a conv that cannot have them")
                 let half = ActShape(channels: k, height: h / 2, width: w / 2)
                 precondition(s.maxPooled!.shape == half && (s.avgPooled?.shape ?? half) == half, "step \(i) pooled view shape")

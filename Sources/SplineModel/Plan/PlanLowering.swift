@@ -225,9 +225,9 @@ struct PlanLowering {
                     let wo = appendWeights(p.weights), bo = appendWeights(p.bias)
                     let c1Offset = c1?.weightOffset ?? -1, allMacs = macs + (c1?.macs ?? 0)
                     // With the first conv fused in (fusesIntoNext), the pools that follow fuse too:
-                    // they read the conv's output back per band, from the arena when something
-                    // else reads it too, else from scratch.
-                    if c1 != nil, consumed == 1, let fused = fusePools(conv: i, height: h, width: wd) {
+                    // the conv's output stays stored, the pools read it back per band.
+                    if c1 != nil, consumed == 1, var fused = fusePools(conv: i, height: h, width: wd) {
+                        fused.keepOutput = true
                         emitFused(i, fused, .direct, inView, c, cout, h, wd, wo, p.weights.count, macs: allMacs,
                                   c1WeightOffset: c1Offset, biasOffset: bo)
                         return fused.consumed
@@ -411,7 +411,7 @@ struct PlanLowering {
             // Fused first conv (Conv3x3C1Conv3x3Direct.swift): a band of scratch per part; with
             // pools, the units are pooled rows (a part never splits a row pair).
             units = maxPooled != nil || avgPooled != nil ? h / 2 : h
-            scratch = c1DirectScratchCount(midChannels: c, outChannels: k, width: w, storesOutput: writesOutput)
+            scratch = c1DirectScratchCount(midChannels: c, width: w)
         case (.maxPool2, _): units = h / 2
         case (.avgPool, _): units = h / parameter
         default: break

@@ -15,7 +15,7 @@ func runStep(
         precondition(s.kind == .conv3x3 && s.activation == .relu, "fused first conv on a step other than a conv + ReLU (plan bug)")
         if maxPooled != nil || avgPooled != nil {
             f32_conv3x3c1conv3x3_direct_p1c8_6x16_relu_pool2x2s2_avx2(
-                input: input, output: s.writesOutput ? output : nil, maxPooled: maxPooled, avgPooled: avgPooled,
+                input: input, output: output, maxPooled: maxPooled, avgPooled: avgPooled,
                 c1Weights: weights + s.c1WeightOffset, weights: weights + s.weightOffset, bias: weights + s.biasOffset,
                 scratch: scratch, midChannels: s.channels, outChannels: s.outChannels, height: s.height, width: s.width, rows: r)
         } else {
