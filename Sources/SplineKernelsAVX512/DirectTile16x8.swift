@@ -174,18 +174,21 @@ public func directRow16x8AVX512(
 public let directRows16x8MaxBlocks = 4
 
 /// The packed weights of `blocks` input blocks ([blocks][ky][kx][ic 8][8], 576 floats each)
-/// rewritten as the tile's operands, [blocks][ky][j][kx][16]: input channels 2j and 2j + 1
-/// interleaved (`interleave`), so the tile loads them instead of shuffling 3 vectors per 48 FMAs.
+/// rewritten as the tile's operands, [blocks][ky][j][kx][16]: what `PackedOperands16x8` builds
+/// (input channels 2j and 2j + 1 interleaved), stored, so the tile loads them instead of
+/// shuffling 3 vectors per 48 FMAs, and `StagedOperands16x8` reads the same operands.
 @inline(__always)
 func stageWeights16x8(_ weights: UnsafePointer<Float>, blocks: Int, into staged: UnsafeMutablePointer<Float>) {
+    @inline(__always) func put(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
     for t in 0..<(blocks &* 3) {                     // (block, ky): 192 floats each, both layouts
         let src = weights + 192 &* t, dst = staged + 192 &* t
         for j in 0..<4 {
-            for kx in 0..<3 {
-                let s = src + (64 &* kx &+ 16 &* j)
-                UnsafeMutableRawPointer(dst + (48 &* j &+ 16 &* kx)).storeBytes(
-                    of: interleave(ld8(s), ld8(s + 8)), as: SIMD16<Float>.self)
-            }
+            let (w0, w1, w2) = PackedOperands16x8.weights(src, j), d = dst + 48 &* j
+            put(d, w0)
+            put(d + 16, w1)
+            put(d + 32, w2)
         }
     }
 }
