@@ -339,6 +339,11 @@ let cases: [(String, Op, Int, Int, Int, Int)] = [
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 16, 16, 16),
     ("f32_conv1x1_gemm_c8_6x16_tanh_avx2", .conv1x1, 256, 64, 128, 128),
     ("f32_convt2x2s2_gemm_c8_6x16_avx2", .convt2x2, 128, 64, 64, 64),
+    // The built-in model's four transposed convs (input sizes; 8 -> 4 output channels per step).
+    ("f32_convt2x2s2_gemm_c8_6x16_avx2", .convt2x2, 128, 64, 4, 4),
+    ("f32_convt2x2s2_gemm_c8_6x16_avx2", .convt2x2, 64, 32, 8, 8),
+    ("f32_convt2x2s2_gemm_c8_6x16_avx2", .convt2x2, 32, 16, 16, 16),
+    ("f32_convt2x2s2_gemm_c8_6x16_avx2", .convt2x2, 16, 8, 32, 32),
 ]
 for (name, op, c, k, h, w) in cases where only.isEmpty || "\(name) \(c)->\(k)".contains(only) {
     bench(name, op, c: c, k: k, h: h, w: w)

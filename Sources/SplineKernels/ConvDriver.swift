@@ -93,7 +93,7 @@ func convRows<G: ConvGeometry, E: Epilogue>(
                     b = b &+ 1
                 }
             }
-            while avx512 && b &+ 3 < kb && width >= 6 {
+            while avx512 && b &+ 3 < kb && width >= 4 {
                 tileRowQuadAVX512(
                     g, e, width: width, input: inRow, inBlockStride: inBlockStride, rowStride: inRowStride,
                     blocks: blocks, weights: weights &+ (b &* wPerBlock &+ c0 &* wPerInBlock &* 2),

@@ -8,7 +8,10 @@
 // so output block kb always starts at kb * CB*T*icCount*8 floats. Padding channels
 // (input c >= C, output k >= K) get zero weights and zero bias, which keeps the
 // output's padding channels zero. The 2x2 stride-2 transposed conv stores its 4
-// taps (dy*2+dx) one after the other, each a full 1x1 packing.
+// taps (dy*2+dx) one after the other, each the 1x1 packing of its paired output blocks;
+// a trailing odd block follows all four, per dy its two dx taps side by side
+// [dy 2][CB][ic 8][dx 2 x 8]: output pixels (2y+dy, 2x) and (2y+dy, 2x+1) are adjacent in
+// NCHWc8, so one 16-lane tile computes and stores both (see ConvTranspose2x2.swift).
 // Bias is padded to ceil(K/8)*8 floats.
 
 /// Weights and bias in kernel order (see file comment).
@@ -87,11 +90,19 @@ public func packConv1x1(weights: [Float], bias: [Float], outChannels: Int, chann
     try packOIHW(weights, bias: bias, outChannels: outChannels, channels: channels, taps: 1, icCount: 8, name: "conv1x1")
 }
 
-/// Float index of transposed-conv weight (out k, in c, tap dy*2+dx) in the packed order.
+/// Float index of transposed-conv weight (out k, in c, tap dy*2+dx) in the packed order (file
+/// comment): the paired blocks' taps, each [K/16 pairs][CB][ic 8][16], then a trailing odd
+/// block's [dy 2][CB][ic 8][dx 2 x 8].
 @inlinable
 func packedDeconvIndex(k: Int, c: Int, tap: Int, outChannels: Int, channels: Int) -> Int {
-    tap * packedWeightCount(outChannels: outChannels, channels: channels, taps: 1, icCount: 8)
-        + packedWeightIndex(k: k, c: c, tap: 0, outChannels: outChannels, channels: channels, taps: 1, icCount: 8)
+    let kb = (outChannels + 7) >> 3, cb = (channels + 7) >> 3
+    let paired = kb & ~1
+    let perTap = paired * cb * 64
+    if k >> 3 < paired {
+        return tap * perTap
+            + packedWeightIndex(k: k, c: c, tap: 0, outChannels: paired * 8, channels: channels, taps: 1, icCount: 8)
+    }
+    return 4 * perTap + (((tap >> 1) * cb + (c >> 3)) * 8 + (c & 7)) * 16 + (tap & 1) * 8 + (k & 7)
 }
 
 /// PyTorch ConvTranspose2d(C, K, 2, stride 2) weight [C][K][2][2] + bias [K]

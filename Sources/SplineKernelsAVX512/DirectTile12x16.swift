@@ -308,6 +308,59 @@ func tile6x32(
     put(o2 + p3, b3); put(o2 + p4, b4); put(o2 + p5, b5)
 }
 
+/// 4 output pixels x 32 output channels in 8 zmm accumulators: the 6 x 32 tile narrowed for rows
+/// of 4 or 5 pixels (the transposed conv at a 4 x 4 bottleneck: 128 -> 64 @4 ran the AVX2 pair
+/// tiles at 43 % of the peak). 8 independent FMA chains just cover the latency of two FMA pipes.
+/// Same order as `microTile`, so the same bits.
+@inline(__always)
+func tile4x32(
+    kh: Int, kw: Int, input: UnsafePointer<Float>, inBlockStride: Int, rowStride: Int, blocks: Int,
+    w0: UnsafePointer<Float>, w1: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+    output: UnsafeMutablePointer<Float>, outBlockStride: Int, outPixelStride ops: Int,
+    accumulate: Bool, finish: Bool, relu: Bool
+) {
+    let s = outBlockStride
+    let o1 = output + s, o2 = output + 2 &* s, o3 = output + 3 &* s
+    var a0, a1, a2, a3, b0, b1, b2, b3: SIMD16<Float>
+    if accumulate {
+        a0 = load16(output, o1); a1 = load16(output + ops, o1 + ops)
+        a2 = load16(output + 2 &* ops, o1 + 2 &* ops); a3 = load16(output + 3 &* ops, o1 + 3 &* ops)
+        b0 = load16(o2, o3); b1 = load16(o2 + ops, o3 + ops)
+        b2 = load16(o2 + 2 &* ops, o3 + 2 &* ops); b3 = load16(o2 + 3 &* ops, o3 + 3 &* ops)
+    } else {
+        let x = ld16(bias), y = ld16(bias + 16)
+        a0 = x; a1 = x; a2 = x; a3 = x
+        b0 = y; b1 = y; b2 = y; b3 = y
+    }
+    var wp = w0, wq = w1
+    var bp = input
+    for _ in 0..<blocks {
+        var rp = bp
+        for _ in 0..<kh {
+            var tp = rp
+            for _ in 0..<kw {
+                for ic in 0..<8 {
+                    let u = ld16(wp), v = ld16(wq)
+                    wp = wp.advanced(by: 16)
+                    wq = wq.advanced(by: 16)
+                    let x0 = SIMD16<Float>(repeating: tp[ic]); a0 = a0.addingProduct(x0, u); b0 = b0.addingProduct(x0, v)
+                    let x1 = SIMD16<Float>(repeating: tp[8 &+ ic]); a1 = a1.addingProduct(x1, u); b1 = b1.addingProduct(x1, v)
+                    let x2 = SIMD16<Float>(repeating: tp[16 &+ ic]); a2 = a2.addingProduct(x2, u); b2 = b2.addingProduct(x2, v)
+                    let x3 = SIMD16<Float>(repeating: tp[24 &+ ic]); a3 = a3.addingProduct(x3, u); b3 = b3.addingProduct(x3, v)
+                }
+                tp = tp.advanced(by: 8)
+            }
+            rp = rp.advanced(by: rowStride)
+        }
+        bp = bp.advanced(by: inBlockStride)
+    }
+    @inline(__always) func put(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
+        st16(p, s, finish && relu ? relu16(v) : v)
+    }
+    put(output, a0); put(output + ops, a1); put(output + 2 &* ops, a2); put(output + 3 &* ops, a3)
+    put(o2, b0); put(o2 + ops, b1); put(o2 + 2 &* ops, b2); put(o2 + 3 &* ops, b3)
+}
+
 /// 8 output pixels x 32 output channels in 16 zmm accumulators: the 6 x 32 tile widened so that
 /// rows whose width is a multiple of 8 (every layer of the paper's networks) need no AVX2
 /// remainder tiles (128 = 21 x 6 + 2, 32 = 5 x 6 + 2), with fewer loads per FMA (10 per 16
@@ -375,7 +428,8 @@ func tile8x32(
 /// channels: the pair at `weights`, the next at weights + pairStride, their bias 32 floats,
 /// output blocks at output + j * outBlockStride, output pixel p at + p * outPixelStride: 8, or
 /// 16 for the interleaved outputs of the transposed conv): 8-pixel tiles, then a 6-pixel one if
-/// 6 or 7 pixels are left. Returns the pixels done (the caller's AVX2 tiles do the 0...5 left).
+/// 6 or 7 pixels are left, a 4-pixel one if 4 or 5 are. Returns the pixels done (the caller's
+/// AVX2 tiles do the 0...3 left).
 /// Otherwise as `directRowPair16AVX512`.
 @inline(never)
 public func directRowQuad32AVX512(
@@ -385,7 +439,7 @@ public func directRowQuad32AVX512(
     accumulate: Bool, finish: Bool, relu: Bool
 ) -> Int {
     let wide = width >> 3, x8 = 8 &* wide
-    let narrow = width &- x8 >= 6 ? 1 : 0
+    let narrow = width &- x8 >= 6 ? 6 : width &- x8 >= 4 ? 4 : 0
     @inline(__always) func run(_ k: Int, _ acc: Bool, _ fin: Bool, _ r: Bool) {
         for t in 0..<wide {
             tile8x32(kh: k, kw: k, input: input + t &* 64, inBlockStride: inBlockStride, rowStride: rowStride,
@@ -393,13 +447,18 @@ public func directRowQuad32AVX512(
                      output: output + t &* 8 &* outPixelStride, outBlockStride: outBlockStride,
                      outPixelStride: outPixelStride, accumulate: acc, finish: fin, relu: r)
         }
-        if narrow > 0 {
+        if narrow == 6 {
             tile6x32(kh: k, kw: k, input: input + x8 &* 8, inBlockStride: inBlockStride, rowStride: rowStride,
+                     blocks: blocks, w0: weights, w1: weights + pairStride, bias: bias,
+                     output: output + x8 &* outPixelStride, outBlockStride: outBlockStride,
+                     outPixelStride: outPixelStride, accumulate: acc, finish: fin, relu: r)
+        } else if narrow == 4 {
+            tile4x32(kh: k, kw: k, input: input + x8 &* 8, inBlockStride: inBlockStride, rowStride: rowStride,
                      blocks: blocks, w0: weights, w1: weights + pairStride, bias: bias,
                      output: output + x8 &* outPixelStride, outBlockStride: outBlockStride,
                      outPixelStride: outPixelStride, accumulate: acc, finish: fin, relu: r)
         }
     }
     withLiteralFlags(kh: kh, accumulate: accumulate, finish: finish, relu: relu, run)
-    return x8 &+ 6 &* narrow
+    return x8 &+ narrow
 }

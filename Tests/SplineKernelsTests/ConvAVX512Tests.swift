@@ -7,7 +7,7 @@ import XCTest
 // 8-channel block does not (even and odd input channels summed apart): close there, and
 // against the reference in its own test. Widths with 0, 1, 2 and 3 12-pixel tiles and
 // 0...11 pixels left for the AVX2 tiles, and 8-pixel x 32-channel tiles followed by none, a
-// 6-pixel one (14, 31) or 1...5 pixels for the AVX2 tiles; several input chunks (partial sums in the output);
+// 6-pixel one (14, 31), a 4-pixel one (4, 5, 12, 13) or 1...3 pixels for the AVX2 tiles; several input chunks (partial sums in the output);
 // a trailing odd 8-channel block; every activation (tanh keeps the AVX2 tiles). Needs a CPU
 // with x86-64-v4, else skipped with the reason (the AVX2 path is what the other tests check).
 final class ConvAVX512Tests: XCTestCase {
@@ -17,7 +17,7 @@ final class ConvAVX512Tests: XCTestCase {
             // (C, K): 40 = two chunks of the 3x3 (4 blocks each), 72 = two of the 1x1; K = 24 and
             // 40 end with a single 8-channel block.
             for (c, k) in [(8, 16), (40, 24), (16, 48), (72, 40)] {
-                for w in [7, 12, 13, 14, 24, 31, 35, 41] {
+                for w in [4, 5, 7, 12, 13, 14, 24, 31, 35, 41] {
                     let h = 4
                     var rng = TestRandom(UInt64(c * 1000 + k * 10 + w))
                     let (packed, _, _) = try randomPacked(kind, c: c, k: k, &rng)
@@ -133,12 +133,15 @@ final class ConvAVX512Tests: XCTestCase {
         }
     }
 
-    /// The transposed conv's 1x1 GEMMs with the AVX-512 6 x 32 tiles (output pixel stride 16).
+    /// The transposed conv's 1x1 GEMMs with the AVX-512 8-, 6- and 4-pixel x 32-channel tiles
+    /// (output pixel stride 16), and a trailing odd block's two dx taps as one pair (block stride 8).
     func testTransposedConvBitwiseAcrossISAs() throws {
         try XCTSkipUnless(cpuHasAVX512, "this CPU has no AVX-512 (x86-64-v4): the AVX-512 tiles cannot run here")
-        // K = 16, 24: a single pair (16- and 12-pixel tiles), then a trailing block.
-        for (c, k) in [(16, 32), (24, 40), (64, 48), (32, 16), (16, 24)] {
-            for w in [5, 6, 13, 14, 16, 29, 32] {
+        // K = 16, 24: a single pair (16- and 12-pixel tiles), then a trailing block; K = 8: only
+        // the trailing block (the built-in model's last upconv, 16 -> 8); 128 -> 64: the built-in
+        // model's first upconv (4 x 4 input).
+        for (c, k) in [(16, 32), (24, 40), (64, 48), (32, 16), (16, 24), (16, 8), (128, 64)] {
+            for w in [4, 5, 6, 13, 14, 16, 29, 32] {
                 let h = 3
                 var rng = TestRandom(UInt64(c * 100 + k + w))
                 let packed = try packConvTranspose2x2(weights: rng.array(c * k * 4), bias: rng.array(k),

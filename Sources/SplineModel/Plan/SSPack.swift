@@ -3,7 +3,9 @@
 /// start 64-byte aligned when the file is, e.g. embedded with `.balign 64`). Little-endian:
 ///
 ///   0   8   magic "SSPACK\r\n"
-///   8   4   format version (1)
+///   8   4   format version (2; version 1 packed a transposed conv's trailing odd 8-channel block
+///           per tap, version 2 pairs its two dx taps, see WeightPacking.swift: a version-1 pack
+///           of such a model would be misread, so every version-1 pack is refused)
 ///   12  4   header bytes (128)
 ///   16  32  SHA-256 of the safetensors weights it was packed from (the spec's `sha256`)
 ///   48  32  ExecutionPlan.hash (SHA-256 of the plan's canonical description)
@@ -12,7 +14,7 @@
 ///   128     float32 values
 public enum SSPack {
     public static let magic: [UInt8] = Array("SSPACK\r\n".utf8)
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     public static let headerBytes = 128
 
     public struct Header: Sendable, Equatable {
