@@ -35,7 +35,9 @@ struct Preprocessor: Sendable {
     /// (contiguous reads and writes instead of one column of the I x I output at a time).
     /// With the z-score's pairwise sums (PairwiseSum.swift), 128 x 128 -> 128 went from 102-146 to
     /// 38-62 us per slice and 512 x 512 -> 512 from 2.3-2.7 to 0.6-1.0 ms
-    /// (`Benchmarks/preprocess-bench/run.sh OLD.swift`, three alternating rounds).
+    /// (`Benchmarks/preprocess-bench/run.sh OLD.swift`, three alternating rounds); with the column
+    /// pass as flat tables (`ColumnTaps`, session 24) 23.1-23.3 -> 13.5-13.6 us (median; one
+    /// round 18.1) and 379-382 -> 235-237 us on a Zen 5.
     func write(
         _ pixels: [Float], width w: Int, height h: Int, workspace ws: inout PreprocessWorkspace,
         into out: UnsafeMutablePointer<Float>, rowStride: Int, pixelStride: Int
@@ -44,8 +46,12 @@ struct Preprocessor: Sendable {
         let i = params.input
         let (rows, cols, top, left) = resizeAxes(height: h, width: w)
         // Rows first: (rows x W native columns) -> (I x W), then columns: -> (I x I).
-        let rs = ws.taps(from: rows, to: i, column: false), cs = ws.taps(from: cols, to: i, column: true)
-        if ws.tmp.count < i * w { ws.tmp = [Double](repeating: 0, count: i * w) }
+        let rs = ws.taps(from: rows, to: i, column: false)
+        ws.prepareColumns(from: cols, to: i, left: left, width: w)
+        // Rows of the (I x W) intermediate are W + 1 long: index W stays 0.0, the value of a
+        // column outside the slice, so the column pass reads its taps without a branch.
+        let ts = w + 1
+        if ws.tmp.count < i * ts { ws.tmp = [Double](repeating: 0, count: i * ts) }
         if ws.normRows.count < 2 * w { ws.normRows = [Double](repeating: 0, count: 2 * w) }
         pixels.withUnsafeBufferPointer { xb in
             ws.tmp.withUnsafeMutableBufferPointer { tb in
@@ -76,25 +82,13 @@ struct Preprocessor: Sendable {
                             if slot == 0 { slot0 = r } else { slot1 = r }
                         }
                         let va = UnsafePointer(cache + sa * w), vb = UnsafePointer(cache + sb * w)
-                        let dst = t + o * w
+                        let dst = t + o * ts
                         for c in 0..<w { dst[c] = (1 - f) * va[c] + f * vb[c] }
+                        dst[w] = 0
                     }
                 }
-                let t = UnsafePointer(tb.baseAddress!)
-                cs.taps.withUnsafeBufferPointer { taps in
-                    for r in 0..<i {
-                        let src = t + r * w
-                        let row = out + r * rowStride
-                        for o in 0..<i {
-                            let (a, b, f) = taps[o]
-                            let ca = a - left, cb = b - left
-                            let va = ca >= 0 && ca < w ? src[ca] : 0, vb = cb >= 0 && cb < w ? src[cb] : 0
-                            let q = row + o * pixelStride
-                            q[0] = Float((1 - f) * va + f * vb)
-                            if pixelStride == 8 { (q + 1).update(repeating: 0, count: 7) }
-                        }
-                    }
-                }
+                ws.columns!.apply(UnsafePointer(tb.baseAddress!), rows: i, rowStride: ts, into: out,
+                                  outRowStride: rowStride, pixelStride: pixelStride)
             }
         }
     }
@@ -130,13 +124,84 @@ struct Preprocessor: Sendable {
     }
 }
 
+/// The column pass of `Preprocessor.write` as flat tables: output column o reads intermediate
+/// columns `a[o]`, `b[o]` (W, the row's trailing 0.0, for columns outside the slice) with
+/// weights `wa[o]` = 1 - f and `wb[o]` = f, the values the per-pixel form computed, so the same
+/// bits. Four output columns at a time in SIMD4<Double>: the branchy per-pixel loop took about
+/// half of the 128 x 128 -> 128 preprocessing.
+struct ColumnTaps {
+    let from: Int, to: Int, left: Int, width: Int
+    let a: [Int], b: [Int], wa: [Double], wb: [Double]
+
+    init(_ taps: ResizeTaps, to n: Int, left: Int, width w: Int) {
+        (from, to, self.left, width) = (taps.from, n, left, w)
+        func inside(_ c: Int) -> Int { c - left >= 0 && c - left < w ? c - left : w }
+        a = taps.taps.map { inside($0.0) }
+        b = taps.taps.map { inside($0.1) }
+        wa = taps.taps.map { 1 - $0.2 }
+        wb = taps.taps.map { $0.2 }
+    }
+
+    /// `rows` rows of `src` (row r at src + r * rowStride, W + 1 values, the last 0) -> output
+    /// row r at out + r * outRowStride, column o at + o * pixelStride (8: the 7 floats after it
+    /// zeroed, the padding channels of an NCHWc8 input).
+    func apply(_ src: UnsafePointer<Double>, rows: Int, rowStride: Int, into out: UnsafeMutablePointer<Float>,
+               outRowStride: Int, pixelStride: Int) {
+        let n = to, n4 = n & ~3
+        a.withUnsafeBufferPointer { ap in
+        b.withUnsafeBufferPointer { bp in
+        wa.withUnsafeBufferPointer { wap in
+        wb.withUnsafeBufferPointer { wbp in
+            let ia = ap.baseAddress!, ib = bp.baseAddress!, fa = wap.baseAddress!, fb = wbp.baseAddress!
+            for r in 0..<rows {
+                let s = src + r &* rowStride
+                let row = out + r &* outRowStride
+                var o = 0
+                while o < n4 {
+                    let va = SIMD4(s[ia[o]], s[ia[o &+ 1]], s[ia[o &+ 2]], s[ia[o &+ 3]])
+                    let vb = SIMD4(s[ib[o]], s[ib[o &+ 1]], s[ib[o &+ 2]], s[ib[o &+ 3]])
+                    let ka = UnsafeRawPointer(fa + o).loadUnaligned(as: SIMD4<Double>.self)
+                    let kb = UnsafeRawPointer(fb + o).loadUnaligned(as: SIMD4<Double>.self)
+                    let v = SIMD4<Float>(ka * va + kb * vb)
+                    if pixelStride == 1 {
+                        UnsafeMutableRawPointer(row + o).storeBytes(of: v, as: SIMD4<Float>.self)
+                    } else {
+                        for j in 0..<4 { put(v[j], row + (o &+ j) &* pixelStride, pixelStride) }
+                    }
+                    o &+= 4
+                }
+                while o < n {
+                    put(Float(fa[o] * s[ia[o]] + fb[o] * s[ib[o]]), row + o &* pixelStride, pixelStride)
+                    o &+= 1
+                }
+            }
+        }
+        }
+        }
+        }
+    }
+
+    @inline(__always) private func put(_ v: Float, _ q: UnsafeMutablePointer<Float>, _ pixelStride: Int) {
+        q[0] = v
+        if pixelStride == 8 { (q + 1).update(repeating: 0, count: 7) }
+    }
+}
+
 /// Reusable buffers of `Preprocessor.write`.
 struct PreprocessWorkspace {
+    /// The column pass's tables (`prepareColumns`), kept while the sizes stay the same.
+    var columns: ColumnTaps?
     var tmp: [Double] = []
     /// Two normalised native rows (`Preprocessor.write`'s row pass).
     var normRows: [Double] = []
     private var rowTaps: ResizeTaps?
     private var columnTaps: ResizeTaps?
+
+    /// Builds `columns` for nIn -> nOut columns, slice at `left`, `width` wide, unless already so.
+    mutating func prepareColumns(from nIn: Int, to nOut: Int, left: Int, width: Int) {
+        if let c = columns, c.from == nIn, c.to == nOut, c.left == left, c.width == width { return }
+        columns = ColumnTaps(taps(from: nIn, to: nOut, column: true), to: nOut, left: left, width: width)
+    }
 
     /// Taps nIn -> nOut, rebuilt only when the sizes change.
     mutating func taps(from nIn: Int, to nOut: Int, column: Bool) -> ResizeTaps {

@@ -4,8 +4,8 @@ import SplineModel
 
 /// `Preprocessor.write` (normalised native rows cached, column pass along output rows) against
 /// its plain reference `referenceWrite`, bitwise, over both intensity maps, both geometries,
-/// up- and downsampling, slices taller and wider than square, one-pixel sides, and both pixel
-/// strides, with one workspace reused across sizes (stale rows would show: the (14, 16) and
+/// up- and downsampling, slices taller and wider than square, one-pixel sides, output sizes with
+/// and without a remainder of four columns, and both pixel strides, with one workspace reused across sizes (stale rows would show: the (14, 16) and
 /// (3, 5) slices start one row above the slice, row -1).
 final class PreprocessTests: XCTestCase {
     func testWriteMatchesReferenceBitwise() {
@@ -17,7 +17,8 @@ final class PreprocessTests: XCTestCase {
             return Float(Int(rng >> 40) % 20001) / 10 - 1000
         }
         var cases = 0
-        for input in [16, 32] {
+        // I = 18: the column pass's four-column SIMD body and a two-column scalar tail.
+        for input in [16, 18, 32] {
             for intensity in ["zscore-slice", "window"] {
                 for geometry in ["pad-square", "stretch"] {
                     let params = ModelSpec.Preprocessing.Parameters(
@@ -48,7 +49,7 @@ final class PreprocessTests: XCTestCase {
                 }
             }
         }
-        XCTAssertEqual(cases, 2 * 2 * 2 * 30 * 2)
+        XCTAssertEqual(cases, 3 * 2 * 2 * 30 * 2)
     }
 
     /// `numpyPairwiseSum` against `np.add.reduce` on x_k = (7919 k mod 1000) / 7 + 0.001 k (bit
