@@ -120,8 +120,29 @@ public final class Segmenter {
         guard pixels.count == width * height else {
             throw SegmentationError.pixelCount(expected: width * height, got: pixels.count, width: width, height: height)
         }
-        if let k = pixels.firstIndex(where: { !$0.isFinite }) {
+        if !allFinite(pixels), let k = pixels.firstIndex(where: { !$0.isFinite }) {
             throw SegmentationError.nonFinitePixel(row: k / width, column: k % width, value: pixels[k])
+        }
+    }
+
+    /// Whether no value is NaN or infinite: the exponent bits of eight values at a time, all ones
+    /// only for those (vectorised; `firstIndex(where:)` on every slice, an early-exit scalar loop,
+    /// was about 1 % of the built-in model's `FastEngine.run`). The slow search runs only on failure.
+    static func allFinite(_ pixels: [Float]) -> Bool {
+        pixels.withUnsafeBufferPointer { p in
+            let n = p.count, n8 = n & ~7
+            let exp = SIMD8<UInt32>(repeating: 0x7f80_0000)
+            var m = SIMD8<UInt32>(repeating: 0)
+            guard let base = p.baseAddress else { return true }
+            let raw = UnsafeRawPointer(base)
+            var i = 0
+            while i < n8 {
+                m = pointwiseMax(m, raw.loadUnaligned(fromByteOffset: i &* 4, as: SIMD8<UInt32>.self) & exp)
+                i &+= 8
+            }
+            var ok = !any(m .== exp)
+            while i < n { ok = ok && p[i].isFinite; i &+= 1 }
+            return ok
         }
     }
 }

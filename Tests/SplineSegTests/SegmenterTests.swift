@@ -21,6 +21,26 @@ final class SegmenterTests: XCTestCase {
         }
     }
 
+    /// The vectorised finiteness check against `isFinite` per value: NaN, +-infinity and the
+    /// largest finite values (exponent one step below all ones) at every position of lengths
+    /// 1...40 (the eight-value body and the scalar tail), and clean arrays.
+    func testAllFiniteMatchesPerValueCheck() {
+        XCTAssertTrue(Segmenter.allFinite([]))
+        for n in 1...40 {
+            var x = (0..<n).map { Float($0) * 0.37 - 5 }
+            XCTAssertTrue(Segmenter.allFinite(x), "clean, n = \(n)")
+            for k in 0..<n {
+                for v in [Float.nan, .infinity, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
+                          Float(bitPattern: 0x7fc0_0001)] {
+                    let old = x[k]
+                    x[k] = v
+                    XCTAssertEqual(Segmenter.allFinite(x), v.isFinite, "n = \(n), value \(v) at \(k)")
+                    x[k] = old
+                }
+            }
+        }
+    }
+
     func testArgumentErrors() throws {
         XCTAssertThrowsError(try Segmenter(model: Self.model, threads: 0)) {
             XCTAssertEqual($0 as? SegmentationError, .invalidThreads(0))
