@@ -22,17 +22,20 @@ struct Preprocessor: Sendable {
 
     /// Writes the I x I input to `out`: pixel (r, c) at out[r * rowStride + c * pixelStride]; with
     /// pixelStride 8 (the NCHWc8 input buffer's interior) the 7 floats after each pixel are zeroed
-    /// too (the padding channels). `workspace` is reused (I * W Doubles, two normalised native
-    /// rows and the resize taps, kept while the image size stays the same), so repeated calls for
-    /// one image size do not allocate. The S x S padded square is never materialised: square row
-    /// q is native row q - top (zero outside), so memory stays O(I * W) however elongated the
-    /// slice.
+    /// too (the padding channels). `workspace` is reused (per part two normalised native rows and
+    /// one resized row, W + 1 Doubles, and the resize taps, kept while the image size stays the
+    /// same), so repeated calls for one image size do not allocate. The S x S padded square is
+    /// never materialised: square row q is native row q - top (zero outside), so memory stays
+    /// O(W) however elongated the slice.
     ///
     /// Each output value is computed with the operations of `PreprocessReference` (tests compare
     /// them bitwise); the speed comes from the order: a native row is normalised once and kept
     /// while consecutive output rows read it (the row pass used to normalise two native rows per
-    /// output row: 2 I W divisions instead of H W), and the column pass runs along output rows
-    /// (contiguous reads and writes instead of one column of the I x I output at a time).
+    /// output row: 2 I W divisions instead of H W), and each output row is resized along its
+    /// columns right after its row pass (contiguous reads and writes, the row still in L1).
+    /// With `runner` the output rows are split into `parts` near-equal ranges, each with its own
+    /// normalised rows (a part re-normalises the one or two native rows it shares with the part
+    /// before: the same values), after the z-score statistics; any split gives the same bits.
     /// With the z-score's pairwise sums (PairwiseSum.swift), 128 x 128 -> 128 went from 102-146 to
     /// 38-62 us per slice and 512 x 512 -> 512 from 2.3-2.7 to 0.6-1.0 ms
     /// (`Benchmarks/preprocess-bench/run.sh OLD.swift`, three alternating rounds); with the column
@@ -40,62 +43,55 @@ struct Preprocessor: Sendable {
     /// round 18.1) and 379-382 -> 235-237 us on a Zen 5.
     func write(
         _ pixels: [Float], width w: Int, height h: Int, workspace ws: inout PreprocessWorkspace,
-        into out: UnsafeMutablePointer<Float>, rowStride: Int, pixelStride: Int
+        into out: UnsafeMutablePointer<Float>, rowStride: Int, pixelStride: Int,
+        runner: (any RowJobRunner)? = nil, parts requested: Int = 1
     ) {
         let norm = normalization(pixels)
         let i = params.input
         let (rows, cols, top, left) = resizeAxes(height: h, width: w)
-        // Rows first: (rows x W native columns) -> (I x W), then columns: -> (I x I).
         let rs = ws.taps(from: rows, to: i, column: false)
-        ws.prepareColumns(from: cols, to: i, left: left, width: w)
-        // Rows of the (I x W) intermediate are W + 1 long: index W stays 0.0, the value of a
-        // column outside the slice, so the column pass reads its taps without a branch.
+        let cs = ws.prepareColumns(from: cols, to: i, left: left, width: w)
+        let parts = runner == nil ? 1 : max(1, min(requested, i))
         let ts = w + 1
-        if ws.tmp.count < i * ts { ws.tmp = [Double](repeating: 0, count: i * ts) }
-        if ws.normRows.count < 2 * w { ws.normRows = [Double](repeating: 0, count: 2 * w) }
+        if ws.tmp.count < parts * ts { ws.tmp = [Double](repeating: 0, count: parts * ts) }
+        if ws.normRows.count < parts * 2 * w { ws.normRows = [Double](repeating: 0, count: parts * 2 * w) }
         pixels.withUnsafeBufferPointer { xb in
-            ws.tmp.withUnsafeMutableBufferPointer { tb in
-                ws.normRows.withUnsafeMutableBufferPointer { nb in
-                    let x = xb.baseAddress!, t = tb.baseAddress!, cache = nb.baseAddress!
-                    // Two slots of normalised native rows (slot0 / slot1: the native row held,
-                    // Int.min: empty; rows above the slice are negative); a row outside the slice
-                    // is all zeros, as in the reference. The rows of one output row never evict
-                    // each other.
-                    var slot0 = Int.min, slot1 = Int.min
-                    for o in 0..<i {
-                        let (a, b, f) = rs.taps[o]
-                        let ra = a - top, rb = b - top
-                        var sa = slot0 == ra ? 0 : slot1 == ra ? 1 : -1
-                        var sb = slot0 == rb ? 0 : slot1 == rb ? 1 : -1
-                        if sa < 0 { sa = sb == 0 ? 1 : 0 }
-                        if sb < 0 { sb = ra == rb ? sa : 1 - sa }
-                        for k in 0..<2 {
-                            let slot = k == 0 ? sa : sb, r = k == 0 ? ra : rb
-                            if (slot == 0 ? slot0 : slot1) == r { continue }
-                            let d = cache + slot * w
-                            if r >= 0 && r < h {
-                                let src = x + r * w
-                                for c in 0..<w { d[c] = norm.apply(src[c]) }
-                            } else {
-                                d.update(repeating: 0, count: w)
-                            }
-                            if slot == 0 { slot0 = r } else { slot1 = r }
-                        }
-                        let va = UnsafePointer(cache + sa * w), vb = UnsafePointer(cache + sb * w)
-                        let dst = t + o * ts
-                        for c in 0..<w { dst[c] = (1 - f) * va[c] + f * vb[c] }
-                        dst[w] = 0
+        ws.tmp.withUnsafeMutableBufferPointer { tb in
+        ws.normRows.withUnsafeMutableBufferPointer { nb in
+        rs.taps.withUnsafeBufferPointer { rt in
+        cs.a.withUnsafeBufferPointer { ap in
+        cs.b.withUnsafeBufferPointer { bp in
+        cs.wa.withUnsafeBufferPointer { wap in
+        cs.wb.withUnsafeBufferPointer { wbp in
+            var job = PreprocessRows(
+                x: xb.baseAddress!, width: w, height: h, top: top, norm: norm, rowTaps: rt.baseAddress!,
+                cache: nb.baseAddress!, tmp: tb.baseAddress!, ia: ap.baseAddress!, ib: bp.baseAddress!,
+                fa: wap.baseAddress!, fb: wbp.baseAddress!, outputs: i, out: out, rowStride: rowStride,
+                pixelStride: pixelStride)
+            if parts == 1 {
+                job.rows(0..<i, slot: 0)
+            } else {
+                withUnsafeMutablePointer(to: &job) { ctx in
+                    runner!.run(parts: parts, context: ctx) { c, part, parts in
+                        let j = c!.assumingMemoryBound(to: PreprocessRows.self).pointee
+                        j.rows(j.outputs &* part / parts..<j.outputs &* (part &+ 1) / parts, slot: part)
                     }
                 }
-                ws.columns!.apply(UnsafePointer(tb.baseAddress!), rows: i, rowStride: ts, into: out,
-                                  outRowStride: rowStride, pixelStride: pixelStride)
             }
+        }
+        }
+        }
+        }
+        }
+        }
+        }
         }
     }
 
     /// Intensity normalisation as a per-pixel map (float64, as preprocess.py).
     struct Normalization {
         let window: Bool, lo: Double, span: Double, mean: Double, scale: Double
+        /// The map of one value (`PreprocessRows.rows` writes it out per map).
         @inline(__always) func apply(_ v: Float) -> Double {
             window ? min(max((Double(v) - lo) / span, 0), 1) : (Double(v) - mean) / scale
         }
@@ -124,6 +120,68 @@ struct Preprocessor: Sendable {
     }
 }
 
+/// Runs `parts` calls of a C-convention job, possibly on several threads (FastEngine: its
+/// WorkerPool, whose `run` has exactly this form); returns when all are done.
+protocol RowJobRunner {
+    func run(parts: Int, context: UnsafeMutableRawPointer?,
+             _ job: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> Void)
+}
+
+/// `Preprocessor.write`'s per-row work over raw pointers (trivial, so the parts on other threads
+/// touch no reference count): for each output row, the row pass (two normalised native rows,
+/// cached in the part's two slots) into the part's resized row, then its column pass.
+struct PreprocessRows {
+    let x: UnsafePointer<Float>, width: Int, height: Int, top: Int
+    let norm: Preprocessor.Normalization
+    let rowTaps: UnsafePointer<(Int, Int, Double)>
+    /// parts x 2 x W normalised native rows, parts x (W + 1) resized rows.
+    let cache: UnsafeMutablePointer<Double>, tmp: UnsafeMutablePointer<Double>
+    let ia: UnsafePointer<Int>, ib: UnsafePointer<Int>, fa: UnsafePointer<Double>, fb: UnsafePointer<Double>
+    let outputs: Int, out: UnsafeMutablePointer<Float>, rowStride: Int, pixelStride: Int
+
+    func rows(_ range: Range<Int>, slot part: Int) {
+        let w = width
+        let cache = self.cache + part &* 2 &* w, t = tmp + part &* (w &+ 1)
+        t[w] = 0
+        // Two slots of normalised native rows (slot0 / slot1: the native row held, Int.min:
+        // empty; rows above the slice are negative); a row outside the slice is all zeros, as in
+        // the reference. The rows of one output row never evict each other.
+        var slot0 = Int.min, slot1 = Int.min
+        for o in range {
+            let (a, b, f) = rowTaps[o]
+            let ra = a - top, rb = b - top
+            var sa = slot0 == ra ? 0 : slot1 == ra ? 1 : -1
+            var sb = slot0 == rb ? 0 : slot1 == rb ? 1 : -1
+            if sa < 0 { sa = sb == 0 ? 1 : 0 }
+            if sb < 0 { sb = ra == rb ? sa : 1 - sa }
+            for k in 0..<2 {
+                let slot = k == 0 ? sa : sb, r = k == 0 ? ra : rb
+                if (slot == 0 ? slot0 : slot1) == r { continue }
+                let d = cache + slot * w
+                if r >= 0 && r < height {
+                    // One loop per map: LLVM left the choice inside this one and computed both
+                    // (two divisions and a blend per pixel: 13.5 -> 21.4 us at 128 x 128).
+                    let src = x + r * w
+                    if norm.window {
+                        let lo = norm.lo, span = norm.span
+                        for c in 0..<w { d[c] = min(max((Double(src[c]) - lo) / span, 0), 1) }
+                    } else {
+                        let mean = norm.mean, scale = norm.scale
+                        for c in 0..<w { d[c] = (Double(src[c]) - mean) / scale }
+                    }
+                } else {
+                    d.update(repeating: 0, count: w)
+                }
+                if slot == 0 { slot0 = r } else { slot1 = r }
+            }
+            let va = UnsafePointer(cache + sa * w), vb = UnsafePointer(cache + sb * w)
+            for c in 0..<w { t[c] = (1 - f) * va[c] + f * vb[c] }
+            ColumnTaps.apply(UnsafePointer(t), ia: ia, ib: ib, fa: fa, fb: fb, count: outputs,
+                             into: out + o &* rowStride, pixelStride: pixelStride)
+        }
+    }
+}
+
 /// The column pass of `Preprocessor.write` as flat tables: output column o reads intermediate
 /// columns `a[o]`, `b[o]` (W, the row's trailing 0.0, for columns outside the slice) with
 /// weights `wa[o]` = 1 - f and `wb[o]` = f, the values the per-pixel form computed, so the same
@@ -142,46 +200,41 @@ struct ColumnTaps {
         wb = taps.taps.map { $0.2 }
     }
 
-    /// `rows` rows of `src` (row r at src + r * rowStride, W + 1 values, the last 0) -> output
-    /// row r at out + r * outRowStride, column o at + o * pixelStride (8: the 7 floats after it
-    /// zeroed, the padding channels of an NCHWc8 input).
-    func apply(_ src: UnsafePointer<Double>, rows: Int, rowStride: Int, into out: UnsafeMutablePointer<Float>,
-               outRowStride: Int, pixelStride: Int) {
-        let n = to, n4 = n & ~3
-        a.withUnsafeBufferPointer { ap in
-        b.withUnsafeBufferPointer { bp in
-        wa.withUnsafeBufferPointer { wap in
-        wb.withUnsafeBufferPointer { wbp in
-            let ia = ap.baseAddress!, ib = bp.baseAddress!, fa = wap.baseAddress!, fb = wbp.baseAddress!
-            for r in 0..<rows {
-                let s = src + r &* rowStride
-                let row = out + r &* outRowStride
-                var o = 0
-                while o < n4 {
-                    let va = SIMD4(s[ia[o]], s[ia[o &+ 1]], s[ia[o &+ 2]], s[ia[o &+ 3]])
-                    let vb = SIMD4(s[ib[o]], s[ib[o &+ 1]], s[ib[o &+ 2]], s[ib[o &+ 3]])
-                    let ka = UnsafeRawPointer(fa + o).loadUnaligned(as: SIMD4<Double>.self)
-                    let kb = UnsafeRawPointer(fb + o).loadUnaligned(as: SIMD4<Double>.self)
-                    let v = SIMD4<Float>(ka * va + kb * vb)
-                    if pixelStride == 1 {
-                        UnsafeMutableRawPointer(row + o).storeBytes(of: v, as: SIMD4<Float>.self)
-                    } else {
-                        for j in 0..<4 { put(v[j], row + (o &+ j) &* pixelStride, pixelStride) }
-                    }
-                    o &+= 4
-                }
-                while o < n {
-                    put(Float(fa[o] * s[ia[o]] + fb[o] * s[ib[o]]), row + o &* pixelStride, pixelStride)
-                    o &+= 1
-                }
+    /// One resized row `src` (W + 1 values, the last 0) -> `count` output values at
+    /// out + o * pixelStride (8: the 7 floats after each zeroed, the padding channels of an
+    /// NCHWc8 input), through the tables' pointers.
+    @inline(__always)
+    static func apply(_ s: UnsafePointer<Double>, ia: UnsafePointer<Int>, ib: UnsafePointer<Int>,
+                      fa: UnsafePointer<Double>, fb: UnsafePointer<Double>, count n: Int,
+                      into row: UnsafeMutablePointer<Float>, pixelStride: Int) {
+        let n4 = n & ~3
+        @inline(__always) func four(_ o: Int) -> SIMD4<Float> {
+            let va = SIMD4(s[ia[o]], s[ia[o &+ 1]], s[ia[o &+ 2]], s[ia[o &+ 3]])
+            let vb = SIMD4(s[ib[o]], s[ib[o &+ 1]], s[ib[o &+ 2]], s[ib[o &+ 3]])
+            let ka = UnsafeRawPointer(fa + o).loadUnaligned(as: SIMD4<Double>.self)
+            let kb = UnsafeRawPointer(fb + o).loadUnaligned(as: SIMD4<Double>.self)
+            return SIMD4<Float>(ka * va + kb * vb)
+        }
+        var o = 0
+        if pixelStride == 1 {
+            while o < n4 {
+                UnsafeMutableRawPointer(row + o).storeBytes(of: four(o), as: SIMD4<Float>.self)
+                o &+= 4
+            }
+        } else {
+            while o < n4 {
+                let v = four(o)
+                for j in 0..<4 { put(v[j], row + (o &+ j) &* pixelStride, pixelStride) }
+                o &+= 4
             }
         }
-        }
-        }
+        while o < n {
+            put(Float(fa[o] * s[ia[o]] + fb[o] * s[ib[o]]), row + o &* pixelStride, pixelStride)
+            o &+= 1
         }
     }
 
-    @inline(__always) private func put(_ v: Float, _ q: UnsafeMutablePointer<Float>, _ pixelStride: Int) {
+    @inline(__always) private static func put(_ v: Float, _ q: UnsafeMutablePointer<Float>, _ pixelStride: Int) {
         q[0] = v
         if pixelStride == 8 { (q + 1).update(repeating: 0, count: 7) }
     }
@@ -191,16 +244,19 @@ struct ColumnTaps {
 struct PreprocessWorkspace {
     /// The column pass's tables (`prepareColumns`), kept while the sizes stay the same.
     var columns: ColumnTaps?
+    /// Per part one resized row, W + 1 long (index W: 0.0, see `ColumnTaps`).
     var tmp: [Double] = []
-    /// Two normalised native rows (`Preprocessor.write`'s row pass).
+    /// Per part two normalised native rows (`Preprocessor.write`'s row pass).
     var normRows: [Double] = []
     private var rowTaps: ResizeTaps?
     private var columnTaps: ResizeTaps?
 
-    /// Builds `columns` for nIn -> nOut columns, slice at `left`, `width` wide, unless already so.
-    mutating func prepareColumns(from nIn: Int, to nOut: Int, left: Int, width: Int) {
-        if let c = columns, c.from == nIn, c.to == nOut, c.left == left, c.width == width { return }
-        columns = ColumnTaps(taps(from: nIn, to: nOut, column: true), to: nOut, left: left, width: width)
+    /// `columns` for nIn -> nOut columns, slice at `left`, `width` wide, built unless already so.
+    mutating func prepareColumns(from nIn: Int, to nOut: Int, left: Int, width: Int) -> ColumnTaps {
+        if let c = columns, c.from == nIn, c.to == nOut, c.left == left, c.width == width { return c }
+        let c = ColumnTaps(taps(from: nIn, to: nOut, column: true), to: nOut, left: left, width: width)
+        columns = c
+        return c
     }
 
     /// Taps nIn -> nOut, rebuilt only when the sizes change.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import SplineSeg
+import SplineKernels
 import SplineModel
 
 /// `Preprocessor.write` (normalised native rows cached, column pass along output rows) against
@@ -50,6 +51,58 @@ final class PreprocessTests: XCTestCase {
             }
         }
         XCTAssertEqual(cases, 3 * 2 * 2 * 30 * 2)
+    }
+
+    /// Parts run in reverse order on one thread.
+    struct ReverseRunner: RowJobRunner {
+        func run(parts: Int, context: UnsafeMutableRawPointer?,
+                 _ job: @convention(c) (UnsafeMutableRawPointer?, Int, Int) -> Void) {
+            for p in (0..<parts).reversed() { job(context, p, parts) }
+        }
+    }
+
+    /// `write` split into parts (2, 3 and 7 in reverse order on one thread; 2 on a real worker
+    /// pool) against the reference, bitwise: each part re-normalises the native rows it shares
+    /// with its neighbour, stale rows of a part's slots would show. One workspace across sizes
+    /// and part counts.
+    func testWriteInPartsMatchesReferenceBitwise() {
+        let pool = WorkerPool(threads: 2)
+        var rng: UInt64 = 0x2545F4914F6CDD1D
+        var ws = PreprocessWorkspace()
+        var cases = 0
+        for geometry in ["pad-square", "stretch"] {
+            let params = ModelSpec.Preprocessing.Parameters(
+                input: 18, intensity: "zscore-slice", window: nil, geometry: geometry)
+            let p = Preprocessor(params: params)
+            for (h, w) in [(16, 16), (23, 17), (17, 23), (5, 61), (61, 5), (40, 40), (3, 5), (1, 9)] {
+                let pixels = (0..<(h * w)).map { _ -> Float in
+                    rng = rng &* 6364136223846793005 &+ 1442695040888963407
+                    return Float(Int(rng >> 40) % 20001) / 10 - 1000
+                }
+                for stride in [1, 8] {
+                    let rowStride = 18 * stride + 8
+                    var ref = [Float](repeating: .nan, count: 18 * rowStride)
+                    var unused = PreprocessWorkspace()
+                    ref.withUnsafeMutableBufferPointer { o in
+                        p.referenceWrite(pixels, width: w, height: h, workspace: &unused, into: o.baseAddress!,
+                                         rowStride: rowStride, pixelStride: stride)
+                    }
+                    let runners: [(any RowJobRunner, Int)] = [(ReverseRunner(), 2), (ReverseRunner(), 3),
+                                                             (ReverseRunner(), 7), (pool, 2)]
+                    for (runner, parts) in runners {
+                        var fast = [Float](repeating: .nan, count: 18 * rowStride)
+                        fast.withUnsafeMutableBufferPointer { o in
+                            p.write(pixels, width: w, height: h, workspace: &ws, into: o.baseAddress!,
+                                    rowStride: rowStride, pixelStride: stride, runner: runner, parts: parts)
+                        }
+                        let same = zip(fast, ref).allSatisfy { $0.bitPattern == $1.bitPattern }
+                        XCTAssertTrue(same, "\(geometry) \(h)x\(w) stride \(stride) \(parts) parts \(runner)")
+                        cases += 1
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(cases, 2 * 8 * 2 * 4)
     }
 
     /// `numpyPairwiseSum` against `np.add.reduce` on x_k = (7919 k mod 1000) / 7 + 0.001 k (bit
