@@ -91,9 +91,16 @@ struct Preprocessor: Sendable {
     /// Intensity normalisation as a per-pixel map (float64, as preprocess.py).
     struct Normalization {
         let window: Bool, lo: Double, span: Double, mean: Double, scale: Double
-        /// The map of one value (`PreprocessRows.rows` writes it out per map).
+        /// The map of one value (the reference); the fast row pass runs one loop per map over
+        /// the same two functions.
         @inline(__always) func apply(_ v: Float) -> Double {
-            window ? min(max((Double(v) - lo) / span, 0), 1) : (Double(v) - mean) / scale
+            window ? Self.window(v, lo, span) : Self.zscore(v, mean, scale)
+        }
+        @inline(__always) static func window(_ v: Float, _ lo: Double, _ span: Double) -> Double {
+            min(max((Double(v) - lo) / span, 0), 1)
+        }
+        @inline(__always) static func zscore(_ v: Float, _ mean: Double, _ scale: Double) -> Double {
+            (Double(v) - mean) / scale
         }
     }
 
@@ -164,10 +171,10 @@ struct PreprocessRows {
                     let src = x + r * w
                     if norm.window {
                         let lo = norm.lo, span = norm.span
-                        for c in 0..<w { d[c] = min(max((Double(src[c]) - lo) / span, 0), 1) }
+                        for c in 0..<w { d[c] = Preprocessor.Normalization.window(src[c], lo, span) }
                     } else {
                         let mean = norm.mean, scale = norm.scale
-                        for c in 0..<w { d[c] = (Double(src[c]) - mean) / scale }
+                        for c in 0..<w { d[c] = Preprocessor.Normalization.zscore(src[c], mean, scale) }
                     }
                 } else {
                     d.update(repeating: 0, count: w)
