@@ -41,41 +41,41 @@ public func f32_convt2x2s2_gemm_c8_6x16_avx2(
         }
     }
     withUnsafePointer(to: &trailingBias) { tb in
-    let bias2 = UnsafeRawPointer(tb).assumingMemoryBound(to: Float.self)
-    for y in rows {
-        let inRow = input &+ ((y &+ 1) &* inRowStride &+ 8)
-        for tap in 0..<4 {
-            let dy = tap >> 1, dx = tap & 1
-            let outRow = output &+ ((2 &* y &+ dy &+ 1) &* outRowStride &+ (dx &+ 1) &* 8)
-            let wTap = weights &+ tap &* wPerTap
-            var b = 0
-            while avx512 && b &+ 3 < kb && width >= 4 {
-                tileRowQuadAVX512(
-                    Conv1x1C8.self, EpilogueNone.self, width: width, input: inRow, inBlockStride: inBlockStride,
-                    rowStride: inRowStride, blocks: cb, weights: wTap &+ b &* wPerBlock, pairStride: 2 &* wPerBlock,
-                    bias: bias &+ b &* 8, output: outRow &+ b &* outBlockStride, outPixelStride: 16,
-                    outBlockStride: outBlockStride, accumulate: false, finish: true)
-                b = b &+ 4
+        let bias2 = UnsafeRawPointer(tb).assumingMemoryBound(to: Float.self)
+        for y in rows {
+            let inRow = input &+ ((y &+ 1) &* inRowStride &+ 8)
+            for tap in 0..<4 {
+                let dy = tap >> 1, dx = tap & 1
+                let outRow = output &+ ((2 &* y &+ dy &+ 1) &* outRowStride &+ (dx &+ 1) &* 8)
+                let wTap = weights &+ tap &* wPerTap
+                var b = 0
+                while avx512 && b &+ 3 < paired && width >= 4 {
+                    tileRowQuadAVX512(
+                        Conv1x1C8.self, EpilogueNone.self, width: width, input: inRow, inBlockStride: inBlockStride,
+                        rowStride: inRowStride, blocks: cb, weights: wTap &+ b &* wPerBlock, pairStride: 2 &* wPerBlock,
+                        bias: bias &+ b &* 8, output: outRow &+ b &* outBlockStride, outPixelStride: 16,
+                        outBlockStride: outBlockStride, accumulate: false, finish: true)
+                    b = b &+ 4
+                }
+                while b < paired {
+                    tileRowPairAVX512(
+                        Conv1x1C8.self, EpilogueNone.self, avx512: avx512, width: width, input: inRow,
+                        inBlockStride: inBlockStride, rowStride: inRowStride, blocks: cb, weights: wTap &+ b &* wPerBlock,
+                        bias: bias &+ b &* 8, output: outRow &+ b &* outBlockStride, outPixelStride: 16,
+                        outBlockStride: outBlockStride, accumulate: false, finish: true)
+                    b = b &+ 2
+                }
             }
-            while b < paired {
-                tileRowPairAVX512(
-                    Conv1x1C8.self, EpilogueNone.self, avx512: avx512, width: width, input: inRow,
-                    inBlockStride: inBlockStride, rowStride: inRowStride, blocks: cb, weights: wTap &+ b &* wPerBlock,
-                    bias: bias &+ b &* 8, output: outRow &+ b &* outBlockStride, outPixelStride: 16,
-                    outBlockStride: outBlockStride, accumulate: false, finish: true)
-                b = b &+ 2
+            if paired < kb {
+                for dy in 0..<2 {
+                    tileRowPairAVX512(
+                        Conv1x1C8.self, EpilogueNone.self, avx512: avx512, width: width, input: inRow,
+                        inBlockStride: inBlockStride, rowStride: inRowStride, blocks: cb,
+                        weights: weights &+ (4 &* wPerTap &+ dy &* 2 &* wPerBlock), bias: bias2,
+                        output: output &+ ((2 &* y &+ dy &+ 1) &* outRowStride &+ 8 &+ paired &* outBlockStride),
+                        outPixelStride: 16, outBlockStride: 8, accumulate: false, finish: true)
+                }
             }
         }
-        if paired < kb {
-            for dy in 0..<2 {
-                tileRowPairAVX512(
-                    Conv1x1C8.self, EpilogueNone.self, avx512: avx512, width: width, input: inRow,
-                    inBlockStride: inBlockStride, rowStride: inRowStride, blocks: cb,
-                    weights: weights &+ (4 &* wPerTap &+ dy &* 2 &* wPerBlock), bias: bias2,
-                    output: output &+ ((2 &* y &+ dy &+ 1) &* outRowStride &+ 8 &+ paired &* outBlockStride),
-                    outPixelStride: 16, outBlockStride: 8, accumulate: false, finish: true)
-            }
-        }
-    }
     }
 }
