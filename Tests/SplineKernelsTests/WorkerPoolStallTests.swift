@@ -80,33 +80,42 @@ final class WorkerPoolStallTests: XCTestCase {
     }
 
     func testRecurringStallsFallBackThenRecover() {
-        let pool = WorkerPool(threads: 2)
-        withProbe { probe in
-            stall(pool, probe, count: 2, ms: 8)
-            XCTAssertGreaterThanOrEqual(pool.stalls, 2)
-            // Within the back-off (20 ms of calls from the last stall): the caller runs every part.
-            let before = pool.fallbackCalls
-            for _ in 0..<5 {
+        // A host can stall a worker by itself too (then the ledger is off this script: the pool
+        // may fall back before the second deliberate stall); an attempt counts only with exactly
+        // the two deliberate stalls, as in `testLoneStallKeepsWorkers`.
+        var clean = 0
+        for _ in 0..<3 where clean == 0 {
+            let pool = WorkerPool(threads: 2)
+            withProbe { probe in
+                stall(pool, probe, count: 2, ms: 8)
+                XCTAssertGreaterThanOrEqual(pool.stalls, 2)
+                guard pool.stalls == 2 else { return }
+                clean += 1
+                // Within the back-off (20 ms of calls from the last stall): the caller runs every part.
+                let before = pool.fallbackCalls
+                for _ in 0..<5 {
+                    call(pool, probe, parts: 4)
+                    XCTAssertEqual(probe.pointee.ranOn.prefix(4), [1, 1, 1, 1], "a worker ran a part during the back-off")
+                }
+                XCTAssertEqual(pool.fallbackCalls, before + 5)
+                // The back-off runs on time spent in calls: a pause between calls does not end it.
+                usleep(useconds_t(2 * WorkerPool.minBackoffNanoseconds / 1000))
                 call(pool, probe, parts: 4)
-                XCTAssertEqual(probe.pointee.ranOn.prefix(4), [1, 1, 1, 1], "a worker ran a part during the back-off")
+                XCTAssertEqual(probe.pointee.ranOn.prefix(4), [1, 1, 1, 1], "the back-off ended during a pause")
+                // Calls of 4 x 0.5 ms: the back-off ends after about 10 of them, then a worker takes
+                // parts again (parts of 0.5 ms leave it time to claim one).
+                probe.pointee.busyMicroseconds = 500
+                var workerRan = false, calls = 0
+                for _ in 0..<60 where !workerRan {
+                    call(pool, probe, parts: 4)
+                    calls += 1
+                    workerRan = probe.pointee.ranOn.prefix(4).contains(2)
+                }
+                XCTAssertTrue(workerRan, "no worker took a part after the back-off")
+                XCTAssertGreaterThanOrEqual(calls, 5, "the back-off ended early")
             }
-            XCTAssertEqual(pool.fallbackCalls, before + 5)
-            // The back-off runs on time spent in calls: a pause between calls does not end it.
-            usleep(useconds_t(2 * WorkerPool.minBackoffNanoseconds / 1000))
-            call(pool, probe, parts: 4)
-            XCTAssertEqual(probe.pointee.ranOn.prefix(4), [1, 1, 1, 1], "the back-off ended during a pause")
-            // Calls of 4 x 0.5 ms: the back-off ends after about 10 of them, then a worker takes
-            // parts again (parts of 0.5 ms leave it time to claim one).
-            probe.pointee.busyMicroseconds = 500
-            var workerRan = false, calls = 0
-            for _ in 0..<60 where !workerRan {
-                call(pool, probe, parts: 4)
-                calls += 1
-                workerRan = probe.pointee.ranOn.prefix(4).contains(2)
-            }
-            XCTAssertTrue(workerRan, "no worker took a part after the back-off")
-            XCTAssertGreaterThanOrEqual(calls, 5, "the back-off ended early")
         }
+        XCTAssertEqual(clean, 1, "no attempt without a stall of the host's own")
     }
 
     func testNoFallbackWhenDisabled() {
