@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "SplineSeg", targets: ["SplineSeg"]),
         .executable(name: "splineseg", targets: ["splineseg"]),
         .executable(name: "splineseg-codegen", targets: ["splineseg-codegen"]),
+        .executable(name: "splineseg-layers", targets: ["splineseg-layers"]),
         .library(name: "SplineCore", targets: ["SplineCore"]),
         .library(name: "PNGIO", targets: ["PNGIO"]),
         .library(name: "NIfTIIO", targets: ["NIfTIIO"]),
@@ -62,6 +63,13 @@ let package = Package(
         .target(
             name: "SplineSeg",
             dependencies: ["SplineModel", "SplineCore", "SplineKernels", "GeneratedModels", "CBuiltinModels", "FileSupport"],
+            swiftSettings: swiftCPU),
+        // Golden fixtures (tools/export_golden.py) and per-layer comparison: shared by the golden
+        // tests and the splineseg-layers debugging tool.
+        .target(name: "SplineSegGolden", dependencies: ["SplineSeg", "SplineModel", "FileSupport"], swiftSettings: swiftCPU),
+        .executableTarget(
+            name: "splineseg-layers",
+            dependencies: ["SplineSegGolden", "SplineSeg", "PNGIO", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftCPU),
         // Code-generated fixed-shape model functions (splineseg-codegen output) + their registry.
         .target(name: "GeneratedModels", dependencies: ["SplineKernels"], swiftSettings: swiftCPU),
@@ -114,9 +122,9 @@ let package = Package(
         .testTarget(name: "PNGIOTests", dependencies: ["PNGIO"], swiftSettings: swiftCPU),
         .testTarget(name: "NIfTIIOTests", dependencies: ["NIfTIIO"], swiftSettings: swiftCPU),
         .testTarget(name: "SplineKernelsTests", dependencies: ["SplineKernels", "SplineKernelsAVX512"], swiftSettings: swiftCPU),
-        .testTarget(name: "SplineSegTests", dependencies: ["SplineSeg", "SplineCore"], swiftSettings: swiftCPU),
+        .testTarget(name: "SplineSegTests", dependencies: ["SplineSeg", "SplineCore", "SplineSegGolden"], swiftSettings: swiftCPU),
         .testTarget(name: "CodegenTests", dependencies: ["SplineCodegen", "SplineModel"], swiftSettings: swiftCPU),
-        .testTarget(name: "CLITests", dependencies: ["splineseg"], swiftSettings: swiftCPU),
+        .testTarget(name: "CLITests", dependencies: ["splineseg", "splineseg-layers"], swiftSettings: swiftCPU),
         .testTarget(name: "SegMetricsTests", dependencies: ["SegMetrics", "NIfTIIO"], swiftSettings: swiftCPU),
     ]
 )

@@ -20,9 +20,11 @@ struct RunResult {
     var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: true) }
 }
 
-/// Runs the real binary with `arguments`, feeding `stdin` (or nothing: /dev/null).
-func runCLI(_ arguments: [String], stdin: Data? = nil, file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
-    let binary = try locateBinary(file: file, line: line)
+/// Runs the real binary (`splineseg`, or another of the package's executables) with `arguments`,
+/// feeding `stdin` (or nothing: /dev/null).
+func runCLI(_ arguments: [String], stdin: Data? = nil, executable: String = "splineseg",
+            file: StaticString = #filePath, line: UInt = #line) throws -> RunResult {
+    let binary = try locateBinary(executable, file: file, line: line)
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     process.arguments = arguments
@@ -50,18 +52,18 @@ func runCLI(_ arguments: [String], stdin: Data? = nil, file: StaticString = #fil
     return RunResult(status: process.terminationStatus, stdout: out, stderr: String(decoding: errData, as: UTF8.self))
 }
 
-private func locateBinary(file: StaticString, line: UInt) throws -> String {
+private func locateBinary(_ name: String, file: StaticString, line: UInt) throws -> String {
     // On Linux the test runner is a plain executable in the build directory: look next to it too
     // (needed for any --scratch-path, e.g. the sanitizer builds in tools/ci-hardening).
     let runnerDir = Bundle.main.executableURL.map { [$0.deletingLastPathComponent().path] } ?? []
     let bundleDirs = Bundle.allBundles.map { $0.bundleURL.deletingLastPathComponent().path } + [Bundle.main.bundleURL.deletingLastPathComponent().path] + runnerDir
     for dir in bundleDirs {
-        let c = dir + "/splineseg"
+        let c = dir + "/" + name
         if FileManager.default.isExecutableFile(atPath: c) { return c }
     }
-    let fallback = repositoryRoot.appendingPathComponent(".build/debug/splineseg").path
+    let fallback = repositoryRoot.appendingPathComponent(".build/debug/" + name).path
     if FileManager.default.isExecutableFile(atPath: fallback) { return fallback }
-    XCTFail("splineseg binary not found next to the test bundle (\(bundleDirs)) or at \(fallback)", file: file, line: line)
+    XCTFail("\(name) binary not found next to the test bundle (\(bundleDirs)) or at \(fallback)", file: file, line: line)
     throw CocoaError(.fileNoSuchFile)
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import SplineCore
 import SplineModel
+import SplineSegGolden
 import XCTest
 
 @testable import SplineSeg
@@ -20,14 +21,10 @@ final class FastEngineTests: XCTestCase {
 
     static let fixtures: [Fixture] = {
         return try! GoldenTests.fixtureNames().map { name in
-            let dir = GoldenTests.directory
-            let idx = try JSONDecoder().decode(GoldenTests.Index.self, from: Data(contentsOf: dir.appendingPathComponent(name + ".json")))
-            let golden = try SafeTensors(bytes: Array(try Data(contentsOf: dir.appendingPathComponent(name + ".safetensors"))))
-            let (spec, bytes) = try GoldenTests.regenerate(idx, name)
-            let model = try SplineSegModel.load(spec: spec, safetensors: bytes)
-            return Fixture(name: name, model: model, golden: golden,
-                           layers: Dictionary(uniqueKeysWithValues: idx.layers.map { ($0.name, $0.tensor) }),
-                           raw: golden.floats("raw")!, width: idx.raw_shape[1], height: idx.raw_shape[0])
+            let g = try GoldenFixture.load(indexPath: GoldenTests.directory.appendingPathComponent(name + ".json").path)
+            return Fixture(name: name, model: g.model, golden: g.tensors,
+                           layers: Dictionary(uniqueKeysWithValues: g.layers.map { ($0.name, $0.tensor) }),
+                           raw: g.raw, width: g.rawWidth, height: g.rawHeight)
         }
     }()
 

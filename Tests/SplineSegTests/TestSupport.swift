@@ -1,4 +1,6 @@
 import Foundation
+import SplineModel
+import SplineSegGolden
 import XCTest
 
 @testable import SplineSeg
@@ -8,31 +10,12 @@ func repositoryRoot(_ file: String = #filePath) -> URL {
     URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 }
 
-/// splitmix64-uniform/1 of tools/splineseg_train/golden.py: u_k for the k-th element overall
-/// (k = 1, 2, ...): z = seed + k * golden, two xor-shift-multiply rounds, u = (z >> 11) 2^-53.
-func splitmixUniform(seed: UInt64, k: UInt64) -> Double {
-    var z = seed &+ k &* 0x9E37_79B9_7F4A_7C15
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    z ^= z >> 31
-    return Double(z >> 11) * 0x1p-53
-}
+/// splitmix64-uniform/1 of tools/splineseg_train/golden.py (`GoldenWeights.uniform`).
+func splitmixUniform(seed: UInt64, k: UInt64) -> Double { GoldenWeights.uniform(seed: seed, k: k) }
 
 /// A safetensors file from (name, shape, values) in order (F32, contiguous, no gaps).
 func safetensorsBytes(_ tensors: [(name: String, shape: [Int], values: [Float])], metadata: Bool = true) -> [UInt8] {
-    var header = metadata ? "{\"__metadata__\":{\"format\":\"test\"}" : "{"
-    var data = [UInt8]()
-    data.reserveCapacity(4 * tensors.reduce(0) { $0 + $1.values.count })
-    for (i, t) in tensors.enumerated() {
-        let begin = data.count
-        // Little-endian float32 (the test hosts are little-endian; checked below).
-        t.values.withUnsafeBytes { data.append(contentsOf: $0) }
-        if i > 0 || metadata { header += "," }
-        header += "\"\(t.name)\":{\"dtype\":\"F32\",\"shape\":\(t.shape),\"data_offsets\":[\(begin),\(data.count)]}"
-    }
-    header += "}"
-    precondition(1.0.bitPattern.littleEndian == 1.0.bitPattern, "test helper assumes a little-endian host")
-    return withHeader(Array(header.utf8), data: data)
+    SafeTensors.encode(tensors, metadata: metadata ? ["format": "test"] : nil)
 }
 
 /// 8-byte little-endian header length + header + data.

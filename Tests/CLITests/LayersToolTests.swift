@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+
+/// `splineseg-layers`, the per-layer comparison tool: exit 0 within tolerance, 1 naming the first
+/// layer out of tolerance, 2 when the fixture cannot be read.
+final class LayersToolTests: XCTestCase {
+    let fixture = repositoryRoot.appendingPathComponent("Tests/Fixtures/golden/unet-d2b2f4-i32-p1.json").path
+
+    func testFixtureWithinTolerance() throws {
+        let r = try runCLI([fixture], executable: "splineseg-layers")
+        XCTAssertEqual(r.status, 0, r.stdoutText + r.stderr)
+        for engine in ["[fast]", "[fastDirect]", "[reference]"] { XCTAssert(r.stdoutText.contains(engine), engine) }
+        XCTAssert(r.stdoutText.contains("encoder.0.conv1"))
+        XCTAssert(r.stdoutText.hasSuffix("all within tolerance\n"), r.stdoutText)
+    }
+
+    func testOutOfToleranceNamesTheFirstLayer() throws {
+        let r = try runCLI([fixture, "--engine", "reference", "--tolerance", "0", "--quiet"], executable: "splineseg-layers")
+        XCTAssertEqual(r.status, 1, r.stdoutText + r.stderr)
+        XCTAssert(r.stdoutText.contains("first out of tolerance: encoder.0.conv1"), r.stdoutText)
+    }
+
+    func testEnginesOnAModel() throws {
+        let r = try runCLI(["--model", "weights/la-unet-d4b4f8-i128.json", "--engine", "fastDirect", "--against", "reference"],
+                           executable: "splineseg-layers")
+        XCTAssertEqual(r.status, 0, r.stdoutText + r.stderr)
+        XCTAssert(r.stdoutText.contains("[fastDirect against reference]"), r.stdoutText)
+    }
+
+    func testUsageError() throws {
+        let r = try runCLI(["--model", "weights/la-unet-d4b4f8-i128.json", fixture], executable: "splineseg-layers")
+        XCTAssertEqual(r.status, 2)
+        XCTAssertEqual(r.stderrLines.count, 1, r.stderr)
+        XCTAssert(r.stderr.contains("give either a fixture index or --model"), r.stderr)
+    }
+
+    func testUnreadableFixture() throws {
+        let r = try runCLI(["Tests/Fixtures/golden/absent.json"], executable: "splineseg-layers")
+        XCTAssertEqual(r.status, 2)
+        XCTAssert(r.stderr.hasPrefix("splineseg-layers: error: cannot read"), r.stderr)
+    }
+}
