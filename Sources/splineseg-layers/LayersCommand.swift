@@ -133,7 +133,7 @@ struct LayersCommand: ParsableCommand {
             ok = ok && inOK
             // Layers fed PyTorch's own input, so a preprocessing difference does not spread.
             let (diffs, missing) = try LayerComparison.compare(try seg.layerOutputs(networkInput: f.input), with: f)
-            ok = report(diffs, missing: missing, tolerance: tol) && ok
+            ok = report(diffs, missing: missing, tolerance: tol, ops: Self.ops(seg)) && ok
             let s = try seg.segment(pixels: f.raw, width: f.rawWidth, height: f.rawHeight)
             let o = LayerComparison.compare(s, with: f)
             let outOK = o.coefficientsRelative <= 1e-3 && o.valuesRelative <= 1e-3 && o.maskAgreement >= 0.9999
@@ -172,18 +172,30 @@ struct LayersCommand: ParsableCommand {
             print("\n[\(e.rawValue) against \(against.rawValue)] tolerance \(tol) relative per layer")
             let seg = try Segmenter(model: m, threads: threads, engine: e)
             let (diffs, missing) = try LayerComparison.compare(try seg.layerOutputs(networkInput: input), with: refLayers)
-            ok = report(diffs, missing: missing, tolerance: tol) && ok
+            ok = report(diffs, missing: missing, tolerance: tol, ops: Self.ops(seg)) && ok
         }
         print(ok ? "\nall within tolerance" : "\nOUT OF TOLERANCE (see above)")
         return ok
     }
 
-    /// The per-layer table; returns whether every layer passed.
-    func report(_ diffs: [LayerDiff], missing: [String], tolerance tol: Double) -> Bool {
+    /// The kernel that completes each layer the fast engines materialise, by layer name:
+    /// "conv3x3/winogradF63", "convT2x2", ... (the plan's step kind and algorithm); layers a
+    /// step writes beside its main output (a fused pool, a concatenation view) and the reference engine's: "fused/view".
+    static func ops(_ seg: Segmenter) -> [String: String] {
+        var ops: [String: String] = [:]
+        for step in seg.fastEngine?.plan.steps ?? [] {
+            let conv = step.kind == .conv3x3 || step.kind == .conv3x3c1
+            ops[step.name] = conv ? "\(step.kind.rawValue)/\(step.algorithm.rawValue)" : step.kind.rawValue
+        }
+        return ops
+    }
+
+    /// The per-layer table and the worst layer per kernel; returns whether every layer passed.
+    func report(_ diffs: [LayerDiff], missing: [String], tolerance tol: Double, ops: [String: String]) -> Bool {
         let width = max(24, diffs.map(\.name.count).max() ?? 0)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         if !quiet {
-            print(pad("layer", width) + "  " + pad("shape", 18) + "  compared   max abs diff   relative   worst at (c, y, x): mine / ref")
+            print(pad("layer", width) + "  " + pad("kernel", 22) + pad("shape", 18) + "  compared   max abs diff   relative   worst at (c, y, x): mine / ref")
         }
         var firstBad: String?
         for d in diffs {
@@ -191,7 +203,7 @@ struct LayersCommand: ParsableCommand {
             if !good && firstBad == nil { firstBad = d.name }
             guard !quiet || !good else { continue }
             let shape = d.shape.dropFirst().map(String.init).joined(separator: "x")
-            print(pad(d.name, width) + "  " + pad(shape, 18)
+            print(pad(d.name, width) + "  " + pad(ops[d.name] ?? "fused/view", 22) + pad(shape, 18)
                   + String(format: "  %8d   %12.4g   %8.3g   (%d, %d, %d): %.6g / %.6g", d.compared, d.maxAbsDiff, d.relative,
                            d.worst.channel, d.worst.row, d.worst.column, d.value, d.reference)
                   + (good ? "" : "   OUT OF TOLERANCE"))
@@ -199,6 +211,17 @@ struct LayersCommand: ParsableCommand {
         let worst = diffs.max { !($0.relative >= $1.relative) }
         print(String(format: "%d layers compared, worst %@ %.3g%@", diffs.count, worst?.name ?? "-", worst?.relative ?? 0,
                      firstBad.map { "; first out of tolerance: \($0)" } ?? ""))
+        // Per kernel (Winograd's and direct's figures apart), the worst layer.
+        var perOp: [String: LayerDiff] = [:]
+        for d in diffs {
+            let op = ops[d.name] ?? "fused/view"
+            if let w = perOp[op], w.relative >= d.relative || w.relative.isNaN { continue }
+            perOp[op] = d
+        }
+        if !ops.isEmpty {
+            print("worst per kernel: " + perOp.sorted { $0.key < $1.key }
+                .map { String(format: "%@ %.3g (%@)", $0.key, $0.value.relative, $0.value.name) }.joined(separator: ", "))
+        }
         if !missing.isEmpty { print("not materialised by this engine (fused): \(missing.joined(separator: ", "))") }
         return firstBad == nil
     }

@@ -11,6 +11,10 @@ final class LayersToolTests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stdoutText + r.stderr)
         for engine in ["[fast]", "[fastDirect]", "[reference]"] { XCTAssert(r.stdoutText.contains(engine), engine) }
         XCTAssert(r.stdoutText.contains("encoder.0.conv1"))
+        // The fast engine's plan for this fixture has Winograd and direct layers: each gets its figure.
+        XCTAssert(r.stdoutText.contains("worst per kernel: "), r.stdoutText)
+        XCTAssert(r.stdoutText.contains("conv3x3/winogradF43 "), r.stdoutText)
+        XCTAssert(r.stdoutText.contains("conv3x3/direct "), r.stdoutText)
         XCTAssert(r.stdoutText.hasSuffix("all within tolerance\n"), r.stdoutText)
     }
 
