@@ -63,14 +63,14 @@ struct LayersCommand: ParsableCommand {
     @Option(help: "With --model: an 8-bit gray PNG slice (default: a seeded random network input).")
     var image: String?
 
-    @Option(help: "With --model and no --image: the random input's seed.")
-    var seed: UInt64 = 1
+    @Option(help: "With --model and no --image: the random input's seed (default 1).")
+    var seed: UInt64?
 
     @Option(help: "Engine(s) to check: all, fast, fastDirect, reference.")
     var engine: EngineChoice = .all
 
-    @Option(help: "With --model: the engine compared against (reference, fast, fastDirect).")
-    var against: Segmenter.Engine = .reference
+    @Option(help: "With --model: the engine compared against (reference, fast, fastDirect; default reference).")
+    var against: Segmenter.Engine?
 
     @Option(help: "Threads for every engine.")
     var threads: Int = 2
@@ -88,7 +88,13 @@ struct LayersCommand: ParsableCommand {
         guard (fixture == nil) != (model == nil) else { throw ValidationError("give either a fixture index or --model") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1...64, got \(threads)") }
         if let t = tolerance, !(t >= 0) { throw ValidationError("--tolerance must be >= 0") }
-        if image != nil, model == nil { throw ValidationError("--image needs --model") }
+        if model == nil, image != nil || seed != nil || against != nil {
+            throw ValidationError("--image, --seed and --against go with --model (a fixture brings its own input and PyTorch's layers)")
+        }
+        if model != nil, image != nil, seed != nil { throw ValidationError("--seed is for the random input: give --image or --seed") }
+        if model != nil, engine.engines.allSatisfy({ $0 == against ?? .reference }) {
+            throw ValidationError("--engine \(engine.rawValue) is the --against engine: nothing to compare")
+        }
     }
 
     func run() throws {
@@ -149,6 +155,7 @@ struct LayersCommand: ParsableCommand {
     /// Each chosen engine against `--against` on one input.
     func checkEngines(_ specPath: String) throws -> Bool {
         let m = try SplineSegModel.load(specPath: specPath)
+        let against = self.against ?? .reference, seed = self.seed ?? 1
         let ref = try Segmenter(model: m, threads: threads, engine: against)
         let input: [Float]
         let source: String

@@ -38,6 +38,17 @@ final class LayersToolTests: XCTestCase {
         XCTAssert(r.stderr.contains("give either a fixture index or --model"), r.stderr)
     }
 
+    func testNothingToCompare() throws {
+        for args in [["--model", "weights/la-unet-d4b4f8-i128.json", "--engine", "fast", "--against", "fast"],
+                     ["--model", "weights/la-unet-d4b4f8-i128.json", "--engine", "reference"],
+                     [fixture, "--against", "fast"]] {
+            let r = try runCLI(args, executable: "splineseg-layers")
+            XCTAssertEqual(r.status, 2, "\(args)")
+            XCTAssertEqual(r.stderrLines.count, 1, r.stderr)
+            XCTAssertEqual(r.stdout.count, 0, "\(args): nothing printed as if compared")
+        }
+    }
+
     func testUnreadableFixture() throws {
         let r = try runCLI(["Tests/Fixtures/golden/absent.json"], executable: "splineseg-layers")
         XCTAssertEqual(r.status, 2)
