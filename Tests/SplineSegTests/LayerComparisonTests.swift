@@ -34,6 +34,29 @@ final class LayerComparisonTests: XCTestCase {
         XCTAssertEqual(diffs.first { !$0.passes(tolerance: 1e-4) }?.name, l.name, "the first layer out of tolerance")
     }
 
+    /// Outputs that do not fit the fixture (another model's, a renamed or reshaped layer) are
+    /// errors naming the layer, not a comparison of unrelated values.
+    func testMismatchedLayersAreErrors() throws {
+        let f = try GoldenFixture.load(indexPath: Self.fixturePath)
+        let layers = try Segmenter(model: f.model, threads: 1, engine: .reference).layerOutputs(networkInput: f.input)
+        let l = layers[2]
+        func expect(_ fragment: String, _ outputs: [LayerOutput], line: UInt = #line) {
+            do {
+                _ = try LayerComparison.compare(outputs, with: f)
+                XCTFail("expected an error containing '\(fragment)'", line: line)
+            } catch {
+                XCTAssert(error.description.contains(fragment), "'\(error)' lacks '\(fragment)'", line: line)
+            }
+        }
+        expect("layer renamed is not among PyTorch's layers", [LayerOutput(name: "renamed", shape: l.shape, values: l.values)])
+        let flat = [1, l.shape[1], l.shape[2] * l.shape[3], 1]
+        expect("layer \(l.name) has shape \(flat)", [LayerOutput(name: l.name, shape: flat, values: l.values)])
+        expect("sample of", [LayerOutput(name: l.name, shape: l.shape, values: Array(l.values.dropLast(l.values.count / 2)))])
+        XCTAssertThrowsError(try LayerComparison.compare([LayerOutput(name: "x", shape: [1, 1, 1, 1], values: [0])], with: layers)) {
+            XCTAssert("\($0)".contains("layer x [1, 1, 1, 1] has no counterpart"), "\($0)")
+        }
+    }
+
     func testNaNNeverPasses() throws {
         let out = LayerOutput(name: "a", shape: [1, 2, 2, 2], values: [0, 0, 0, .nan, 0, 0, 0, 0])
         let d = LayerComparison.diff(out, [Float](repeating: 1, count: 8), stride: 1, referenceMaxAbs: nil)
