@@ -19,6 +19,14 @@ public struct LayerDiff: Sendable {
     public func passes(tolerance: Double) -> Bool { relative <= tolerance }
 }
 
+/// One element of a layer against its reference.
+public struct ElementDiff: Sendable {
+    public let position: LayerDiff.Position
+    public let value: Float, reference: Float
+    /// |value - reference|; NaN when either is NaN.
+    public var difference: Double { abs(Double(value) - Double(reference)) }
+}
+
 /// Coefficients and native-grid values relative to max |ref|, and mask agreement.
 public struct OutputDiff: Sendable {
     public let coefficientsRelative: Double, valuesRelative: Double
@@ -84,12 +92,35 @@ public enum LayerComparison {
             }
             refMax = max(refMax, abs(Double(ref[k])))
         }
-        let c = o.shape.count == 4 ? o.shape[1] : 1, h = o.shape.count == 4 ? o.shape[2] : 1, w = o.shape.last ?? 1
         let flat = worstK * stride
-        let pos = LayerDiff.Position(channel: flat / (h * w) % max(c, 1), row: flat / w % h, column: flat % w)
         return LayerDiff(name: o.name, shape: o.shape, compared: ref.count, maxAbsDiff: worst,
-                         referenceMaxAbs: referenceMaxAbs ?? refMax, worst: pos,
+                         referenceMaxAbs: referenceMaxAbs ?? refMax, worst: position(flat, o.shape),
                          value: ref.isEmpty ? 0 : o.values[flat], reference: ref.isEmpty ? 0 : ref[worstK])
+    }
+
+    /// The CHW position of element `flat` of a [1, C, H, W] layer.
+    static func position(_ flat: Int, _ shape: [Int]) -> LayerDiff.Position {
+        let c = shape.count == 4 ? shape[1] : 1, h = shape.count == 4 ? shape[2] : 1, w = max(shape.last ?? 1, 1)
+        return LayerDiff.Position(channel: flat / (h * w) % max(c, 1), row: flat / w % max(h, 1), column: flat % w)
+    }
+
+    /// The `count` elements of `o` farthest from `ref` (elements 0, stride, 2 stride, ... of
+    /// `o`), largest difference first, NaN before everything: several of them show the pattern
+    /// of a kernel bug (one column of every tile, one channel block, the last rows) that the
+    /// single worst element does not.
+    public static func worstElements(_ o: LayerOutput, _ ref: [Float], stride: Int, count: Int) -> [ElementDiff] {
+        guard count > 0 else { return [] }
+        var all: [(d: Double, k: Int)] = []
+        all.reserveCapacity(ref.count)
+        for k in ref.indices {
+            let d = abs(Double(o.values[k * stride]) - Double(ref[k]))
+            all.append((d.isNaN ? .infinity : d, k))
+        }
+        // Stable order for equal differences: lower index first.
+        all.sort { $0.d != $1.d ? $0.d > $1.d : $0.k < $1.k }
+        return all.prefix(count).map {
+            ElementDiff(position: position($0.k * stride, o.shape), value: o.values[$0.k * stride], reference: ref[$0.k])
+        }
     }
 
     /// A segmentation's coefficients, native values and mask against the fixture's.

@@ -81,6 +81,12 @@ struct LayersCommand: ParsableCommand {
     @Option(help: "Repository root for a shipped fixture's weights path (default: search upwards from the fixture).")
     var root: String?
 
+    @Option(help: "How many of the largest element differences to list for the first layer out of tolerance and for each --layer.")
+    var top: Int = 8
+
+    @Option(help: "A layer whose largest element differences to list even within tolerance (repeatable).")
+    var layer: [String] = []
+
     @Flag(help: "Print only the summary line per engine and the layers out of tolerance.")
     var quiet = false
 
@@ -88,6 +94,7 @@ struct LayersCommand: ParsableCommand {
         guard (fixture == nil) != (model == nil) else { throw ValidationError("give either a fixture index or --model") }
         guard (1...64).contains(threads) else { throw ValidationError("--threads must be 1...64, got \(threads)") }
         if let t = tolerance, !(t >= 0) { throw ValidationError("--tolerance must be >= 0") }
+        guard top >= 0 else { throw ValidationError("--top must be >= 0, got \(top)") }
         if model == nil, image != nil || seed != nil || against != nil {
             throw ValidationError("--image, --seed and --against go with --model (a fixture brings its own input and PyTorch's layers)")
         }
@@ -138,8 +145,13 @@ struct LayersCommand: ParsableCommand {
             print(String(format: "preprocessing: max abs diff %.3g (limit 1e-5) %@", dIn, inOK ? "ok" : "OUT OF TOLERANCE"))
             ok = ok && inOK
             // Layers fed PyTorch's own input, so a preprocessing difference does not spread.
-            let (diffs, missing) = try LayerComparison.compare(try seg.layerOutputs(networkInput: f.input), with: f)
-            ok = report(diffs, missing: missing, tolerance: tol, ops: Self.ops(seg)) && ok
+            let outputs = try seg.layerOutputs(networkInput: f.input)
+            let (diffs, missing) = try LayerComparison.compare(outputs, with: f)
+            let byName = Dictionary(f.layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            ok = try report(diffs, missing: missing, tolerance: tol, ops: Self.ops(seg), outputs: outputs) { o in
+                let g = byName[o.name]!  // compare() matched every output to a fixture layer
+                return (try f.reference(g), g.stride)
+            } && ok
             let s = try seg.segment(pixels: f.raw, width: f.rawWidth, height: f.rawHeight)
             let o = LayerComparison.compare(s, with: f)
             let outOK = o.coefficientsRelative <= 1e-3 && o.valuesRelative <= 1e-3 && o.maskAgreement >= 0.9999
@@ -178,8 +190,12 @@ struct LayersCommand: ParsableCommand {
             let tol = tolerance(for: e)
             print("\n[\(e.rawValue) against \(against.rawValue)] tolerance \(tol) relative per layer")
             let seg = try Segmenter(model: m, threads: threads, engine: e)
-            let (diffs, missing) = try LayerComparison.compare(try seg.layerOutputs(networkInput: input), with: refLayers)
-            ok = report(diffs, missing: missing, tolerance: tol, ops: Self.ops(seg)) && ok
+            let outputs = try seg.layerOutputs(networkInput: input)
+            let (diffs, missing) = try LayerComparison.compare(outputs, with: refLayers)
+            let byName = Dictionary(refLayers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+            ok = report(diffs, missing: missing, tolerance: tol, ops: Self.ops(seg), outputs: outputs) { o in
+                (byName[o.name]!.values, 1)  // compare() matched every output
+            } && ok
         }
         print(ok ? "\nall within tolerance" : "\nOUT OF TOLERANCE (see above)")
         return ok
@@ -197,8 +213,11 @@ struct LayersCommand: ParsableCommand {
         return ops
     }
 
-    /// The per-layer table and the worst layer per kernel; returns whether every layer passed.
-    func report(_ diffs: [LayerDiff], missing: [String], tolerance tol: Double, ops: [String: String]) -> Bool {
+    /// The per-layer table, the worst layer per kernel, and the largest element differences of
+    /// the first layer out of tolerance and of each `--layer`; returns whether every layer passed.
+    /// `reference(o)`: the values `o` was compared with and their stride in `o`.
+    func report(_ diffs: [LayerDiff], missing: [String], tolerance tol: Double, ops: [String: String],
+                outputs: [LayerOutput], reference: (LayerOutput) throws -> ([Float], Int)) rethrows -> Bool {
         let width = max(24, diffs.map(\.name.count).max() ?? 0)
         func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
         if !quiet {
@@ -228,6 +247,16 @@ struct LayersCommand: ParsableCommand {
         if !ops.isEmpty {
             print("worst per kernel: " + perOp.sorted { $0.key < $1.key }
                 .map { String(format: "%@ %.3g (%@)", $0.key, $0.value.relative, $0.value.name) }.joined(separator: ", "))
+        }
+        let unknown = layer.filter { name in !diffs.contains { $0.name == name } }
+        if !unknown.isEmpty { print("--layer: not compared for this engine: \(unknown.joined(separator: ", "))") }
+        for o in outputs where top > 0 && (o.name == firstBad || layer.contains(o.name)) {
+            let (ref, stride) = try reference(o)
+            print("largest differences in \(o.name) (c, y, x): mine / ref, |diff|:")
+            for e in LayerComparison.worstElements(o, ref, stride: stride, count: top) {
+                let p = e.position
+                print(String(format: "  (%d, %d, %d): %.7g / %.7g, %.3g", p.channel, p.row, p.column, e.value, e.reference, e.difference))
+            }
         }
         if !missing.isEmpty { print("not materialised by this engine (fused): \(missing.joined(separator: ", "))") }
         return firstBad == nil

@@ -22,6 +22,18 @@ final class LayersToolTests: XCTestCase {
         let r = try runCLI([fixture, "--engine", "reference", "--tolerance", "0", "--quiet"], executable: "splineseg-layers")
         XCTAssertEqual(r.status, 1, r.stdoutText + r.stderr)
         XCTAssert(r.stdoutText.contains("first out of tolerance: encoder.0.conv1"), r.stdoutText)
+        // Its largest element differences (8 by default) follow.
+        let lines = r.stdoutText.split(separator: "\n")
+        let k = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("largest differences in encoder.0.conv1 ") }, r.stdoutText)
+        XCTAssertEqual(lines[(k + 1)...].prefix { $0.hasPrefix("  (") }.count, 8, r.stdoutText)
+    }
+
+    func testLayerOption() throws {
+        let r = try runCLI([fixture, "--engine", "fast", "--layer", "head", "--top", "3", "--quiet"], executable: "splineseg-layers")
+        XCTAssertEqual(r.status, 0, r.stdoutText + r.stderr)
+        let lines = r.stdoutText.split(separator: "\n")
+        let k = try XCTUnwrap(lines.firstIndex { $0.hasPrefix("largest differences in head ") }, r.stdoutText)
+        XCTAssertEqual(lines[(k + 1)...].prefix { $0.hasPrefix("  (0, ") }.count, 3, r.stdoutText)
     }
 
     func testEnginesOnAModel() throws {

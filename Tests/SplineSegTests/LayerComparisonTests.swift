@@ -68,6 +68,28 @@ final class LayerComparisonTests: XCTestCase {
         XCTAssert(LayerComparison.diff(later, [0, 0, 0], stride: 1, referenceMaxAbs: nil).maxAbsDiff.isNaN)
     }
 
+    /// Several worst elements, largest first, NaN before all: the pattern of a bug (here a
+    /// column of the layer) shows in them.
+    func testWorstElementsInOrder() {
+        let shape = [1, 2, 3, 4]
+        var values = [Float](repeating: 0, count: 24)
+        values[1 * 12 + 2 * 4 + 3] = 3  // (1, 2, 3)
+        values[0 * 12 + 1 * 4 + 3] = -5  // (0, 1, 3)
+        values[1 * 12 + 0 * 4 + 3] = .nan  // (1, 0, 3)
+        values[0 * 12 + 2 * 4 + 3] = 2  // (0, 2, 3)
+        let o = LayerOutput(name: "l", shape: shape, values: values)
+        let worst = LayerComparison.worstElements(o, [Float](repeating: 0, count: 24), stride: 1, count: 4)
+        XCTAssertEqual(worst.map(\.position), [.init(channel: 1, row: 0, column: 3), .init(channel: 0, row: 1, column: 3),
+                                              .init(channel: 1, row: 2, column: 3), .init(channel: 0, row: 2, column: 3)])
+        XCTAssert(worst[0].value.isNaN)
+        XCTAssertEqual(worst[1].difference, 5)
+        XCTAssertEqual(LayerComparison.worstElements(o, [Float](repeating: 0, count: 24), stride: 1, count: 0).count, 0)
+        XCTAssertEqual(LayerComparison.worstElements(o, [Float](repeating: 0, count: 24), stride: 1, count: 100).count, 24)
+        // Through a stride-5 sample: flat 15 = (1, 0, 3) is sample 3.
+        let sampled = LayerComparison.worstElements(o, [Float](repeating: 0, count: 5), stride: 5, count: 1)
+        XCTAssertEqual(sampled.first?.position, .init(channel: 1, row: 0, column: 3))
+    }
+
     /// The shipped fixtures hold elements 0, s, 2s, ... of each layer: positions are of the layer.
     func testStridedSamplePosition() {
         let shape = [1, 3, 4, 5], stride = 7
