@@ -8,7 +8,6 @@ public enum GoldenError: Error, CustomStringConvertible, Sendable {
     case weightsMismatch(fixture: String, detail: String)
     case modelUnavailable(fixture: String, reason: String)
     case layerMismatch(fixture: String, detail: String)
-    case segmentation(fixture: String, reason: String)
 
     public var description: String {
         switch self {
@@ -20,7 +19,6 @@ public enum GoldenError: Error, CustomStringConvertible, Sendable {
         case .weightsMismatch(let n, let d): return "\(n): \(d)"
         case .modelUnavailable(let n, let r): return "\(n): cannot load the model: \(r)"
         case .layerMismatch(let n, let d): return "\(n): \(d)"
-        case .segmentation(let n, let r): return "\(n): segmentation failed: \(r)"
         }
     }
 }

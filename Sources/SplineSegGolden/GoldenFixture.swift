@@ -36,7 +36,11 @@ public struct GoldenFixture {
 
     /// The fixture's values for `layer` (whole, or the strided sample).
     public func reference(_ layer: Layer) throws(GoldenError) -> [Float] {
-        guard let v = tensors.floats(layer.tensor) else { throw .missingTensor(fixture: name, tensor: layer.tensor) }
+        try Self.floats(tensors, layer.tensor, fixture: name)
+    }
+
+    private static func floats(_ tensors: SafeTensors, _ t: String, fixture: String) throws(GoldenError) -> [Float] {
+        guard let v = tensors.floats(t) else { throw .missingTensor(fixture: fixture, tensor: t) }
         return v
     }
 
@@ -92,10 +96,7 @@ public struct GoldenFixture {
         case .shipped: model = try shippedModel(idx, name, near: url, root: root)
         }
 
-        func floats(_ t: String) throws(GoldenError) -> [Float] {
-            guard let v = tensors.floats(t) else { throw .missingTensor(fixture: name, tensor: t) }
-            return v
-        }
+        func floats(_ t: String) throws(GoldenError) -> [Float] { try Self.floats(tensors, t, fixture: name) }
         guard let mask = tensors.uint8s("mask") else { throw .missingTensor(fixture: name, tensor: "mask") }
         let layers = idx.layers.map { l in
             Layer(name: l.name, tensor: l.tensor, shape: l.shape, stride: l.stride ?? 1,
@@ -112,7 +113,10 @@ public struct GoldenFixture {
         guard let m = idx.model, let seed = idx.weights.seed, let recipe = idx.weights.tensors else {
             throw .badIndex(path: name, reason: "a splineseg-golden/1 index needs model, weights.seed and weights.tensors")
         }
-        let (tensors, dataSHA) = GoldenWeights.regenerate(seed: seed, recipe)
+        let tensors = GoldenWeights.regenerate(seed: seed, recipe)
+        let bytes = SafeTensors.encode(tensors)
+        // The fixture's hash is of the float32 data alone: the end of the file.
+        let dataSHA = SHA256.hex(Array(bytes.suffix(4 * tensors.reduce(0) { $0 + $1.values.count })))
         guard dataSHA == idx.weights.sha256 else {
             throw .weightsMismatch(fixture: name, detail: "regenerated weights hash to \(dataSHA), the fixture says \(idx.weights.sha256) (generator changed?)")
         }
@@ -127,7 +131,6 @@ public struct GoldenFixture {
                 ?? "library \(manifest.count) tensors, PyTorch \(recipe.count)"
             throw .weightsMismatch(fixture: name, detail: "tensor manifest differs from PyTorch's state_dict: \(detail)")
         }
-        let bytes = SafeTensors.encode(tensors)
         spec.sha256 = SHA256.hex(bytes)
         do { return try SplineSegModel.load(spec: spec, safetensors: bytes) } catch {
             throw .modelUnavailable(fixture: name, reason: error.description)

@@ -1,5 +1,3 @@
-import SplineModel
-
 /// The weights of a splineseg-golden/1 fixture, regenerated from its recipe exactly as
 /// tools/splineseg_train/golden.py draws them (generator splitmix64-uniform/1).
 public enum GoldenWeights {
@@ -16,12 +14,10 @@ public enum GoldenWeights {
     /// One tensor of the recipe: values uniform in [lo, hi), drawn in order across tensors.
     struct Recipe: Decodable { let name: String, shape: [Int], lo: Double, hi: Double }
 
-    /// (tensors in recipe order, sha256 of their concatenated float32 data: the fixture's
-    /// `weights.sha256`).
-    static func regenerate(seed: UInt64, _ recipe: [Recipe]) -> (tensors: [(name: String, shape: [Int], values: [Float])], dataSHA256: String) {
+    /// The tensors in recipe order.
+    static func regenerate(seed: UInt64, _ recipe: [Recipe]) -> [(name: String, shape: [Int], values: [Float])] {
         var k: UInt64 = 0
         var tensors: [(name: String, shape: [Int], values: [Float])] = []
-        var data: [UInt8] = []
         for t in recipe {
             var v = [Float](repeating: 0, count: t.shape.reduce(1, *))
             let span = t.hi - t.lo
@@ -29,9 +25,8 @@ public enum GoldenWeights {
                 k &+= 1
                 v[i] = Float(t.lo + span * uniform(seed: seed, k: k))
             }
-            v.withUnsafeBytes { data.append(contentsOf: $0) }
             tensors.append((t.name, t.shape, v))
         }
-        return (tensors, SHA256.hex(data))
+        return tensors
     }
 }

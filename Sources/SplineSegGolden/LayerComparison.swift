@@ -81,17 +81,24 @@ public enum LayerComparison {
         return (diffs, reference.map(\.name).filter { !seen.contains($0) })
     }
 
-    /// Elements 0, stride, 2 stride, ... of `o` against `ref`; `referenceMaxAbs` nil: from `ref`.
-    static func diff(_ o: LayerOutput, _ ref: [Float], stride: Int, referenceMaxAbs: Double?) -> LayerDiff {
-        var worst = 0.0, worstK = 0, refMax = 0.0
-        for k in ref.indices {
-            let d = abs(Double(o.values[k * stride]) - Double(ref[k]))
+    /// max |a[k * stride] - b[k]| over b's indices, the k where it is, and max |b[k]|. A NaN on
+    /// either side makes the difference NaN (the first NaN's k): it never passes a tolerance.
+    public static func maxAbsDifference(_ a: [Float], _ b: [Float], stride: Int = 1) -> (diff: Double, at: Int, refMax: Double) {
+        var worst = 0.0, at = 0, refMax = 0.0
+        for k in b.indices {
+            let d = abs(Double(a[k * stride]) - Double(b[k]))
             if !(d <= worst) && !worst.isNaN {  // the first NaN sticks
                 worst = d
-                worstK = k
+                at = k
             }
-            refMax = max(refMax, abs(Double(ref[k])))
+            refMax = max(refMax, abs(Double(b[k])))
         }
+        return (worst, at, refMax)
+    }
+
+    /// Elements 0, stride, 2 stride, ... of `o` against `ref`; `referenceMaxAbs` nil: from `ref`.
+    static func diff(_ o: LayerOutput, _ ref: [Float], stride: Int, referenceMaxAbs: Double?) -> LayerDiff {
+        let (worst, worstK, refMax) = maxAbsDifference(o.values, ref, stride: stride)
         let flat = worstK * stride
         return LayerDiff(name: o.name, shape: o.shape, compared: ref.count, maxAbsDiff: worst,
                          referenceMaxAbs: referenceMaxAbs ?? refMax, worst: position(flat, o.shape),
@@ -127,14 +134,8 @@ public enum LayerComparison {
     public static func compare(_ s: Segmentation, with fixture: GoldenFixture) -> OutputDiff {
         func rel(_ a: [Float], _ b: [Float]) -> Double {
             guard a.count == b.count else { return .infinity }
-            var d = 0.0, r = 0.0
-            for (x, y) in zip(a, b) {
-                let e = abs(Double(x) - Double(y))
-                if !(e <= d) { d = e.isNaN ? .nan : e }
-                if d.isNaN { return .nan }
-                r = max(r, abs(Double(y)))
-            }
-            return d / max(r, 1e-30)
+            let d = maxAbsDifference(a, b)
+            return d.diff / max(d.refMax, 1e-30)
         }
         let agree = s.mask.count == fixture.mask.count ? zip(s.mask, fixture.mask).filter { $0 == $1 }.count : 0
         return OutputDiff(coefficientsRelative: rel(s.coefficients, fixture.coefficients),

@@ -107,6 +107,7 @@ struct LayersCommand: ParsableCommand {
     func run() throws {
         do {
             let ok = try fixture.map { try checkFixture($0) } ?? checkEngines(model!)
+            print(ok ? "\nall within tolerance" : "\nOUT OF TOLERANCE (see above)")
             if !ok { Foundation.exit(1) }
         } catch let e as GoldenError {
             Self.fail("\(e)")
@@ -130,6 +131,7 @@ struct LayersCommand: ParsableCommand {
     func checkFixture(_ path: String) throws -> Bool {
         let f = try GoldenFixture.load(indexPath: path, root: root)
         print("\(f.name) (\(f.kind.rawValue)): \(f.model.spec.architecture), I = \(f.model.spec.input), O = \(f.model.spec.coefficients), p = \(f.model.spec.degree); raw \(f.rawHeight) x \(f.rawWidth), \(f.layers.count) PyTorch layers")
+        let layerByName = Dictionary(f.layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var ok = true
         for e in engine.engines {
             let seg: Segmenter
@@ -140,16 +142,15 @@ struct LayersCommand: ParsableCommand {
             let tol = tolerance(for: e)
             print("\n[\(e.rawValue)] tolerance \(tol) relative per layer; coefficients and native values 1e-3; masks >= 99.99 %")
             let x = try seg.preprocess(pixels: f.raw, width: f.rawWidth, height: f.rawHeight)
-            let dIn = zip(x, f.input).reduce(0.0) { max($0, abs(Double($1.0) - Double($1.1))) }
-            let inOK = x.count == f.input.count && dIn <= 1e-5
+            let dIn = x.count == f.input.count ? LayerComparison.maxAbsDifference(x, f.input).diff : .infinity
+            let inOK = dIn <= 1e-5
             print(String(format: "preprocessing: max abs diff %.3g (limit 1e-5) %@", dIn, inOK ? "ok" : "OUT OF TOLERANCE"))
             ok = ok && inOK
             // Layers fed PyTorch's own input, so a preprocessing difference does not spread.
             let outputs = try seg.layerOutputs(networkInput: f.input)
             let (diffs, missing) = try LayerComparison.compare(outputs, with: f)
-            let byName = Dictionary(f.layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             ok = try report(diffs, missing: missing, tolerance: tol, ops: Self.ops(seg), outputs: outputs) { o in
-                let g = byName[o.name]!  // compare() matched every output to a fixture layer
+                let g = layerByName[o.name]!  // compare() matched every output to a fixture layer
                 return (try f.reference(g), g.stride)
             } && ok
             let s = try seg.segment(pixels: f.raw, width: f.rawWidth, height: f.rawHeight)
@@ -160,7 +161,6 @@ struct LayersCommand: ParsableCommand {
                          outOK ? "ok" : "OUT OF TOLERANCE"))
             ok = ok && outOK
         }
-        print(ok ? "\nall within tolerance" : "\nOUT OF TOLERANCE (see above)")
         return ok
     }
 
@@ -185,6 +185,7 @@ struct LayersCommand: ParsableCommand {
         }
         print("\(m.spec.name): \(m.spec.architecture), I = \(m.spec.input); \(source); reference engine \(against.rawValue)")
         let refLayers = try ref.layerOutputs(networkInput: input)
+        let refByName = Dictionary(refLayers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         var ok = true
         for e in engine.engines where e != against {
             let tol = tolerance(for: e)
@@ -192,12 +193,10 @@ struct LayersCommand: ParsableCommand {
             let seg = try Segmenter(model: m, threads: threads, engine: e)
             let outputs = try seg.layerOutputs(networkInput: input)
             let (diffs, missing) = try LayerComparison.compare(outputs, with: refLayers)
-            let byName = Dictionary(refLayers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
             ok = report(diffs, missing: missing, tolerance: tol, ops: Self.ops(seg), outputs: outputs) { o in
-                (byName[o.name]!.values, 1)  // compare() matched every output
+                (refByName[o.name]!.values, 1)  // compare() matched every output
             } && ok
         }
-        print(ok ? "\nall within tolerance" : "\nOUT OF TOLERANCE (see above)")
         return ok
     }
 

@@ -110,7 +110,6 @@ final class LayerComparisonTests: XCTestCase {
         let ref = try Segmenter(model: f.model, threads: 2, engine: .reference).layerOutputs(networkInput: f.input)
         let fast = try Segmenter(model: f.model, threads: 2, engine: .fast).layerOutputs(networkInput: f.input)
         let (diffs, missing) = try LayerComparison.compare(fast, with: ref)
-        XCTAssertEqual(diffs.count, fast.count)
         XCTAssertEqual(diffs.count + missing.count, ref.count)
         for d in diffs { XCTAssert(d.passes(tolerance: 1e-3), "\(d.name) \(d.relative)") }
         for d in try LayerComparison.compare(ref, with: ref).diffs { XCTAssertEqual(d.maxAbsDiff, 0, d.name) }

@@ -63,14 +63,12 @@ func randomModelFile(_ spec: ModelSpec, seed: UInt64) -> (spec: ModelSpec, bytes
     return (s, bytes)
 }
 
-/// Max |a - b| and max |b| (the reference).
+/// Max |a - b| and max |b| (the reference), by `LayerComparison.maxAbsDifference`: a NaN makes
+/// the difference NaN, which fails every tolerance; arrays of different lengths, infinite.
 func maxDiff(_ a: [Float], _ b: [Float]) -> (diff: Double, ref: Double) {
-    var d = 0.0, r = 0.0
-    for (x, y) in zip(a, b) {
-        d = max(d, abs(Double(x) - Double(y)))
-        r = max(r, abs(Double(y)))
-    }
-    return (d, r)
+    guard a.count == b.count else { return (.infinity, 0) }
+    let d = LayerComparison.maxAbsDifference(a, b)
+    return (d.diff, d.refMax)
 }
 
 /// Asserts `body` throws a ModelError whose description contains `fragment`.
