@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 8a1ba7faa0e195c3184322f3591ee8ec8eb6abe351b7c197d42440dd2a410609
+// builtin: la-unet-d4b4f8-i128 pack-sha256 3da0731414f9b21e7e6e65e5578182ed2280bd2abe16ff1092756d236889422c
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

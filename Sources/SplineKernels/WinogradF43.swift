@@ -39,13 +39,18 @@ import SplineKernelsAVX512
 ///   256 KB: the built-in model's layers (U <= 1.2 MB, <= 121 tiles) measured 1-5 % slower with
 ///   1 MB blocks everywhere, and their output-channel split (`_WBlocking`) keeps its old bound.
 /// - Larger U (e.g. 512 or 1024 channels): U comes from DRAM once per block, so blocks are as
-///   large as possible (up to 128 tiles, a whole number of them per half of the tiles, see
-///   `_WBlocking`) (512->512 @ 64x64: 1.8x faster than 6-tile blocks).
+///   large as possible (up to 256 tiles, a whole number of them per half of the tiles, see
+///   `_WBlocking`) (512->512 @ 64x64: 1.8x faster than 6-tile blocks). Up to 128 tiles until
+///   session 27, when M came to share V's slots (`_wScratchLayout`): 256 tiles now take the
+///   scratch 128 took.
 /// - U of 12..24 MB (256 channels in F(6x6)) over more than 64 tiles: large blocks as for the
 ///   streamed U. Such a U stays in the L3 only while the host is quiet; when other tenants
 ///   contend for the L3 (this machine's usual state), 6-tile blocks re-read it from DRAM for every
 ///   block: 256->256 @ 128x128 F63 ran at 1.8x its quiet time (84 against 47 ms, 1 thread).
 ///   Same-run, contended, 2 threads: 6 tiles 49-57 ms, 42 tiles 38-44 ms, 122 tiles 36-39 ms.
+///   Session 27 (Zen 5, `wino-bench 3 F63 vgg`, 3 alternating pairs): 242-tile blocks (one per
+///   half, U read once per thread) against 121: 2 threads 13.30 / 13.77 / 13.42 against
+///   15.20 / 14.21 / 13.82 ms, 1 thread 26.0 / 25.7 / 26.5 against 28.2 / 27.5 / 27.4 ms.
 ///   At 64 and 128 channels (U <= 4.2 MB) large blocks are slower (128 @ 256: 6 tiles 37-51 ms,
 ///   122 tiles 49 ms), so the rule is by U's size.
 /// - U over 12 MB and at most 64 tiles (the deep 16x16 and 32x32 levels of UNet f = 32 / 64): one
@@ -64,10 +69,10 @@ func _wTilesPerBlock(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     let uBytes = _wUBytes(positions: positions, cp: cp, kp: kp)
     if uBytes > 12 &* 1024 &* 1024 {
         if tiles <= 64 { return max(6, (tiles &+ 1) & ~1) }
-        // Near-equal blocks of at most 128 tiles: `pairs` blocks per half of the tiles
-        // (`_WBlocking`; 121 tiles: 61 + 60, 484 tiles: 4 x 121). ceil(tiles / (2 pairs)) <= 128
-        // holds exactly when tiles <= 256 pairs.
-        let pairs: Int = max(1, (tiles &+ 255) >> 8)
+        // Near-equal blocks of at most 256 tiles: `pairs` blocks per half of the tiles
+        // (`_WBlocking`; 121 tiles: 61 + 60, 484 tiles: 2 x 242). ceil(tiles / (2 pairs)) <= 256
+        // holds exactly when tiles <= 512 pairs.
+        let pairs: Int = max(1, (tiles &+ 511) >> 9)
         let n: Int = (tiles &+ 2 &* pairs &- 1) / (2 &* pairs)
         return max(6, (n &+ 1) & ~1)
     }
@@ -121,6 +126,9 @@ func _wUStreams(positions: Int, cp: Int, kp: Int) -> Bool {
 @usableFromInline
 struct _WBlocking {
     @usableFromInline let tiles: Int, kParts: Int, perHalf: Int, nT: Int
+    /// M stored over V's dead positions (`_wScratchLayout`): blocks of tiles (kParts 1). Not with
+    /// output-channel halves: both halves of the one block read the same V.
+    @usableFromInline let aliasM: Bool
 
     @inlinable @inline(__always)
     init(positions: Int, cp: Int, kp: Int, tiles: Int) {
@@ -131,13 +139,13 @@ struct _WBlocking {
         let uBytes = _wUBytes(positions: positions, cp: cp, kp: kp)
         let nSplit = uBytes > 12 &* 1024 &* 1024 ? n0 : _wTilesFitting(positions: positions, cp: cp, kp: kp, budget: 256 &* 1024)
         if tiles <= nSplit && kp >= 32 {
-            kParts = 2; perHalf = 1; nT = min(n0, max(6, (tiles &+ 1) & ~1))
+            kParts = 2; perHalf = 1; nT = min(n0, max(6, (tiles &+ 1) & ~1)); aliasM = false
             return
         }
         // U over 4 MB, at most 64 tiles: also one block split by output channels, so each
         // thread reads half of U, not all of it (see above).
         if tiles <= 64 && kp >= 32 && uBytes > 4 &* 1024 &* 1024 {
-            kParts = 2; perHalf = 1; nT = (tiles &+ 1) & ~1
+            kParts = 2; perHalf = 1; nT = (tiles &+ 1) & ~1; aliasM = false
             return
         }
         kParts = 1
@@ -146,6 +154,7 @@ struct _WBlocking {
         let blocks = ceilBlocks <= 3 ? max(1, (first &+ n0 / 2) / n0) : ceilBlocks
         perHalf = blocks
         nT = max(2, ((first &+ blocks &- 1) / blocks &+ 1) & ~1)
+        aliasM = true
     }
 
     /// Work units: the kernel's `blocks` range is a sub-range of 0..<units.
@@ -177,8 +186,41 @@ func _wPartChannels(kp: Int, kParts: Int) -> Int {
 @inlinable @inline(__always)
 func _wScratchCount(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     let b = _WBlocking(positions: positions, cp: cp, kp: kp, tiles: tiles)
-    return positions &* (_wVPositionCount(cp: cp, tiles: b.nT) &+ _wMPositionCount(kp: kp, kParts: b.kParts, tiles: b.nT))
-        &+ positions &* 8
+    return _wScratchLayout(b, positions: positions, cp: cp, kp: kp).count
+}
+
+/// Where V, M and the transform temporaries lie in one thread's scratch (offsets in floats,
+/// position strides vP and mP). Plain: V (positions x vP), then M (positions x mP), then
+/// `positions` SIMD8 temporaries. With `aliasM`: `positions` + 1 slots of max(vP, mP) floats,
+/// V[p] in slot p + 1 and M[p] in slot p: the GEMMs run position by position, and position p's
+/// writes M[p] into V[p - 1]'s slot, dead once position p - 1 is done (lines still in cache,
+/// not fetched for writing), so a block holds twice the tiles for the scratch of plain blocks.
+@usableFromInline
+struct _WScratchLayout {
+    @usableFromInline let v: Int, vP: Int, m: Int, mP: Int, tmp: Int, count: Int
+
+    @inlinable @inline(__always)
+    init(v: Int, vP: Int, m: Int, mP: Int, tmp: Int, count: Int) {
+        self.v = v; self.vP = vP; self.m = m; self.mP = mP; self.tmp = tmp; self.count = count
+    }
+}
+
+/// Floats of transform temporaries: a SIMD8 per position, and for F(6x6) the 1024 floats of the
+/// fused first conv's AVX-512 row pass (`wF63C1InputPairAVX512`).
+@inlinable @inline(__always)
+func _wTmpCount(_ positions: Int) -> Int { positions == 64 ? 1024 : positions &* 8 }
+
+@inlinable @inline(__always)
+func _wScratchLayout(_ b: _WBlocking, positions: Int, cp: Int, kp: Int) -> _WScratchLayout {
+    let vP = _wVPositionCount(cp: cp, tiles: b.nT)
+    let mP = _wMPositionCount(kp: kp, kParts: b.kParts, tiles: b.nT)
+    if b.aliasM {
+        let slot = max(vP, mP)
+        let tmp = (positions &+ 1) &* slot
+        return _WScratchLayout(v: slot, vP: slot, m: 0, mP: slot, tmp: tmp, count: tmp &+ _wTmpCount(positions))
+    }
+    let tmp = positions &* (vP &+ mP)
+    return _WScratchLayout(v: 0, vP: vP, m: positions &* vP, mP: mP, tmp: tmp, count: tmp &+ _wTmpCount(positions))
 }
 
 /// Floats of M per position p: the part's output channels (`_wPartChannels`) x n tiles, plus the
@@ -651,12 +693,12 @@ func _winogradF43Conv(
     let nT = blocking.nT
     let rs = (width &+ 2) &* 8                // row stride (floats)
     let bs = (height &+ 2) &* rs              // channel-block stride
-    let vP = _wVPositionCount(cp: cp, tiles: nT)   // V stride between positions p
     let kParts = blocking.kParts
-    let mP = _wMPositionCount(kp: kp, kParts: kParts, tiles: nT)   // M stride between positions p
-    let V = scratch
-    let M = scratch + 36 &* vP
-    let tmp = M + 36 &* mP                    // 36 SIMD8 transform temporaries
+    let layout = _wScratchLayout(blocking, positions: 36, cp: cp, kp: kp)
+    let vP = layout.vP, mP = layout.mP        // V and M strides between positions p
+    let V = scratch + layout.v
+    let M = scratch + layout.m
+    let tmp = scratch + layout.tmp            // 36 SIMD8 transform temporaries
     let uP = cp &* kp                         // U stride between positions p
     let bias = weights + 36 &* uP
     let zero = SIMD8<Float>()

@@ -232,12 +232,12 @@ func _winogradF63Conv(
     let nT = blocking.nT
     let rs = (width &+ 2) &* 8
     let bs = (height &+ 2) &* rs
-    let vP = _wVPositionCount(cp: cp, tiles: nT)   // V stride between positions p
     let kParts = blocking.kParts
-    let mP = _wMPositionCount(kp: kp, kParts: kParts, tiles: nT)   // M stride between positions p
-    let V = scratch
-    let M = scratch + 64 &* vP
-    let tmp = M + 64 &* mP                    // 64 SIMD8 transform temporaries
+    let layout = _wScratchLayout(blocking, positions: 64, cp: cp, kp: kp)
+    let vP = layout.vP, mP = layout.mP        // V and M strides between positions p
+    let V = scratch + layout.v
+    let M = scratch + layout.m
+    let tmp = scratch + layout.tmp            // 64 SIMD8 transform temporaries (1024 floats)
     let uP = cp &* kp
     let bias = weights + 64 &* uP
     let zero = SIMD8<Float>()
@@ -286,7 +286,7 @@ func _winogradF63Conv(
                 // Fused first layer (WinogradC1Prologue.swift): the 8x8 patches are computed
                 // from the 1-channel image instead of read from a stored C-channel input. On
                 // AVX-512, two channel blocks at once for interior tiles (`wF63C1InputPairAVX512`,
-                // same bits; M, not yet written, holds its row pass).
+                // same bits; its row pass in tmp).
                 let c1 = c1Weights.map { _WC1Block($0 + c &* 80) }
                 let pairC1 = c1 != nil && c &+ 1 < cb && kernelsUseAVX512
                 let c1Next = pairC1 ? c1Weights.map { _WC1Block($0 + (c &+ 1) &* 80) } : nil
@@ -296,7 +296,7 @@ func _winogradF63Conv(
                     let y0 = ty &* 6, x0 = tx &* 6      // padded coordinates of the 8x8 patch
                     if pairC1 && y0 >= 1 && y0 &+ 7 <= height && x0 >= 1 && x0 &+ 7 <= width {
                         wF63C1InputPairAVX512(c1Weights! + c &* 80, input + ((y0 &- 1) &* (width &+ 2) &+ x0 &- 1),
-                                              width &+ 2, M, V + _wVOffset(c, i, cb: cb),
+                                              width &+ 2, tmp, V + _wVOffset(c, i, cb: cb),
                                               V + _wVOffset(c &+ 1, i, cb: cb), vP)
                     } else if let wb = c1 {
                         _wC1InputRows8(wb, input, tmp, y0: y0, x0: x0, height: height, width: width)

@@ -340,7 +340,7 @@ final class WinogradTests: XCTestCase {
         // each), + temporaries.
         XCTAssertEqual(winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w),
                        36 * (448 * 12 + 240 * 8 + 2 * 16) + 288)
-        // 256 tiles: 2 blocks of 128 (at most 128 tiles per block, an even number of blocks).
+        // 256 tiles: 2 blocks of 128 (one per half; at most 256 tiles per block).
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 128)
         XCTAssertEqual(winogradF43BlockCount(inChannels: 512, outChannels: 512, height: 64, width: 64), 2)
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 1024, outChannels: 1024, height: 32, width: 32), 64)
@@ -357,6 +357,42 @@ final class WinogradTests: XCTestCase {
             check(algo, c: c, k: k, h: h, w: w, relu: true, seed: 4242, worst: &worst)
             print("winograd \(algo) large weights: worst rel err ref-direct \(worst.0), fast-ref \(worst.1), fast-direct \(worst.2)")
         }
+    }
+
+    /// Blocks of tiles keep M in V's slots (`_wScratchLayout`): positions + 1 slots of the larger
+    /// of V's and M's position strides, M[p] in slot p and V[p] in slot p + 1, then the
+    /// temporaries (1024 floats for F(6x6): the fused first conv's row pass). Output-channel
+    /// halves (both read one V) keep V and M apart. The values are checked against the
+    /// references by every other test here.
+    func testScratchLayoutAliasesMOverV() {
+        // 256 -> 256 F63 @ 128x128: 242-tile blocks. V: 41 micro-panels of 6 tiles x 256
+        // channels + a line; M: 242 tiles x 256 channels + a line.
+        let big = _WBlocking(positions: 64, cp: 256, kp: 256, tiles: 484)
+        XCTAssertTrue(big.aliasM)
+        let l = _wScratchLayout(big, positions: 64, cp: 256, kp: 256)
+        XCTAssertEqual(l.vP, 246 * 256 + 16)
+        XCTAssertEqual(l.mP, l.vP)
+        XCTAssertEqual(l.m, 0)
+        XCTAssertEqual(l.v, l.vP)
+        XCTAssertEqual(l.tmp, 65 * l.vP)
+        XCTAssertEqual(l.count, 65 * l.vP + 1024)
+        XCTAssertEqual(winogradF63ScratchCount(inChannels: 256, outChannels: 256, height: 128, width: 128), l.count)
+        // Wider M than V (8 -> 64 F43, 40x40: 100 tiles in blocks of 6 or fewer): the slot is M's.
+        let wide = _WBlocking(positions: 36, cp: 8, kp: 64, tiles: 100)
+        XCTAssertEqual(wide.kParts, 1)
+        let w = _wScratchLayout(wide, positions: 36, cp: 8, kp: 64)
+        let vCount = (wide.nT + 5) / 6 * 6 * 8 + 16, mCount = 64 * wide.nT + 16
+        XCTAssertGreaterThan(mCount, vCount)
+        XCTAssertEqual(w.vP, mCount)
+        XCTAssertEqual(w.count, 37 * mCount + 36 * 8)
+        // Output-channel halves: V (positions x vP), then M, then the temporaries.
+        let halves = _WBlocking(positions: 64, cp: 64, kp: 128, tiles: 4)
+        XCTAssertEqual(halves.kParts, 2)
+        XCTAssertFalse(halves.aliasM)
+        let h = _wScratchLayout(halves, positions: 64, cp: 64, kp: 128)
+        XCTAssertEqual(h.v, 0)
+        XCTAssertEqual(h.m, 64 * h.vP)
+        XCTAssertEqual(h.tmp, 64 * (h.vP + h.mP))
     }
 
     /// Every tile in exactly one block, blocks in tile order, at most `nT` tiles each, the two
@@ -415,9 +451,9 @@ final class WinogradTests: XCTestCase {
     /// number of them; over at most 64 tiles (and any U over 4 MB): one block split by output
     /// channels; a smaller U keeps the L2-sized 6-tile blocks.
     func testL3SizedWeightBlocking() {
-        // 484 tiles: two halves of 242, each 2 blocks of 121.
-        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 122)
-        XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 128, width: 128), 4)
+        // 484 tiles: two halves of 242, each one block (at most 256 tiles per block).
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 128, width: 128), 242)
+        XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 128, width: 128), 2)
         // Halves of 242 tiles, each 41 blocks of 5 or 6.
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 128, outChannels: 256, height: 128, width: 128), 6)
         XCTAssertEqual(winogradF63BlockCount(inChannels: 128, outChannels: 256, height: 128, width: 128), 82)
@@ -444,9 +480,9 @@ final class WinogradTests: XCTestCase {
         // rounded down to a multiple of 6).
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 32, outChannels: 32, height: 256, width: 256), 12)
         XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 24, outChannels: 32, height: 256, width: 256), 18)
-        // 1000 tiles: halves of 500, each 4 blocks of 125 (at most 128 each).
-        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 150, width: 240), 126)
-        XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 150, width: 240), 8)
+        // 1000 tiles: halves of 500, each 2 blocks of 250 (at most 256 each).
+        XCTAssertEqual(winogradF63TilesPerBlock(inChannels: 256, outChannels: 256, height: 150, width: 240), 250)
+        XCTAssertEqual(winogradF63BlockCount(inChannels: 256, outChannels: 256, height: 150, width: 240), 4)
     }
 
     /// Streamed weights and more than 64 tiles: two blocks of tiles (34 + 32 for F43, 34 + 32
