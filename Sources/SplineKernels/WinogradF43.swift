@@ -128,7 +128,7 @@ struct _WBlocking {
     @usableFromInline let tiles: Int, kParts: Int, perHalf: Int, nT: Int
     /// M stored over V's dead positions (`_wScratchLayout`): blocks of tiles (kParts 1). Not with
     /// output-channel halves: both halves of the one block read the same V.
-    @usableFromInline let aliasM: Bool
+    @inlinable var aliasM: Bool { kParts == 1 }
 
     @inlinable @inline(__always)
     init(positions: Int, cp: Int, kp: Int, tiles: Int) {
@@ -139,13 +139,13 @@ struct _WBlocking {
         let uBytes = _wUBytes(positions: positions, cp: cp, kp: kp)
         let nSplit = uBytes > 12 &* 1024 &* 1024 ? n0 : _wTilesFitting(positions: positions, cp: cp, kp: kp, budget: 256 &* 1024)
         if tiles <= nSplit && kp >= 32 {
-            kParts = 2; perHalf = 1; nT = min(n0, max(6, (tiles &+ 1) & ~1)); aliasM = false
+            kParts = 2; perHalf = 1; nT = min(n0, max(6, (tiles &+ 1) & ~1))
             return
         }
         // U over 4 MB, at most 64 tiles: also one block split by output channels, so each
         // thread reads half of U, not all of it (see above).
         if tiles <= 64 && kp >= 32 && uBytes > 4 &* 1024 &* 1024 {
-            kParts = 2; perHalf = 1; nT = (tiles &+ 1) & ~1; aliasM = false
+            kParts = 2; perHalf = 1; nT = (tiles &+ 1) & ~1
             return
         }
         kParts = 1
@@ -154,7 +154,6 @@ struct _WBlocking {
         let blocks = ceilBlocks <= 3 ? max(1, (first &+ n0 / 2) / n0) : ceilBlocks
         perHalf = blocks
         nT = max(2, ((first &+ blocks &- 1) / blocks &+ 1) & ~1)
-        aliasM = true
     }
 
     /// Work units: the kernel's `blocks` range is a sub-range of 0..<units.
@@ -194,7 +193,7 @@ func _wScratchCount(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
 /// `positions` SIMD8 temporaries. With `aliasM`: `positions` + 1 slots of max(vP, mP) floats,
 /// V[p] in slot p + 1 and M[p] in slot p: the GEMMs run position by position, and position p's
 /// writes M[p] into V[p - 1]'s slot, dead once position p - 1 is done (lines still in cache,
-/// not fetched for writing), so a block holds twice the tiles for the scratch of plain blocks.
+/// not fetched for writing), so a block holds about twice the tiles for the scratch of plain blocks.
 @usableFromInline
 struct _WScratchLayout {
     @usableFromInline let v: Int, vP: Int, m: Int, mP: Int, tmp: Int, count: Int
