@@ -1,7 +1,10 @@
 // Winograd conv benchmark. GFLOP/s are DIRECT-conv-equivalent (2*C*K*9*H*W per conv) and
 // % of a register-only FMA peak measured in the same run (12 independent SIMD8<Float>
 // accumulators, 16 FLOP per SIMD8 FMA), 1 and 2 threads. Median/min/max over repeats.
-// Usage: wino-bench [reps] [F43|F63|-] [vgg]
+// Usage: wino-bench [reps] [F43|F63|-] [vgg|dec]
+// (vgg: VGG-16's shapes at I = 512; dec: UNet f64 @512's F(4x4) layers with C != K, whose one block
+// of <= 64 tiles is split by output channels.) Environment, for profiling one shape: WB_C=n runs
+// only the shapes with n input channels, WB_T=1 or 2 only that thread count.
 // Build: either as an executable target depending on SplineKernels, or standalone via run.sh.
 #if canImport(SplineKernels)
 import SplineKernels
@@ -86,6 +89,17 @@ func kernelF43(_ c: Int, _ h: Int) -> Kernel {
     }
 }
 
+/// UNet f64 @512's F(4x4) layers with C != K (the decoder's first convs; encoder.4.conv1).
+func kernelF43CK(_ c: Int, _ k: Int, _ h: Int) -> Kernel {
+    switch (c, k, h) {
+    case (512, 256, 32): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 512, outChannels: 256, height: 32, width: 32, blocks: r) }
+    case (1024, 512, 16): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 1024, outChannels: 512, height: 16, width: 16, blocks: r) }
+    case (512, 1024, 32): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 512, outChannels: 1024, height: 32, width: 32, blocks: r) }
+    case (256, 256, 32): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 256, outChannels: 256, height: 32, width: 32, blocks: r) }
+    default: fatalError("no literal instantiation for \(c) -> \(k) @ \(h)")
+    }
+}
+
 func kernelF63(_ c: Int, _ h: Int) -> Kernel {
     switch (c, h) {
     case (64, 256): return { i, o, w, s, r in f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 64, outChannels: 64, height: 256, width: 256, blocks: r) }
@@ -107,47 +121,51 @@ func fmt(_ x: Double) -> String {
 }
 
 let args = CommandLine.arguments
-let usage = "usage: wino-bench [reps (default 11)] [F43|F63|- (both)] [vgg]"
+let usage = "usage: wino-bench [reps (default 11)] [F43|F63|- (both)] [vgg|dec]"
 if args.contains(where: { $0 == "-h" || $0 == "--help" }) { print(usage); exit(0) }
 guard args.count <= 4, args.count < 2 || (Int(args[1]).map { $0 >= 1 } ?? false),
-      args.count < 3 || ["F43", "F63", "-"].contains(args[2]), args.count < 4 || args[3] == "vgg" else {
+      args.count < 3 || ["F43", "F63", "-"].contains(args[2]), args.count < 4 || ["vgg", "dec"].contains(args[3]) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(2)
 }
 let reps = args.count > 1 ? Int(args[1])! : 11
 let only = args.count > 2 && args[2] != "-" ? args[2] : ""
 // Extra VGG-16 shapes at 512x512 input (blocks 1-3) and block 4 at 64x64 with a 3rd argument "vgg".
-let configs: [(Int, Int)] = args.count > 3 && args[3] == "vgg"
-    ? [(64, 512), (128, 256), (256, 128), (512, 64)]
-    : [(64, 256), (128, 128), (256, 64), (32, 256), (16, 256)]
+// "dec": UNet f64 @512's F(4x4) layers with C != K (the decoder's first convs, 32x32 and 16x16;
+// encoder.4.conv1) and decoder.1.conv2, as (C, K, size).
+let mode = args.count > 3 ? args[3] : ""
+let configs: [(Int, Int, Int)] = mode == "vgg"
+    ? [(64, 64, 512), (128, 128, 256), (256, 256, 128), (512, 512, 64)]
+    : mode == "dec" ? [(512, 256, 32), (1024, 512, 16), (512, 1024, 32), (256, 256, 32)]
+    : [(64, 64, 256), (128, 128, 128), (256, 256, 64), (32, 32, 256), (16, 16, 256)]
 print("Winograd 3x3 conv + bias + ReLU, NCHWc8, \(reps) timed reps after 1 warm-up; GFLOP/s are")
 print("direct-conv-equivalent (2*C*K*9*H*W). Each rep: a ~10 ms FMA-peak measurement, then the conv;")
 print("'% peak' = median over reps of (conv GF/s / that rep's peak GF/s).")
 print("'% peak CPU-time' (1 thread): the same ratio with both timed in this thread's CPU time.")
 print("| kernel | conv | thr | peak GF/s (med) | conv GF/s med | min | max | % peak (med) | % peak CPU-time (med) | ms (med) |")
 print("|---|---|---|---|---|---|---|---|---|---|")
-for (ch, hw) in configs {
-    let shape = ActShape(channels: ch, height: hw, width: hw)
+for (ch, kch, hw) in configs where ProcessInfo.processInfo.environment["WB_C"].map({ Int($0) == ch }) ?? true {
+    let shape = ActShape(channels: ch, height: hw, width: hw), outShape = ActShape(channels: kch, height: hw, width: hw)
     var rng: UInt64 = 1
     func rnd() -> Float { rng = rng &* 6364136223846793005 &+ 1442695040888963407; return Float(Int(rng >> 40) % 1000) / 1000 - 0.5 }
     let input = packNCHWc8((0..<(ch * hw * hw)).map { _ in rnd() }, shape)
-    let weights = (0..<(ch * ch * 9)).map { _ in rnd() * 0.05 }
-    let bias = [Float](repeating: 0.01, count: ch)
+    let weights = (0..<(kch * ch * 9)).map { _ in rnd() * 0.05 }
+    let bias = [Float](repeating: 0.01, count: kch)
     // 64-byte aligned, as the runtime's arena and packed weights (AlignedFloats).
-    let inBuf = AlignedFloats(input), outBuf = AlignedFloats(zeroed: shape.count)
-    for algo in ["F43", "F63"] where only.isEmpty || only == algo {
+    let inBuf = AlignedFloats(input), outBuf = AlignedFloats(zeroed: outShape.count)
+    for algo in ["F43", "F63"] where (only.isEmpty || only == algo) && (mode != "dec" || algo == "F43") {
         let f43 = algo == "F43"
-        let packed = f43 ? winogradF43PackWeights(weights: weights, bias: bias, inChannels: ch, outChannels: ch)
-                         : winogradF63PackWeights(weights: weights, bias: bias, inChannels: ch, outChannels: ch)
-        let sc = f43 ? winogradF43ScratchCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
-                     : winogradF63ScratchCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
-        let nb = f43 ? winogradF43BlockCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
-                     : winogradF63BlockCount(inChannels: ch, outChannels: ch, height: hw, width: hw)
+        let packed = f43 ? winogradF43PackWeights(weights: weights, bias: bias, inChannels: ch, outChannels: kch)
+                         : winogradF63PackWeights(weights: weights, bias: bias, inChannels: ch, outChannels: kch)
+        let sc = f43 ? winogradF43ScratchCount(inChannels: ch, outChannels: kch, height: hw, width: hw)
+                     : winogradF63ScratchCount(inChannels: ch, outChannels: kch, height: hw, width: hw)
+        let nb = f43 ? winogradF43BlockCount(inChannels: ch, outChannels: kch, height: hw, width: hw)
+                     : winogradF63BlockCount(inChannels: ch, outChannels: kch, height: hw, width: hw)
         let wBuf = AlignedFloats(packed), scratch = AlignedFloats(zeroed: sc * 2)
-        let k = f43 ? kernelF43(ch, hw) : kernelF63(ch, hw)
+        let k = mode == "dec" ? kernelF43CK(ch, kch, hw) : f43 ? kernelF43(ch, hw) : kernelF63(ch, hw)
         let name = f43 ? "f32_conv3x3_winograd4x4_c8_6x16_relu_avx2" : "f32_conv3x3_winograd6x6_c8_6x16_relu_avx2"
-        let flops = 2.0 * Double(ch * ch * 9 * hw * hw)
-        for threads in [1, 2] {
+        let flops = 2.0 * Double(ch * kch * 9 * hw * hw)
+        for threads in ProcessInfo.processInfo.environment["WB_T"].map({ [Int($0)!] }) ?? [1, 2] {
             var gf = [Double](), peaks = [Double](), ratios = [Double](), cpuRatios = [Double]()
             do {
                 nonisolated(unsafe) let i = UnsafePointer(inBuf.base), w = UnsafePointer(wBuf.base), o = outBuf.base, s = scratch.base
@@ -168,7 +186,7 @@ for (ch, hw) in configs {
                 }
             }
             let med = median(gf)
-            print("| \(name) | \(ch)->\(ch) @ \(hw)x\(hw) | \(threads) | \(fmt(median(peaks))) | \(fmt(med)) | \(fmt(gf.min()!)) | \(fmt(gf.max()!)) | \(fmt(100 * median(ratios)))% | \(threads == 1 ? fmt(100 * median(cpuRatios)) + "%" : "-") | \(String(format: "%.2f", flops / med * 1e-6)) |")
+            print("| \(name) | \(ch)->\(kch) @ \(hw)x\(hw) | \(threads) | \(fmt(median(peaks))) | \(fmt(med)) | \(fmt(gf.min()!)) | \(fmt(gf.max()!)) | \(fmt(100 * median(ratios)))% | \(threads == 1 ? fmt(100 * median(cpuRatios)) + "%" : "-") | \(String(format: "%.2f", flops / med * 1e-6)) |")
         }
     }
 }
