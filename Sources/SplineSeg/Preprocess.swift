@@ -53,38 +53,28 @@ struct Preprocessor: Sendable {
         let cs = ws.prepareColumns(from: cols, to: i, left: left, width: w)
         let parts = runner == nil ? 1 : max(1, min(requested, i))
         let ts = w + 1
-        if ws.tmp.count < parts * ts { ws.tmp = [Double](repeating: 0, count: parts * ts) }
-        if ws.normRows.count < parts * 2 * w { ws.normRows = [Double](repeating: 0, count: parts * 2 * w) }
-        pixels.withUnsafeBufferPointer { xb in
-        ws.tmp.withUnsafeMutableBufferPointer { tb in
-        ws.normRows.withUnsafeMutableBufferPointer { nb in
-        rs.taps.withUnsafeBufferPointer { rt in
-        cs.a.withUnsafeBufferPointer { ap in
-        cs.b.withUnsafeBufferPointer { bp in
-        cs.wa.withUnsafeBufferPointer { wap in
-        cs.wb.withUnsafeBufferPointer { wbp in
-            var job = PreprocessRows(
-                x: xb.baseAddress!, width: w, height: h, top: top, norm: norm, rowTaps: rt.baseAddress!,
-                cache: nb.baseAddress!, tmp: tb.baseAddress!, ia: ap.baseAddress!, ib: bp.baseAddress!,
-                fa: wap.baseAddress!, fb: wbp.baseAddress!, outputs: i, out: out, rowStride: rowStride,
-                pixelStride: pixelStride)
-            if parts == 1 {
-                job.rows(0..<i, slot: 0)
-            } else {
-                withUnsafeMutablePointer(to: &job) { ctx in
-                    runner!.run(parts: parts, context: ctx) { c, part, parts in
-                        let j = c!.assumingMemoryBound(to: PreprocessRows.self).pointee
-                        j.rows(j.outputs &* part / parts..<j.outputs &* (part &+ 1) / parts, slot: part)
+        if ws.tmp.count < parts * ts { ws.tmp = OwnedBuffer(repeating: 0, count: parts * ts) }
+        if ws.normRows.count < parts * 2 * w { ws.normRows = OwnedBuffer(repeating: 0, count: parts * 2 * w) }
+        // rs and cs also sit in the workspace's caches; kept alive here explicitly, since the job
+        // holds only their pointers.
+        withExtendedLifetime((rs, cs)) {
+            pixels.withUnsafeBufferPointer { xb in
+                var job = PreprocessRows(
+                    x: xb.baseAddress!, width: w, height: h, top: top, norm: norm, rowTaps: UnsafePointer(rs.taps.base),
+                    cache: ws.normRows.base, tmp: ws.tmp.base, ia: UnsafePointer(cs.a.base), ib: UnsafePointer(cs.b.base),
+                    fa: UnsafePointer(cs.wa.base), fb: UnsafePointer(cs.wb.base), outputs: i, out: out, rowStride: rowStride,
+                    pixelStride: pixelStride)
+                if parts == 1 {
+                    job.rows(0..<i, slot: 0)
+                } else {
+                    withUnsafeMutablePointer(to: &job) { ctx in
+                        runner!.run(parts: parts, context: ctx) { c, part, parts in
+                            let j = c!.assumingMemoryBound(to: PreprocessRows.self).pointee
+                            j.rows(j.outputs &* part / parts..<j.outputs &* (part &+ 1) / parts, slot: part)
+                        }
                     }
                 }
             }
-        }
-        }
-        }
-        }
-        }
-        }
-        }
         }
     }
 
@@ -196,15 +186,16 @@ struct PreprocessRows {
 /// half of the 128 x 128 -> 128 preprocessing.
 struct ColumnTaps {
     let from: Int, to: Int, left: Int, width: Int
-    let a: [Int], b: [Int], wa: [Double], wb: [Double]
+    let a: OwnedBuffer<Int>, b: OwnedBuffer<Int>, wa: OwnedBuffer<Double>, wb: OwnedBuffer<Double>
 
     init(_ taps: ResizeTaps, to n: Int, left: Int, width w: Int) {
         (from, to, self.left, width) = (taps.from, n, left, w)
         func inside(_ c: Int) -> Int { c - left >= 0 && c - left < w ? c - left : w }
-        a = taps.taps.map { inside($0.0) }
-        b = taps.taps.map { inside($0.1) }
-        wa = taps.taps.map { 1 - $0.2 }
-        wb = taps.taps.map { $0.2 }
+        let t = taps.taps
+        a = OwnedBuffer(count: n) { inside(t[$0].0) }
+        b = OwnedBuffer(count: n) { inside(t[$0].1) }
+        wa = OwnedBuffer(count: n) { 1 - t[$0].2 }
+        wb = OwnedBuffer(count: n) { t[$0].2 }
     }
 
     /// One resized row `src` (W + 1 values, the last 0) -> `count` output values at
@@ -252,9 +243,9 @@ struct PreprocessWorkspace {
     /// The column pass's tables (`prepareColumns`), kept while the sizes stay the same.
     var columns: ColumnTaps?
     /// Per part one resized row, W + 1 long (index W: 0.0, see `ColumnTaps`).
-    var tmp: [Double] = []
+    var tmp = OwnedBuffer<Double>(repeating: 0, count: 0)
     /// Per part two normalised native rows (`Preprocessor.write`'s row pass).
-    var normRows: [Double] = []
+    var normRows = OwnedBuffer<Double>(repeating: 0, count: 0)
     private var rowTaps: ResizeTaps?
     private var columnTaps: ResizeTaps?
 
@@ -290,14 +281,14 @@ struct SquareGeometry: Sendable {
 /// x0 = floor(x), x1 = min(x0+1, n_in-1), weight t = x - x0 on x1. One side of 1: all from 0.
 struct ResizeTaps {
     let from: Int
-    let taps: [(Int, Int, Double)]
+    let taps: OwnedBuffer<(Int, Int, Double)>
     init(from nIn: Int, to nOut: Int) {
         from = nIn
         if nIn == 1 || nOut == 1 {
-            taps = Array(repeating: (0, 0, 0.0), count: nOut)
+            taps = OwnedBuffer(repeating: (0, 0, 0.0), count: nOut)
             return
         }
-        taps = (0..<nOut).map { o in
+        taps = OwnedBuffer(count: nOut) { o in
             let x = Double(o) * Double(nIn - 1) / Double(nOut - 1)
             let x0 = min(Int(x.rounded(.down)), nIn - 1)
             return (x0, min(x0 + 1, nIn - 1), x - Double(x0))
