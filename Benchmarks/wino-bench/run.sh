@@ -2,7 +2,7 @@
 # Standalone build of the Winograd benchmark (no SwiftPM target needed): compiles the
 # kernel sources directly into one module, release, x86-64-v3 (AVX2 + FMA), Swift 6 mode,
 # next to the AVX-512 micro-kernels' module (x86-64-v4, called only where the CPU has it).
-# Usage: Benchmarks/wino-bench/run.sh [reps] [F43|F63|-] [vgg]
+# Usage: Benchmarks/wino-bench/run.sh [reps] [F43|F63|-] [vgg|dec]
 set -e
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/wino-bench.XXXXXX")

@@ -1,3 +1,4 @@
+import SplineKernels
 import SplineModel
 /// Raw slice (H x W, row-major) -> I x I network input, exactly as
 /// tools/splineseg_train/preprocess.py: float64 arithmetic, result cast to Float.
@@ -53,8 +54,8 @@ struct Preprocessor: Sendable {
         let cs = ws.prepareColumns(from: cols, to: i, left: left, width: w)
         let parts = runner == nil ? 1 : max(1, min(requested, i))
         let ts = w + 1
-        if ws.tmp.count < parts * ts { ws.tmp = OwnedBuffer(repeating: 0, count: parts * ts) }
-        if ws.normRows.count < parts * 2 * w { ws.normRows = OwnedBuffer(repeating: 0, count: parts * 2 * w) }
+        if ws.tmp.count < parts * ts { ws.tmp = AlignedBuffer(repeating: 0, count: parts * ts) }
+        if ws.normRows.count < parts * 2 * w { ws.normRows = AlignedBuffer(repeating: 0, count: parts * 2 * w) }
         // rs and cs also sit in the workspace's caches; kept alive here explicitly, since the job
         // holds only their pointers.
         withExtendedLifetime((rs, cs)) {
@@ -186,16 +187,16 @@ struct PreprocessRows {
 /// half of the 128 x 128 -> 128 preprocessing.
 struct ColumnTaps {
     let from: Int, to: Int, left: Int, width: Int
-    let a: OwnedBuffer<Int>, b: OwnedBuffer<Int>, wa: OwnedBuffer<Double>, wb: OwnedBuffer<Double>
+    let a: AlignedBuffer<Int>, b: AlignedBuffer<Int>, wa: AlignedBuffer<Double>, wb: AlignedBuffer<Double>
 
     init(_ taps: ResizeTaps, to n: Int, left: Int, width w: Int) {
         (from, to, self.left, width) = (taps.from, n, left, w)
         func inside(_ c: Int) -> Int { c - left >= 0 && c - left < w ? c - left : w }
         let t = taps.taps
-        a = OwnedBuffer(count: n) { inside(t[$0].0) }
-        b = OwnedBuffer(count: n) { inside(t[$0].1) }
-        wa = OwnedBuffer(count: n) { 1 - t[$0].2 }
-        wb = OwnedBuffer(count: n) { t[$0].2 }
+        a = AlignedBuffer(count: n) { inside(t[$0].0) }
+        b = AlignedBuffer(count: n) { inside(t[$0].1) }
+        wa = AlignedBuffer(count: n) { 1 - t[$0].2 }
+        wb = AlignedBuffer(count: n) { t[$0].2 }
     }
 
     /// One resized row `src` (W + 1 values, the last 0) -> `count` output values at
@@ -243,9 +244,9 @@ struct PreprocessWorkspace {
     /// The column pass's tables (`prepareColumns`), kept while the sizes stay the same.
     var columns: ColumnTaps?
     /// Per part one resized row, W + 1 long (index W: 0.0, see `ColumnTaps`).
-    var tmp = OwnedBuffer<Double>(repeating: 0, count: 0)
+    var tmp = AlignedBuffer<Double>(repeating: 0, count: 0)
     /// Per part two normalised native rows (`Preprocessor.write`'s row pass).
-    var normRows = OwnedBuffer<Double>(repeating: 0, count: 0)
+    var normRows = AlignedBuffer<Double>(repeating: 0, count: 0)
     private var rowTaps: ResizeTaps?
     private var columnTaps: ResizeTaps?
 
@@ -281,14 +282,14 @@ struct SquareGeometry: Sendable {
 /// x0 = floor(x), x1 = min(x0+1, n_in-1), weight t = x - x0 on x1. One side of 1: all from 0.
 struct ResizeTaps {
     let from: Int
-    let taps: OwnedBuffer<(Int, Int, Double)>
+    let taps: AlignedBuffer<(Int, Int, Double)>
     init(from nIn: Int, to nOut: Int) {
         from = nIn
         if nIn == 1 || nOut == 1 {
-            taps = OwnedBuffer(repeating: (0, 0, 0.0), count: nOut)
+            taps = AlignedBuffer(repeating: (0, 0, 0.0), count: nOut)
             return
         }
-        taps = OwnedBuffer(count: nOut) { o in
+        taps = AlignedBuffer(count: nOut) { o in
             let x = Double(o) * Double(nIn - 1) / Double(nOut - 1)
             let x0 = min(Int(x.rounded(.down)), nIn - 1)
             return (x0, min(x0 + 1, nIn - 1), x - Double(x0))
