@@ -89,13 +89,17 @@ func kernelF43(_ c: Int, _ h: Int) -> Kernel {
     }
 }
 
+/// A kernel call with its phase (`WinogradPhase`) and the shared scratch of a phased call.
+typealias PhasedKernel = @Sendable (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>,
+                    UnsafeMutablePointer<Float>, Range<Int>, WinogradPhase, UnsafeMutablePointer<Float>?) -> Void
+
 /// UNet f64 @512's F(4x4) layers with C != K (the decoder's first convs; encoder.4.conv1).
-func kernelF43CK(_ c: Int, _ k: Int, _ h: Int) -> Kernel {
+func kernelF43CK(_ c: Int, _ k: Int, _ h: Int) -> PhasedKernel {
     switch (c, k, h) {
-    case (512, 256, 32): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 512, outChannels: 256, height: 32, width: 32, blocks: r) }
-    case (1024, 512, 16): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 1024, outChannels: 512, height: 16, width: 16, blocks: r) }
-    case (512, 1024, 32): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 512, outChannels: 1024, height: 32, width: 32, blocks: r) }
-    case (256, 256, 32): return { i, o, w, s, r in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 256, outChannels: 256, height: 32, width: 32, blocks: r) }
+    case (512, 256, 32): return { i, o, w, s, r, ph, sh in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 512, outChannels: 256, height: 32, width: 32, blocks: r, phase: ph, sharedScratch: sh) }
+    case (1024, 512, 16): return { i, o, w, s, r, ph, sh in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 1024, outChannels: 512, height: 16, width: 16, blocks: r, phase: ph, sharedScratch: sh) }
+    case (512, 1024, 32): return { i, o, w, s, r, ph, sh in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 512, outChannels: 1024, height: 32, width: 32, blocks: r, phase: ph, sharedScratch: sh) }
+    case (256, 256, 32): return { i, o, w, s, r, ph, sh in f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: w, scratch: s, inChannels: 256, outChannels: 256, height: 32, width: 32, blocks: r, phase: ph, sharedScratch: sh) }
     default: fatalError("no literal instantiation for \(c) -> \(k) @ \(h)")
     }
 }
@@ -162,10 +166,21 @@ for (ch, kch, hw) in configs where ProcessInfo.processInfo.environment["WB_C"].m
         let nb = f43 ? winogradF43BlockCount(inChannels: ch, outChannels: kch, height: hw, width: hw)
                      : winogradF63BlockCount(inChannels: ch, outChannels: kch, height: hw, width: hw)
         let wBuf = AlignedFloats(packed), scratch = AlignedFloats(zeroed: sc * 2)
-        let k = mode == "dec" ? kernelF43CK(ch, kch, hw) : f43 ? kernelF43(ch, hw) : kernelF63(ch, hw)
+        let phased: PhasedKernel? = mode == "dec" ? kernelF43CK(ch, kch, hw) : nil
+        let k: Kernel
+        if let pk = phased {
+            k = { i, o, w, s, r in pk(i, o, w, s, r, WinogradPhase.whole, nil) }
+        } else {
+            k = f43 ? kernelF43(ch, hw) : kernelF63(ch, hw)
+        }
+        // "2s": 2 threads, the input transform shared (`WinogradPhase`), where the layer runs so.
+        let shares = phased != nil && winogradF43SharesTransform(inChannels: ch, outChannels: kch, height: hw, width: hw)
         let name = f43 ? "f32_conv3x3_winograd4x4_c8_6x16_relu_avx2" : "f32_conv3x3_winograd6x6_c8_6x16_relu_avx2"
         let flops = 2.0 * Double(ch * kch * 9 * hw * hw)
-        for threads in ProcessInfo.processInfo.environment["WB_T"].map({ [Int($0)!] }) ?? [1, 2] {
+        let threadCounts: [Int] = ProcessInfo.processInfo.environment["WB_T"].map { [Int($0)!] } ?? [1, 2]
+        var runs: [(threads: Int, shared: Bool)] = threadCounts.map { ($0, false) }
+        if shares && threadCounts.contains(2) { runs.append((2, true)) }
+        for (threads, shared) in runs {
             var gf = [Double](), peaks = [Double](), ratios = [Double](), cpuRatios = [Double]()
             do {
                 nonisolated(unsafe) let i = UnsafePointer(inBuf.base), w = UnsafePointer(wBuf.base), o = outBuf.base, s = scratch.base
@@ -176,6 +191,10 @@ for (ch, kch, hw) in configs where ProcessInfo.processInfo.environment["WB_C"].m
                     if threads == 1 {
                         k(i, o, w, s, 0..<nb)
                         if rep > 0 { cpuRatios.append(flops / (cpuNow() - c0) * 1e-9 / peakCPU) }
+                    } else if shared, let pk = phased {
+                        for ph in [WinogradPhase.transform, .gemm] {
+                            DispatchQueue.concurrentPerform(iterations: 2) { t in pk(i, o, w, s + t * sc, t..<(t + 1), ph, s) }
+                        }
                     } else {
                         DispatchQueue.concurrentPerform(iterations: 2) { t in
                             k(i, o, w, s + t * sc, t == 0 ? 0..<(nb / 2) : (nb / 2)..<nb)
@@ -186,7 +205,7 @@ for (ch, kch, hw) in configs where ProcessInfo.processInfo.environment["WB_C"].m
                 }
             }
             let med = median(gf)
-            print("| \(name) | \(ch)->\(kch) @ \(hw)x\(hw) | \(threads) | \(fmt(median(peaks))) | \(fmt(med)) | \(fmt(gf.min()!)) | \(fmt(gf.max()!)) | \(fmt(100 * median(ratios)))% | \(threads == 1 ? fmt(100 * median(cpuRatios)) + "%" : "-") | \(String(format: "%.2f", flops / med * 1e-6)) |")
+            print("| \(name) | \(ch)->\(kch) @ \(hw)x\(hw) | \(threads)\(shared ? "s" : "") | \(fmt(median(peaks))) | \(fmt(med)) | \(fmt(gf.min()!)) | \(fmt(gf.max()!)) | \(fmt(100 * median(ratios)))% | \(threads == 1 ? fmt(100 * median(cpuRatios)) + "%" : "-") | \(String(format: "%.2f", flops / med * 1e-6)) |")
         }
     }
 }

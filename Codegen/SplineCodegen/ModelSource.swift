@@ -70,13 +70,17 @@ enum ModelSource {
             let pools = (max: st.maxPooled.map { plan.offset(of: $0) }, avg: st.avgPooled.map { plan.offset(of: $0) })
             if st.parallel {
                 let split = st.scratchFloats > 0 ? ", scratch: true" : ", macs: \(st.macs)"
-                s += "            pool.run(parts: pool.parts(units: \(st.units)\(split)), context: ctx) { c, part, parts in\n"
-                s += "                let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee\n"
-                s += zeroHalos("f.arena", parallel: true, indent: "                ")
-                s += "                " + call(st, a: "f.arena", w: "f.weights", inOff: inOff, outOff: outOff, pools: pools,
-                                             scratch: "f.scratch + part * \(plan.scratchFloatsPerThread)",
-                                             units: "rowRange(rows: \(st.units), part: part, of: parts)") + "\n"
-                s += "            }\n"
+                // A shared input transform: two pool calls, `.transform` then `.gemm` (PlanStep.sharesTransform).
+                for phase in st.sharesTransform ? [".transform", ".gemm"] : [""] {
+                    s += "            pool.run(parts: pool.parts(units: \(st.units)\(split)), context: ctx) { c, part, parts in\n"
+                    s += "                let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee\n"
+                    if phase != ".gemm" { s += zeroHalos("f.arena", parallel: true, indent: "                ") }
+                    let units = "rowRange(rows: \(st.units), part: part, of: parts)"
+                        + (phase.isEmpty ? "" : ", phase: \(phase), sharedScratch: f.scratch")
+                    s += "                " + call(st, a: "f.arena", w: "f.weights", inOff: inOff, outOff: outOff, pools: pools,
+                                                 scratch: "f.scratch + part * \(plan.scratchFloatsPerThread)", units: units) + "\n"
+                    s += "            }\n"
+                }
             } else {
                 s += zeroHalos("a", parallel: false, indent: "            ")
                 s += "            " + call(st, a: "a", w: "w", inOff: inOff, outOff: outOff, pools: pools, scratch: "s",

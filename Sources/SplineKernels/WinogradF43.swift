@@ -273,6 +273,27 @@ public func winogradF43BlockCount(inChannels: Int, outChannels: Int, height: Int
     _wF43Blocking(inChannels: inChannels, outChannels: outChannels, height: height, width: width).units
 }
 
+/// Which part of an F(4x4) conv a call runs. `.whole`: everything for its units. For a layer of
+/// one block split by output channels (`winogradF43SharesTransform`), two calls in turn, each
+/// over units 0..<2 split between the threads, with a barrier between them (two pool calls):
+/// `.transform` computes the input transform of half the channel blocks per unit into the shared
+/// scratch (part 0's), `.gemm` each half's GEMMs and output transform from it. So the threads
+/// share one input transform instead of each computing it whole (same bits: V does not depend
+/// on who computes it).
+public enum WinogradPhase: Sendable { case whole, transform, gemm }
+
+/// Input-transform work (tiles x input channels) from which the threads of a one-block layer
+/// share its transform: about 0.3 ms of a 2-thread call for 64 tiles x 512 channels (wino-bench
+/// dec), against an extra hand-off of ~1 us; the small layers' transforms cost about that.
+public let winogradSharedTransformMinWork = 16_384
+
+/// Whether an F(4x4) layer runs as the two phases `.transform` then `.gemm` on 2+ threads: one
+/// block split by output channels, with at least `winogradSharedTransformMinWork` of transform.
+public func winogradF43SharesTransform(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Bool {
+    let b = _wF43Blocking(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
+    return b.kParts == 2 && b.tiles &* ((inChannels &+ 7) & ~7) >= winogradSharedTransformMinWork
+}
+
 /// Floats of scratch ONE thread needs (each concurrently running call needs its own).
 @inlinable @inline(__always)
 public func winogradF43ScratchCount(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Int {
@@ -355,11 +376,13 @@ public func winogradF43PackWeights(weights oihw: [Float], bias: [Float],
 public func f32_conv3x3_winograd4x4_c8_6x16_avx2(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
     weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>,
+    phase: WinogradPhase = .whole, sharedScratch: UnsafeMutablePointer<Float>? = nil
 ) {
     _winogradF43Conv(input: input, output: output, weights: weights, scratch: scratch,
                      inChannels: inChannels, outChannels: outChannels,
-                     height: height, width: width, blocks: blocks, relu: false)
+                     height: height, width: width, blocks: blocks, relu: false,
+                     phase: phase, sharedScratch: sharedScratch)
 }
 
 /// F(4x4,3x3) conv, bias, ReLU. Same contract as `f32_conv3x3_winograd4x4_c8_6x16_avx2`.
@@ -367,11 +390,13 @@ public func f32_conv3x3_winograd4x4_c8_6x16_avx2(
 public func f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
     weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>,
+    phase: WinogradPhase = .whole, sharedScratch: UnsafeMutablePointer<Float>? = nil
 ) {
     _winogradF43Conv(input: input, output: output, weights: weights, scratch: scratch,
                      inChannels: inChannels, outChannels: outChannels,
-                     height: height, width: width, blocks: blocks, relu: true)
+                     height: height, width: width, blocks: blocks, relu: true,
+                     phase: phase, sharedScratch: sharedScratch)
 }
 
 /// F(4x4,3x3) conv, bias, ReLU, fused 2x2 stride-2 pooling of the ReLU output (H, W even):
@@ -384,13 +409,15 @@ public func f32_conv3x3_winograd4x4_c8_6x16_relu_pool2x2s2_avx2(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
     maxPooled: UnsafeMutablePointer<Float>?, avgPooled: UnsafeMutablePointer<Float>?,
     weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>
+    inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>,
+    phase: WinogradPhase = .whole, sharedScratch: UnsafeMutablePointer<Float>? = nil
 ) {
     precondition(height & 1 == 0 && width & 1 == 0, "winograd pool2x2s2: odd height or width")
     _winogradF43Conv(input: input, output: output, weights: weights, scratch: scratch,
                      inChannels: inChannels, outChannels: outChannels,
                      height: height, width: width, blocks: blocks, relu: true,
-                     maxPooled: maxPooled, avgPooled: avgPooled)
+                     maxPooled: maxPooled, avgPooled: avgPooled,
+                     phase: phase, sharedScratch: sharedScratch)
 }
 
 // MARK: - Implementation
@@ -683,7 +710,8 @@ func _winogradF43Conv(
     input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>?,
     weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
     inChannels: Int, outChannels: Int, height: Int, width: Int, blocks: Range<Int>, relu: Bool,
-    maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil
+    maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil,
+    phase: WinogradPhase = .whole, sharedScratch: UnsafeMutablePointer<Float>? = nil
 ) {
     let cb = (inChannels &+ 7) >> 3, kb = (outChannels &+ 7) >> 3
     let cp = cb &* 8, kp = kb &* 8
@@ -695,7 +723,9 @@ func _winogradF43Conv(
     let kParts = blocking.kParts
     let layout = _wScratchLayout(blocking, positions: 36, cp: cp, kp: kp)
     let vP = layout.vP, mP = layout.mP        // V and M strides between positions p
-    let V = scratch + layout.v
+    // Phases (`WinogradPhase`): V in the shared scratch (part 0's), M and the temporaries in this part's.
+    precondition(phase == .whole || (kParts == 2 && sharedScratch != nil), "winograd: phases need output-channel halves and a shared scratch")
+    let V = (phase == .whole ? scratch : sharedScratch.unsafelyUnwrapped) + layout.v
     let M = scratch + layout.m
     let tmp = scratch + layout.tmp            // 36 SIMD8 transform temporaries
     let uP = cp &* kp                         // U stride between positions p
@@ -710,7 +740,62 @@ func _winogradF43Conv(
     precondition(blocks.lowerBound >= 0 && blocks.upperBound <= blocking.units,
                  "winograd: block range out of bounds")
 
-    var transformed = -1                       // the tile block whose V is in scratch
+    // 1. Input transform of the channel blocks `cs` of the block's n tiles from t0 (np: n
+    //    rounded up to even). V[p][c][i][8] at V + p*vP + _wVOffset(c, i). Channel block outer,
+    //    tiles inner: the input is streamed along 6 rows at a time.
+    @inline(__always) func transform(t0: Int, n: Int, np: Int, cs: Range<Int>) {
+        for i in n..<np {   // pad tiles of the last micro-panel: zeros (never stale data)
+            for p in 0..<36 {
+                for c in cs { _wStore(V + p &* vP + _wVOffset(c, i, cb: cb), zero) }
+            }
+        }
+        for c in cs {
+            let srcC = input + c &* bs
+            var ty = t0 / tilesW
+            var tx = t0 &- ty &* tilesW
+            for i in 0..<n {
+                let y0 = ty &* 4, x0 = tx &* 4      // padded coordinates of the 6x6 patch
+                let src = srcC + y0 &* rs + x0 &* 8
+                let dst = V + _wVOffset(c, i, cb: cb)
+                if y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2 {
+                    for r in 0..<6 {   // rows: X = d B into tmp[r*6 + j]
+                        let s = src + r &* rs
+                        _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                          _wLoad(s + 24), _wLoad(s + 32), _wLoad(s + 40), tmp + r &* 48, 8)
+                    }
+                } else {
+                    // Partial tile at the right / bottom edge: zeros beyond the halo.
+                    let rows = min(6, height &+ 2 &- y0), cols = min(6, width &+ 2 &- x0)  // both >= 3
+                    for r in 0..<6 {
+                        let s = src + r &* rs
+                        if r >= rows {
+                            _wInputTransform6(zero, zero, zero, zero, zero, zero, tmp + r &* 48, 8)
+                        } else {
+                            _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                              cols > 3 ? _wLoad(s + 24) : zero,
+                                              cols > 4 ? _wLoad(s + 32) : zero,
+                                              cols > 5 ? _wLoad(s + 40) : zero, tmp + r &* 48, 8)
+                        }
+                    }
+                }
+                for j in 0..<6 {       // columns: V = B^T X
+                    let q = tmp + j &* 8
+                    _wInputTransform6(_wLoad(q), _wLoad(q + 48), _wLoad(q + 96),
+                                      _wLoad(q + 144), _wLoad(q + 192), _wLoad(q + 240), dst + j &* vP, 6 &* vP)
+                }
+                tx &+= 1
+                if tx == tilesW { tx = 0; ty &+= 1 }
+            }
+        }
+    }
+
+    if phase == .transform {
+        // Unit u: channel blocks rowRange(cb, u, 2) of the one block, for both halves' GEMMs.
+        let (t0, n) = blocking.block(0)
+        for unit in blocks { transform(t0: t0, n: n, np: (n &+ 1) & ~1, cs: rowRange(rows: cb, part: unit, of: 2)) }
+        return
+    }
+    var transformed = phase == .gemm ? 0 : -1  // the tile block whose V is in scratch
     for unit in blocks {
         let blk = kParts == 1 ? unit : unit >> 1
         let pan0 = kParts == 1 ? 0 : (unit & 1) &* panelsPerPart
@@ -720,52 +805,7 @@ func _winogradF43Conv(
         let np: Int = (n &+ 1) & ~1            // GEMM rows: 6-row micro-tiles and a 2/4-row tail
         if blk != transformed {                // consecutive units of one block share its V
             transformed = blk
-
-            // 1. Input transform. V[p][c][i][8] at V + p*vP + c*(nT*8) + i*8. Channel block
-            //    outer, tiles inner: the input is streamed along 6 rows at a time.
-            for i in n..<np {   // pad tiles of the last micro-panel: zeros (never stale data)
-                for p in 0..<36 {
-                    for c in 0..<cb { _wStore(V + p &* vP + _wVOffset(c, i, cb: cb), zero) }
-                }
-            }
-            for c in 0..<cb {
-                let srcC = input + c &* bs
-                var ty = t0 / tilesW
-                var tx = t0 &- ty &* tilesW
-                for i in 0..<n {
-                    let y0 = ty &* 4, x0 = tx &* 4      // padded coordinates of the 6x6 patch
-                    let src = srcC + y0 &* rs + x0 &* 8
-                    let dst = V + _wVOffset(c, i, cb: cb)
-                    if y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2 {
-                        for r in 0..<6 {   // rows: X = d B into tmp[r*6 + j]
-                            let s = src + r &* rs
-                            _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
-                                              _wLoad(s + 24), _wLoad(s + 32), _wLoad(s + 40), tmp + r &* 48, 8)
-                        }
-                    } else {
-                        // Partial tile at the right / bottom edge: zeros beyond the halo.
-                        let rows = min(6, height &+ 2 &- y0), cols = min(6, width &+ 2 &- x0)  // both >= 3
-                        for r in 0..<6 {
-                            let s = src + r &* rs
-                            if r >= rows {
-                                _wInputTransform6(zero, zero, zero, zero, zero, zero, tmp + r &* 48, 8)
-                            } else {
-                                _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
-                                                  cols > 3 ? _wLoad(s + 24) : zero,
-                                                  cols > 4 ? _wLoad(s + 32) : zero,
-                                                  cols > 5 ? _wLoad(s + 40) : zero, tmp + r &* 48, 8)
-                            }
-                        }
-                    }
-                    for j in 0..<6 {       // columns: V = B^T X
-                        let q = tmp + j &* 8
-                        _wInputTransform6(_wLoad(q), _wLoad(q + 48), _wLoad(q + 96),
-                                          _wLoad(q + 144), _wLoad(q + 192), _wLoad(q + 240), dst + j &* vP, 6 &* vP)
-                    }
-                    tx &+= 1
-                    if tx == tilesW { tx = 0; ty &+= 1 }
-                }
-            }
+            transform(t0: t0, n: n, np: np, cs: 0..<cb)
         }
 
         // 2. 36 GEMMs: M[p][kb][i][8] at M + p*mP + (kb - 2*pan0)*(nT*8) + i*8.

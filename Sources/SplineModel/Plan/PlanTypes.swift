@@ -142,4 +142,12 @@ public struct PlanStep: Sendable, Hashable {
         public let name: String
         public let view: PlanView
     }
+
+    /// A Winograd F(4x4) conv of one tile block split by output channels whose parallel run is
+    /// two pool calls, the input transform shared between the threads, then each half's GEMMs
+    /// (`WinogradPhase`, `winogradF43SharesTransform`). Same bits as one call.
+    public var sharesTransform: Bool {
+        parallel && kind == .conv3x3 && algorithm == .winogradF43 && c1WeightOffset < 0
+            && winogradF43SharesTransform(inChannels: channels, outChannels: outChannels, height: height, width: width)
+    }
 }

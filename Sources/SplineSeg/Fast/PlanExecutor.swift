@@ -101,6 +101,20 @@ final class PlanExecutor {
             runPart(frame.pointee, part: 0, of: 1)
             return
         }
+        if s.sharesTransform {
+            // Two pool calls: the shared input transform, then the GEMMs (WinogradPhase).
+            frame.pointee.phase = .transform
+            runParts(parts)
+            frame.pointee.phase = .gemm
+            runParts(parts)
+            frame.pointee.phase = .whole
+            return
+        }
+        runParts(parts)
+    }
+
+    @inline(__always)
+    private func runParts(_ parts: Int) {
         pool.run(parts: parts, context: UnsafeMutableRawPointer(frame)) { ctx, part, parts in
             runPart(ctx.unsafelyUnwrapped.assumingMemoryBound(to: PartFrame.self).pointee, part: part, of: parts)
         }
@@ -118,7 +132,7 @@ final class PlanExecutor {
 @inline(__always)
 private func runPart(_ f: PartFrame, part: Int, of parts: Int) {
     let s = f.calls[f.step]
-    for h in s.halos {
+    for h in s.halos where f.phase != .gemm {    // the halos before the first phase
         let b = f.halos[h]
         f32_halozero_direct_c8_1x8_scalar(f.arena + b.offset, blocks: b.blocks, height: b.height, width: b.width,
                                           rows: rowRange(rows: b.height, part: part, of: parts))
@@ -128,5 +142,6 @@ private func runPart(_ f: PartFrame, part: Int, of parts: Int) {
             scratch: f.scratch + (s.usesScratch ? part * f.scratchFloats : 0),
             units: rowRange(rows: s.units, part: part, of: parts),
             maxPooled: s.maxPooled >= 0 ? f.arena + s.maxPooled : nil,
-            avgPooled: s.avgPooled >= 0 ? f.arena + s.avgPooled : nil)
+            avgPooled: s.avgPooled >= 0 ? f.arena + s.avgPooled : nil,
+            phase: f.phase, sharedScratch: f.scratch)
 }

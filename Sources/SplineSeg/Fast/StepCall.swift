@@ -24,6 +24,8 @@ struct StepCall {
     let parallel: Bool
     let macs: Int
     let usesScratch: Bool
+    /// Runs as two pool calls, `.transform` then `.gemm` (PlanStep.sharesTransform).
+    let sharesTransform: Bool
     /// This step's entries in the halo table (`HaloCall`): the buffers whose halo its parts re-zero.
     let halos: Range<Int>
 
@@ -43,6 +45,7 @@ struct StepCall {
         parallel = s.parallel
         macs = s.macs
         usesScratch = s.scratchFloats > 0
+        sharesTransform = s.sharesTransform
         self.halos = halos
     }
 }
@@ -63,4 +66,6 @@ struct PartFrame {
     /// The packed weights, set by every run (their pointer is valid inside `withPointer` only).
     var weights: UnsafePointer<Float>
     var step: Int
+    /// The phase of a step that `sharesTransform` (`.whole` otherwise).
+    var phase: WinogradPhase = .whole
 }

@@ -8,7 +8,8 @@ import SplineModel
 func runStep(
     _ s: StepCall, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
     weights: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>, units r: Range<Int>,
-    maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil
+    maxPooled: UnsafeMutablePointer<Float>? = nil, avgPooled: UnsafeMutablePointer<Float>? = nil,
+    phase: WinogradPhase = .whole, sharedScratch: UnsafeMutablePointer<Float>? = nil
 ) {
     if s.c1WeightOffset >= 0 && s.algorithm == .direct {
         // The first conv fused into this direct conv + ReLU, and its pools if any (PlanStep.c1WeightOffset).
@@ -49,7 +50,8 @@ func runStep(
         if s.algorithm == .winogradF43 {
             f32_conv3x3_winograd4x4_c8_6x16_relu_pool2x2s2_avx2(
                 input: input, output: full, maxPooled: maxPooled, avgPooled: avgPooled, weights: weights + s.weightOffset,
-                scratch: scratch, inChannels: s.channels, outChannels: s.outChannels, height: s.height, width: s.width, blocks: r)
+                scratch: scratch, inChannels: s.channels, outChannels: s.outChannels, height: s.height, width: s.width, blocks: r,
+                phase: phase, sharedScratch: sharedScratch)
         } else {
             precondition(s.algorithm == .winogradF63, "fused pools on a direct conv (plan bug)")
             f32_conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2(
@@ -79,12 +81,12 @@ func runStep(
     case (.conv3x3, .winogradF43, .relu):
         f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(
             input: input, output: output, weights: w, scratch: scratch, inChannels: c, outChannels: k,
-            height: h, width: wd, blocks: r)
+            height: h, width: wd, blocks: r, phase: phase, sharedScratch: sharedScratch)
     case (.conv3x3, .winogradF43, _):
         precondition(s.activation == .none, "Winograd has no tanh epilogue (plan bug)")
         f32_conv3x3_winograd4x4_c8_6x16_avx2(
             input: input, output: output, weights: w, scratch: scratch, inChannels: c, outChannels: k,
-            height: h, width: wd, blocks: r)
+            height: h, width: wd, blocks: r, phase: phase, sharedScratch: sharedScratch)
     case (.conv3x3, .winogradF63, .relu):
         f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(
             input: input, output: output, weights: w, scratch: scratch, inChannels: c, outChannels: k,
