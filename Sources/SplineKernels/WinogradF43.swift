@@ -283,15 +283,19 @@ public func winogradF43BlockCount(inChannels: Int, outChannels: Int, height: Int
 public enum WinogradPhase: Sendable { case whole, transform, gemm }
 
 /// Input-transform work (tiles x input channels) from which the threads of a one-block layer
-/// share its transform: about 0.3 ms of a 2-thread call for 64 tiles x 512 channels (wino-bench
-/// dec), against an extra hand-off of ~1 us; the small layers' transforms cost about that.
+/// share its transform, when it has at least `winogradSharedTransformMinChannels` input channels.
+/// UNet f64 @512 (`model-bench --profile`, 3 alternating rounds of 30 runs, 2 threads): 512 ->
+/// 256 @32 2.31-2.35 -> 2.17-2.19 ms, 1024 -> 512 @16 2.20-2.25 -> 2.00-2.08, 1024 -> 1024 @32
+/// 11.90-12.03 -> 11.72-11.82; but 256 -> 256 @32 1.10-1.11 -> 1.20-1.23 (each thread then reads
+/// half of V from the other core's cache for GEMMs of only 128 output channels, more than the
+/// half transform it saves). The small layers' transforms cost about an extra hand-off (~1 us).
 public let winogradSharedTransformMinWork = 16_384
+public let winogradSharedTransformMinChannels = 512
 
-/// Whether an F(4x4) layer runs as the two phases `.transform` then `.gemm` on 2+ threads: one
-/// block split by output channels, with at least `winogradSharedTransformMinWork` of transform.
 public func winogradF43SharesTransform(inChannels: Int, outChannels: Int, height: Int, width: Int) -> Bool {
     let b = _wF43Blocking(inChannels: inChannels, outChannels: outChannels, height: height, width: width)
-    return b.kParts == 2 && b.tiles &* ((inChannels &+ 7) & ~7) >= winogradSharedTransformMinWork
+    let cp = (inChannels &+ 7) & ~7
+    return b.kParts == 2 && cp >= winogradSharedTransformMinChannels && b.tiles &* cp >= winogradSharedTransformMinWork
 }
 
 /// Floats of scratch ONE thread needs (each concurrently running call needs its own).
