@@ -4,7 +4,9 @@
 // Usage: wino-bench [reps] [F43|F63|-] [vgg|dec]
 // (vgg: VGG-16's shapes at I = 512; dec: UNet f64 @512's F(4x4) layers with C != K, whose one block
 // of <= 64 tiles is split by output channels.) Environment, for profiling one shape: WB_C=n runs
-// only the shapes with n input channels, WB_T=1 or 2 only that thread count.
+// only the shapes with n input channels, WB_T=1 or 2 only that thread count. In dec mode a layer
+// that shares its input transform between the threads (`winogradF43SharesTransform`) gets a '2s'
+// row: 2 threads, the two phases (`WinogradPhase`) as two concurrentPerform calls.
 // Build: either as an executable target depending on SplineKernels, or standalone via run.sh.
 #if canImport(SplineKernels)
 import SplineKernels
