@@ -75,10 +75,10 @@ enum ModelSource {
                     s += "            pool.run(parts: pool.parts(units: \(st.units)\(split)), context: ctx) { c, part, parts in\n"
                     s += "                let f = c!.assumingMemoryBound(to: GeneratedFrame.self).pointee\n"
                     if phase != ".gemm" { s += zeroHalos("f.arena", parallel: true, indent: "                ") }
-                    let units = "rowRange(rows: \(st.units), part: part, of: parts)"
-                        + (phase.isEmpty ? "" : ", phase: \(phase), sharedScratch: f.scratch")
                     s += "                " + call(st, a: "f.arena", w: "f.weights", inOff: inOff, outOff: outOff, pools: pools,
-                                                 scratch: "f.scratch + part * \(plan.scratchFloatsPerThread)", units: units) + "\n"
+                                                 scratch: "f.scratch + part * \(plan.scratchFloatsPerThread)",
+                                                 units: "rowRange(rows: \(st.units), part: part, of: parts)",
+                                                 phase: phase.isEmpty ? "" : ", phase: \(phase), sharedScratch: f.scratch") + "\n"
                     s += "            }\n"
                 }
             } else {
@@ -91,11 +91,14 @@ enum ModelSource {
         return s
     }
 
-    /// One kernel call, the literal twin of SplineSeg's `runStep`.
+    /// One kernel call, the literal twin of SplineSeg's `runStep`. `phase`: the trailing arguments
+    /// of one phase of a shared-transform F(4x4) step (`PlanStep.sharesTransform`), else "".
     static func call(
         _ st: PlanStep, a: String, w: String, inOff: Int, outOff: Int, pools: (max: Int?, avg: Int?),
-        scratch: String, units: String
+        scratch: String, units: String, phase: String = ""
     ) -> String {
+        precondition(phase.isEmpty || (st.kind == .conv3x3 && st.algorithm == .winogradF43 && st.c1WeightOffset < 0),
+                     "phases on a step other than a Winograd F(4x4) conv (plan bug)")
         let act = st.activation == .none ? "" : "_\(st.activation)"
         let io = "\(a) + \(inOff), \(a) + \(outOff)"
         let wb = "weights: \(w) + \(st.weightOffset), bias: \(w) + \(st.biasOffset)"
@@ -129,12 +132,12 @@ enum ModelSource {
             return "f32_conv3x3_winograd\(tile)_c8_6x16_relu_pool2x2s2_avx2(input: \(a) + \(inOff), "
                 + "output: \(st.writesOutput ? "\(a) + \(outOff)" : "nil"), maxPooled: \(ptr(pools.max)), avgPooled: \(ptr(pools.avg)), "
                 + "weights: \(w) + \(st.weightOffset), scratch: \(scratch), inChannels: \(c), outChannels: \(k), "
-                + "height: \(h), width: \(wd), blocks: \(units))"
+                + "height: \(h), width: \(wd), blocks: \(units)\(phase))"
         case .conv3x3:
             let tile = st.algorithm == .winogradF43 ? "4x4" : "6x6"
             return "f32_conv3x3_winograd\(tile)_c8_6x16\(act)_avx2(input: \(a) + \(inOff), output: \(a) + \(outOff), "
                 + "weights: \(w) + \(st.weightOffset), scratch: \(scratch), inChannels: \(c), outChannels: \(k), "
-                + "height: \(h), width: \(wd), blocks: \(units))"
+                + "height: \(h), width: \(wd), blocks: \(units)\(phase))"
         case .conv1x1 where k == 1:  // as StepDispatch: one output channel takes the dot kernel
             return "f32_conv1x1_dot_c8_8x1\(act)_avx2(\(io), \(wb), channels: \(c), outChannels: \(k), height: \(h), width: \(wd), rows: \(units))"
         case .conv1x1:

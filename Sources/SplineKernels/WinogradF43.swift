@@ -728,7 +728,8 @@ func _winogradF43Conv(
     let layout = _wScratchLayout(blocking, positions: 36, cp: cp, kp: kp)
     let vP = layout.vP, mP = layout.mP        // V and M strides between positions p
     // Phases (`WinogradPhase`): V in the shared scratch (part 0's), M and the temporaries in this part's.
-    precondition(phase == .whole || (kParts == 2 && sharedScratch != nil), "winograd: phases need output-channel halves and a shared scratch")
+    precondition(phase == .whole || (kParts == 2 && sharedScratch != nil),
+                 "winograd: phases need output-channel halves and a shared scratch")
     let V = (phase == .whole ? scratch : sharedScratch.unsafelyUnwrapped) + layout.v
     let M = scratch + layout.m
     let tmp = scratch + layout.tmp            // 36 SIMD8 transform temporaries

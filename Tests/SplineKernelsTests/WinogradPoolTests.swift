@@ -24,11 +24,13 @@ final class WinogradPoolTests: XCTestCase {
 
     private func fused(_ algo: WinoAlgo, _ i: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>?,
                        _ mx: UnsafeMutablePointer<Float>?, _ av: UnsafeMutablePointer<Float>?, _ w: UnsafePointer<Float>,
-                       _ s: UnsafeMutablePointer<Float>, _ c: Int, _ k: Int, _ h: Int, _ wd: Int, _ r: Range<Int>) {
+                       _ s: UnsafeMutablePointer<Float>, _ c: Int, _ k: Int, _ h: Int, _ wd: Int, _ r: Range<Int>,
+                       phase: WinogradPhase = .whole) {
         if algo == .f43 {
             f32_conv3x3_winograd4x4_c8_6x16_relu_pool2x2s2_avx2(
                 input: i, output: o, maxPooled: mx, avgPooled: av, weights: w, scratch: s,
-                inChannels: c, outChannels: k, height: h, width: wd, blocks: r)
+                inChannels: c, outChannels: k, height: h, width: wd, blocks: r,
+                phase: phase, sharedScratch: phase == .whole ? nil : s)
         } else {
             f32_conv3x3_winograd6x6_c8_6x16_relu_pool2x2s2_avx2(
                 input: i, output: o, maxPooled: mx, avgPooled: av, weights: w, scratch: s,
@@ -64,21 +66,29 @@ final class WinogradPoolTests: XCTestCase {
         f32_avgpool_direct_c8_1x8_avx2(UnsafePointer(full.pointer), refAvg.pointer, channels: k, height: h, width: w, kernel: 2, rows: 0..<h / 2)
         XCTAssertFalse(refMax.array.contains { $0.isNaN }, "reference max pool incomplete", file: file, line: line)
 
-        // Every combination of outputs; the units split in two uneven ranges (run in order).
+        // Every combination of outputs; the units split in two uneven ranges (run in order). An
+        // F(4x4) layer of one block split by output channels also as the two phases
+        // (`WinogradPhase`: the shared transform, then the GEMMs; the one scratch is the shared one,
+        // NaN again first, so the phases cannot read a V that an earlier run left there).
         let splits: [[Range<Int>]] = units > 1 ? [[0..<units], [0..<1, 1..<units]] : [[0..<units]]
+        let halves = algo == .f43 && _wF43Blocking(inChannels: c, outChannels: k, height: h, width: w).kParts == 2
+        let phaseRuns: [[WinogradPhase]] = halves ? [[.whole], [.transform, .gemm]] : [[.whole]]
         for (wantFull, wantMax, wantAvg) in [(false, true, true), (true, true, true), (false, true, false), (false, false, true), (true, false, true)] {
-            for split in splits { for avx512 in cpuHasAVX512 ? [false, true] : [false] {
+            for split in splits { for phases in phaseRuns { for avx512 in cpuHasAVX512 ? [false, true] : [false] {
                 let o = wantFull ? poisoned(outShape) : nil
                 let mx = wantMax ? poisoned(half) : nil
                 let av = wantAvg ? poisoned(half) : nil
+                if phases != [.whole] { scratch.copy(from: [Float](repeating: .nan, count: algo.scratchCount(c, k, h, w))) }
                 withKernelISA(avx512: avx512) {
-                    for r in split { fused(algo, i, o?.pointer, mx?.pointer, av?.pointer, wp, scratch.pointer, c, k, h, w, r) }
+                    for phase in phases {
+                        for r in split { fused(algo, i, o?.pointer, mx?.pointer, av?.pointer, wp, scratch.pointer, c, k, h, w, r, phase: phase) }
+                    }
                 }
-                let what = "\(algo) C\(c) K\(k) \(h)x\(w) full \(wantFull) max \(wantMax) avg \(wantAvg) split \(split) avx512 \(avx512)"
+                let what = "\(algo) C\(c) K\(k) \(h)x\(w) full \(wantFull) max \(wantMax) avg \(wantAvg) split \(split) phases \(phases) avx512 \(avx512)"
                 if let o { XCTAssertEqual(o.array.map(\.bitPattern), full.array.map(\.bitPattern), "full output, \(what)", file: file, line: line) }
                 if let mx { XCTAssertEqual(mx.array.map(\.bitPattern), refMax.array.map(\.bitPattern), "max pool, \(what)", file: file, line: line) }
                 if let av { XCTAssertEqual(av.array.map(\.bitPattern), refAvg.array.map(\.bitPattern), "avg pool, \(what)", file: file, line: line) }
-            } }
+            } } }
         }
     }
 
@@ -87,6 +97,8 @@ final class WinogradPoolTests: XCTestCase {
         // 1-channel-block input, 2x2 images, many blocks.
         let shapes = [(16, 16, 12, 12), (20, 40, 10, 14), (8, 24, 6, 8), (16, 16, 2, 2), (32, 16, 4, 26),
                       (24, 32, 30, 18), (64, 64, 24, 24)]
+        // (20, 40, 10, 14) is one F(4x4) block split by output channels: also run as the two phases.
+        XCTAssertEqual(_wF43Blocking(inChannels: 20, outChannels: 40, height: 10, width: 14).kParts, 2)
         for algo in WinoAlgo.allCases {
             for (n, s) in shapes.enumerated() { check(algo, c: s.0, k: s.1, h: s.2, w: s.3, seed: UInt64(100 + n)) }
         }

@@ -36,15 +36,18 @@ enum WinoAlgo: CaseIterable, Sendable {
             ? winogradF43ReferenceConv(input: x, inChannels: c, height: h, width: w, weights: wt, bias: b, outChannels: k, relu: relu)
             : winogradF63ReferenceConv(input: x, inChannels: c, height: h, width: w, weights: wt, bias: b, outChannels: k, relu: relu)
     }
+    /// `phase` / `shared`: F(4x4) only (`WinogradPhase`).
     func run(_ i: UnsafePointer<Float>, _ o: UnsafeMutablePointer<Float>, _ wt: UnsafePointer<Float>,
-             _ s: UnsafeMutablePointer<Float>, _ c: Int, _ k: Int, _ h: Int, _ w: Int, _ r: Range<Int>, _ relu: Bool) {
+             _ s: UnsafeMutablePointer<Float>, _ c: Int, _ k: Int, _ h: Int, _ w: Int, _ r: Range<Int>, _ relu: Bool,
+             phase: WinogradPhase = .whole, shared: UnsafeMutablePointer<Float>? = nil) {
+        precondition(self == .f43 || phase == .whole, "F(6x6) has no phases")
         switch (self, relu) {
         case (.f43, true):
             f32_conv3x3_winograd4x4_c8_6x16_relu_avx2(input: i, output: o, weights: wt, scratch: s,
-                inChannels: c, outChannels: k, height: h, width: w, blocks: r)
+                inChannels: c, outChannels: k, height: h, width: w, blocks: r, phase: phase, sharedScratch: shared)
         case (.f43, false):
             f32_conv3x3_winograd4x4_c8_6x16_avx2(input: i, output: o, weights: wt, scratch: s,
-                inChannels: c, outChannels: k, height: h, width: w, blocks: r)
+                inChannels: c, outChannels: k, height: h, width: w, blocks: r, phase: phase, sharedScratch: shared)
         case (.f63, true):
             f32_conv3x3_winograd6x6_c8_6x16_relu_avx2(input: i, output: o, weights: wt, scratch: s,
                 inChannels: c, outChannels: k, height: h, width: w, blocks: r)
@@ -123,7 +126,7 @@ private func winoDirectConv(input: [Float], c: Int, h: Int, w: Int, weights: [Fl
 /// sentinels; output interior (and padding channels) start as NaN, halo as 0; scratch as NaN.
 /// Checks halo / padding channels are zero afterwards. Returns the packed output.
 func winoRunFast(_ algo: WinoAlgo, input chw: [Float], c: Int, h: Int, w: Int, packed: [Float], k: Int, relu: Bool,
-                         splits: [Range<Int>]? = nil, threads: Int = 1,
+                         splits: [Range<Int>]? = nil, threads: Int = 1, phases: [WinogradPhase] = [.whole],
                          file: StaticString = #filePath, line: UInt = #line) -> [Float] {
     let inShape = ActShape(channels: c, height: h, width: w)
     let outShape = ActShape(channels: k, height: h, width: w)
@@ -144,13 +147,16 @@ func winoRunFast(_ algo: WinoAlgo, input chw: [Float], c: Int, h: Int, w: Int, p
     packedG.copy(from: packed)
     nonisolated(unsafe) let i = UnsafePointer(inBuf.pointer), o = outG.pointer, wt = UnsafePointer(packedG.pointer)
     nonisolated(unsafe) let sp = scratches.map(\.pointer)
-    let run: @Sendable (Int) -> Void = { r in
-        algo.run(i, o, wt, sp[r], c, k, h, w, ranges[r], relu)
-    }
-    if threads > 1 {
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { run($0) }
-    } else {
-        for r in 0..<ranges.count { run(r) }
+    // Each phase over all ranges (concurrently with `threads` > 1); phases share range 0's scratch.
+    for phase in phases {
+        let run: @Sendable (Int) -> Void = { r in
+            algo.run(i, o, wt, sp[r], c, k, h, w, ranges[r], relu, phase: phase, shared: phase == .whole ? nil : sp[0])
+        }
+        if threads > 1 {
+            DispatchQueue.concurrentPerform(iterations: ranges.count) { run($0) }
+        } else {
+            for r in 0..<ranges.count { run(r) }
+        }
     }
     let outBuf = outG.array
     withExtendedLifetime((inBuf, scratches, packedG)) {}
