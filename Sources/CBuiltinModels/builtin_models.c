@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 3da0731414f9b21e7e6e65e5578182ed2280bd2abe16ff1092756d236889422c
+// builtin: la-unet-d4b4f8-i128 pack-sha256 736b90646c0651d03220fb88838aa8214f6e35a7ef9ed73c6534facbdebfcbb4
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

@@ -204,10 +204,10 @@ struct _WScratchLayout {
     }
 }
 
-/// Floats of transform temporaries: a SIMD8 per position, and for F(6x6) the 1024 floats of the
-/// fused first conv's AVX-512 row pass (`wF63C1InputPairAVX512`).
+/// Floats of transform temporaries: a SIMD16 per position, for the AVX-512 row passes of two
+/// channel blocks at once (`wF63C1InputPairAVX512`, `wF63InputPairAVX512`, `wF43InputPairAVX512`).
 @inlinable @inline(__always)
-func _wTmpCount(_ positions: Int) -> Int { positions == 64 ? 1024 : positions &* 8 }
+func _wTmpCount(_ positions: Int) -> Int { positions &* 16 }
 
 @inlinable @inline(__always)
 func _wScratchLayout(_ b: _WBlocking, positions: Int, cp: Int, kp: Int) -> _WScratchLayout {
@@ -754,43 +754,57 @@ func _winogradF43Conv(
                 for c in cs { _wStore(V + p &* vP + _wVOffset(c, i, cb: cb), zero) }
             }
         }
-        for c in cs {
-            let srcC = input + c &* bs
+        // One channel block's patch of tile i on AVX2.
+        @inline(__always) func one(_ c: Int, _ i: Int, _ y0: Int, _ x0: Int) {
+            let src = input + (c &* bs &+ y0 &* rs &+ x0 &* 8)
+            let dst = V + _wVOffset(c, i, cb: cb)
+            if y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2 {
+                for r in 0..<6 {   // rows: X = d B into tmp[r*6 + j]
+                    let s = src + r &* rs
+                    _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                      _wLoad(s + 24), _wLoad(s + 32), _wLoad(s + 40), tmp + r &* 48, 8)
+                }
+            } else {
+                // Partial tile at the right / bottom edge: zeros beyond the halo.
+                let rows = min(6, height &+ 2 &- y0), cols = min(6, width &+ 2 &- x0)  // both >= 3
+                for r in 0..<6 {
+                    let s = src + r &* rs
+                    if r >= rows {
+                        _wInputTransform6(zero, zero, zero, zero, zero, zero, tmp + r &* 48, 8)
+                    } else {
+                        _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
+                                          cols > 3 ? _wLoad(s + 24) : zero,
+                                          cols > 4 ? _wLoad(s + 32) : zero,
+                                          cols > 5 ? _wLoad(s + 40) : zero, tmp + r &* 48, 8)
+                    }
+                }
+            }
+            for j in 0..<6 {       // columns: V = B^T X
+                let q = tmp + j &* 8
+                _wInputTransform6(_wLoad(q), _wLoad(q + 48), _wLoad(q + 96),
+                                  _wLoad(q + 144), _wLoad(q + 192), _wLoad(q + 240), dst + j &* vP, 6 &* vP)
+            }
+        }
+        // AVX-512: two channel blocks at once for interior tiles (`wF43InputPairAVX512`, same bits).
+        let avx512 = kernelsUseAVX512
+        var c = cs.lowerBound
+        while c < cs.upperBound {
+            let pair = avx512 && c &+ 1 < cs.upperBound
             var ty = t0 / tilesW
             var tx = t0 &- ty &* tilesW
             for i in 0..<n {
                 let y0 = ty &* 4, x0 = tx &* 4      // padded coordinates of the 6x6 patch
-                let src = srcC + y0 &* rs + x0 &* 8
-                let dst = V + _wVOffset(c, i, cb: cb)
-                if y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2 {
-                    for r in 0..<6 {   // rows: X = d B into tmp[r*6 + j]
-                        let s = src + r &* rs
-                        _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
-                                          _wLoad(s + 24), _wLoad(s + 32), _wLoad(s + 40), tmp + r &* 48, 8)
-                    }
+                if pair && y0 &+ 6 <= height &+ 2 && x0 &+ 6 <= width &+ 2 {
+                    wF43InputPairAVX512(input + (c &* bs &+ y0 &* rs &+ x0 &* 8), bs, rs, tmp,
+                                        V + _wVOffset(c, i, cb: cb), V + _wVOffset(c &+ 1, i, cb: cb), vP)
                 } else {
-                    // Partial tile at the right / bottom edge: zeros beyond the halo.
-                    let rows = min(6, height &+ 2 &- y0), cols = min(6, width &+ 2 &- x0)  // both >= 3
-                    for r in 0..<6 {
-                        let s = src + r &* rs
-                        if r >= rows {
-                            _wInputTransform6(zero, zero, zero, zero, zero, zero, tmp + r &* 48, 8)
-                        } else {
-                            _wInputTransform6(_wLoad(s), _wLoad(s + 8), _wLoad(s + 16),
-                                              cols > 3 ? _wLoad(s + 24) : zero,
-                                              cols > 4 ? _wLoad(s + 32) : zero,
-                                              cols > 5 ? _wLoad(s + 40) : zero, tmp + r &* 48, 8)
-                        }
-                    }
-                }
-                for j in 0..<6 {       // columns: V = B^T X
-                    let q = tmp + j &* 8
-                    _wInputTransform6(_wLoad(q), _wLoad(q + 48), _wLoad(q + 96),
-                                      _wLoad(q + 144), _wLoad(q + 192), _wLoad(q + 240), dst + j &* vP, 6 &* vP)
+                    one(c, i, y0, x0)
+                    if pair { one(c &+ 1, i, y0, x0) }
                 }
                 tx &+= 1
                 if tx == tilesW { tx = 0; ty &+= 1 }
             }
+            c &+= pair ? 2 : 1
         }
     }
 

@@ -290,6 +290,9 @@ func _winogradF63Conv(
                 let c1 = c1Weights.map { _WC1Block($0 + c &* 80) }
                 let pairC1 = c1 != nil && c &+ 1 < cb && kernelsUseAVX512
                 let c1Next = pairC1 ? c1Weights.map { _WC1Block($0 + (c &+ 1) &* 80) } : nil
+                // AVX-512, two stored channel blocks at once for interior tiles
+                // (`wF63InputPairAVX512`, same bits); the other tiles both blocks on AVX2.
+                let pair = c1 == nil && c &+ 1 < cb && kernelsUseAVX512
                 var ty = t0 / tilesW
                 var tx = t0 &- ty &* tilesW
                 for i in 0..<n {
@@ -305,14 +308,21 @@ func _winogradF63Conv(
                             _wC1InputRows8(wn, input, tmp, y0: y0, x0: x0, height: height, width: width)
                             _wInputColumns8(tmp, V + _wVOffset(c &+ 1, i, cb: cb), vP)
                         }
+                    } else if pair && y0 &+ 8 <= height &+ 2 && x0 &+ 8 <= width &+ 2 {
+                        wF63InputPairAVX512(input + (c &* bs &+ y0 &* rs &+ x0 &* 8), bs, rs, tmp,
+                                            V + _wVOffset(c, i, cb: cb), V + _wVOffset(c &+ 1, i, cb: cb), vP)
                     } else {
                         _wInputRows8(input + c &* bs, tmp, y0: y0, x0: x0, height: height, width: width)
                         _wInputColumns8(tmp, V + _wVOffset(c, i, cb: cb), vP)
+                        if pair {
+                            _wInputRows8(input + (c &+ 1) &* bs, tmp, y0: y0, x0: x0, height: height, width: width)
+                            _wInputColumns8(tmp, V + _wVOffset(c &+ 1, i, cb: cb), vP)
+                        }
                     }
                     tx &+= 1
                     if tx == tilesW { tx = 0; ty &+= 1 }
                 }
-                c &+= pairC1 ? 2 : 1
+                c &+= pairC1 || pair ? 2 : 1
             }
         }
 

@@ -343,9 +343,9 @@ final class WinogradTests: XCTestCase {
         XCTAssertEqual(winogradF43BlockCount(inChannels: c, outChannels: k, height: h, width: w), 2)
         // V (36 x 448 x 12: 8 tiles in 6-tile micro-panels) + M of the wider part (15 panels:
         // 240 channels) x 8 tiles, each position's V and M padded by one cache line (16 floats
-        // each), + temporaries.
+        // each), + temporaries (a SIMD16 per position).
         XCTAssertEqual(winogradF43ScratchCount(inChannels: c, outChannels: k, height: h, width: w),
-                       36 * (448 * 12 + 240 * 8 + 2 * 16) + 288)
+                       36 * (448 * 12 + 240 * 8 + 2 * 16) + 576)
         // 256 tiles: 2 blocks of 128 (one per half; at most 256 tiles per block).
         XCTAssertEqual(winogradF43TilesPerBlock(inChannels: 512, outChannels: 512, height: 64, width: 64), 128)
         XCTAssertEqual(winogradF43BlockCount(inChannels: 512, outChannels: 512, height: 64, width: 64), 2)
@@ -390,7 +390,7 @@ final class WinogradTests: XCTestCase {
         let vCount = (wide.nT + 5) / 6 * 6 * 8 + 16, mCount = 64 * wide.nT + 16
         XCTAssertGreaterThan(mCount, vCount)
         XCTAssertEqual(w.vP, mCount)
-        XCTAssertEqual(w.count, 37 * mCount + 36 * 8)
+        XCTAssertEqual(w.count, 37 * mCount + 36 * 16)
         // Output-channel halves: V (positions x vP), then M, then the temporaries.
         let halves = _WBlocking(positions: 64, cp: 64, kp: 128, tiles: 4)
         XCTAssertEqual(halves.kParts, 2)
