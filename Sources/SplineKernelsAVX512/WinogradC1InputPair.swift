@@ -66,19 +66,35 @@ public func wF63C1InputPairAVX512(
         a = a.addingProduct(SIMD16(repeating: s2[2]), w8)
         return relu16(a)
     }
-    @inline(__always) func put(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
-    }
     // Row pass: row r's 8 results at tmp + 128 r + 16 k.
     for r in 0..<8 {
         let s = window + r &* rs
-        let o = inputTransform16(value(s), value(s + 1), value(s + 2), value(s + 3),
-                                 value(s + 4), value(s + 5), value(s + 6), value(s + 7))
-        let t = tmp + 128 &* r
-        put(t, o.0); put(t + 16, o.1); put(t + 32, o.2); put(t + 48, o.3)
-        put(t + 64, o.4); put(t + 80, o.5); put(t + 96, o.6); put(t + 112, o.7)
+        storeRowPair8(tmp + 128 &* r, inputTransform16(value(s), value(s + 1), value(s + 2), value(s + 3),
+                                                       value(s + 4), value(s + 5), value(s + 6), value(s + 7)))
     }
-    // Column pass: column j's results to positions p = 8 k + j of both blocks.
+    inputColumnsPair8(tmp, dst0, dst1, vP)
+}
+
+/// One row's 8 row-pass results of the F(6x6) pair transforms at t, t + 16, ..., t + 112.
+@inline(__always)
+func storeRowPair8(
+    _ t: UnsafeMutablePointer<Float>,
+    _ o: (SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>,
+          SIMD16<Float>, SIMD16<Float>, SIMD16<Float>, SIMD16<Float>)
+) {
+    @inline(__always) func put(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+    }
+    put(t, o.0); put(t + 16, o.1); put(t + 32, o.2); put(t + 48, o.3)
+    put(t + 64, o.4); put(t + 80, o.5); put(t + 96, o.6); put(t + 112, o.7)
+}
+
+/// Column pass of the F(6x6) pair transforms: tmp's 8 columns (row r at tmp + 128 r) to the
+/// tile's 64 positions p = 8 k + j of both blocks (dst0 + p * vP: lanes 0...7, dst1: 8...15).
+@inline(__always)
+func inputColumnsPair8(
+    _ tmp: UnsafeMutablePointer<Float>, _ dst0: UnsafeMutablePointer<Float>, _ dst1: UnsafeMutablePointer<Float>, _ vP: Int
+) {
     for j in 0..<8 {
         let q = UnsafePointer(tmp + 16 &* j)
         let o = inputTransform16(ld16(q), ld16(q + 128), ld16(q + 256), ld16(q + 384),

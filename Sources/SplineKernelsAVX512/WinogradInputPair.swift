@@ -18,31 +18,15 @@ public func wF63InputPairAVX512(
     _ patch: UnsafePointer<Float>, _ bs: Int, _ rs: Int, _ tmp: UnsafeMutablePointer<Float>,
     _ dst0: UnsafeMutablePointer<Float>, _ dst1: UnsafeMutablePointer<Float>, _ vP: Int
 ) {
-    @inline(__always) func put(_ p: UnsafeMutablePointer<Float>, _ v: SIMD16<Float>) {
-        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
-    }
     // Row pass: row r's 8 results at tmp + 128 r + 16 k.
     for r in 0..<8 {
         let s0 = patch + r &* rs, s1 = s0 + bs
         @inline(__always) func d(_ x: Int) -> SIMD16<Float> {
             SIMD16(lowHalf: ld8(s0 + 8 &* x), highHalf: ld8(s1 + 8 &* x))
         }
-        let o = inputTransform16(d(0), d(1), d(2), d(3), d(4), d(5), d(6), d(7))
-        let t = tmp + 128 &* r
-        put(t, o.0); put(t + 16, o.1); put(t + 32, o.2); put(t + 48, o.3)
-        put(t + 64, o.4); put(t + 80, o.5); put(t + 96, o.6); put(t + 112, o.7)
+        storeRowPair8(tmp + 128 &* r, inputTransform16(d(0), d(1), d(2), d(3), d(4), d(5), d(6), d(7)))
     }
-    // Column pass: column j's results to positions p = 8 k + j of both blocks.
-    for j in 0..<8 {
-        let q = UnsafePointer(tmp + 16 &* j)
-        let o = inputTransform16(ld16(q), ld16(q + 128), ld16(q + 256), ld16(q + 384),
-                                 ld16(q + 512), ld16(q + 640), ld16(q + 768), ld16(q + 896))
-        @inline(__always) func out(_ k: Int, _ v: SIMD16<Float>) {
-            let p = (8 &* k &+ j) &* vP
-            split16(dst0 + p, dst1 + p, v)
-        }
-        out(0, o.0); out(1, o.1); out(2, o.2); out(3, o.3); out(4, o.4); out(5, o.5); out(6, o.6); out(7, o.7)
-    }
+    inputColumnsPair8(tmp, dst0, dst1, vP)
 }
 
 /// One row / column of B^T d B for F(4,3), as `_wInputTransform6` (same operations per lane).
