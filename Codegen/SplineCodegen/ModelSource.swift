@@ -97,8 +97,7 @@ enum ModelSource {
         _ st: PlanStep, a: String, w: String, inOff: Int, outOff: Int, pools: (max: Int?, avg: Int?),
         scratch: String, units: String, phase: String = ""
     ) -> String {
-        precondition(phase.isEmpty || (st.kind == .conv3x3 && st.algorithm == .winogradF43 && st.c1WeightOffset < 0),
-                     "phases on a step other than a Winograd F(4x4) conv (plan bug)")
+        precondition(phase.isEmpty || st.sharesTransform, "phases on a step that does not share its transform (plan bug)")
         let act = st.activation == .none ? "" : "_\(st.activation)"
         let io = "\(a) + \(inOff), \(a) + \(outOff)"
         let wb = "weights: \(w) + \(st.weightOffset), bias: \(w) + \(st.biasOffset)"

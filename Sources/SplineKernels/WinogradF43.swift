@@ -10,7 +10,7 @@
 //                       register tile, 12 ymm accumulators, reduction over c in order)
 //   3. output transform Y = A^T M A + bias, ReLU, written to the output interior (clipped
 //                       to H x W for partial tiles).
-// Scratch (V, M, 36 SIMD8 temporaries) is caller-allocated, per thread: `winogradF43ScratchCount`.
+// Scratch (V, M, 36 SIMD16 temporaries) is caller-allocated, per thread: `winogradF43ScratchCount`.
 // Input pixels beyond the one-pixel halo (right/bottom partial tiles) are read as zeros.
 // Bitwise determinism: every output value is computed by the same sequence of
 // operations whatever the block range, so any split of the block range across threads
@@ -181,7 +181,7 @@ func _wPartChannels(kp: Int, kParts: Int) -> Int {
 }
 
 /// Floats of Winograd scratch for one thread: V and M of one block of n tiles (`positions` x
-/// `_wVPositionCount` and x `_wMPositionCount`), and `positions` SIMD8 transform temporaries.
+/// `_wVPositionCount` and x `_wMPositionCount`), and `positions` SIMD16 transform temporaries.
 @inlinable @inline(__always)
 func _wScratchCount(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
     let b = _WBlocking(positions: positions, cp: cp, kp: kp, tiles: tiles)
@@ -190,7 +190,7 @@ func _wScratchCount(positions: Int, cp: Int, kp: Int, tiles: Int) -> Int {
 
 /// Where V, M and the transform temporaries lie in one thread's scratch (offsets in floats,
 /// position strides vP and mP). Plain: V (positions x vP), then M (positions x mP), then
-/// `positions` SIMD8 temporaries. With `aliasM`: `positions` + 1 slots of max(vP, mP) floats,
+/// `positions` SIMD16 temporaries. With `aliasM`: `positions` + 1 slots of max(vP, mP) floats,
 /// V[p] in slot p + 1 and M[p] in slot p: the GEMMs run position by position, and position p's
 /// writes M[p] into V[p - 1]'s slot, dead once position p - 1 is done (lines still in cache,
 /// not fetched for writing), so a block holds about twice the tiles for the scratch of plain blocks.
@@ -732,7 +732,7 @@ func _winogradF43Conv(
                  "winograd: phases need output-channel halves and a shared scratch")
     let V = (phase == .whole ? scratch : sharedScratch.unsafelyUnwrapped) + layout.v
     let M = scratch + layout.m
-    let tmp = scratch + layout.tmp            // 36 SIMD8 transform temporaries
+    let tmp = scratch + layout.tmp            // 36 SIMD16 transform temporaries (`_wTmpCount`)
     let uP = cp &* kp                         // U stride between positions p
     let bias = weights + 36 &* uP
     let zero = SIMD8<Float>()

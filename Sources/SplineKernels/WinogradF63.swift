@@ -237,7 +237,7 @@ func _winogradF63Conv(
     let vP = layout.vP, mP = layout.mP        // V and M strides between positions p
     let V = scratch + layout.v
     let M = scratch + layout.m
-    let tmp = scratch + layout.tmp            // 64 SIMD8 transform temporaries (1024 floats)
+    let tmp = scratch + layout.tmp            // 64 SIMD16 transform temporaries (`_wTmpCount`)
     let uP = cp &* kp
     let bias = weights + 64 &* uP
     let zero = SIMD8<Float>()
