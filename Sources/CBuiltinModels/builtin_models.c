@@ -2,7 +2,7 @@
 // Built-in models: spec JSON + packed weights embedded with .incbin (resolved through the
 // assembler include path -Wa,-I<package>/weights, see Package.swift). Add one with
 //   swift run splineseg-codegen weights/<name>.json --builtin
-// builtin: la-unet-d4b4f8-i128 pack-sha256 736b90646c0651d03220fb88838aa8214f6e35a7ef9ed73c6534facbdebfcbb4
+// builtin: la-unet-d4b4f8-i128 pack-sha256 019facbcfa613ebc14d7c9b1e6916434d446cdcb1e3d07ddf01be6ceda1af7e5
 #include "builtin_models.h"
 
 #if defined(__APPLE__)

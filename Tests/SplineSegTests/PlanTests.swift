@@ -47,7 +47,8 @@ final class PlanTests: XCTestCase {
 
     /// 2x2 pools after a Winograd conv + ReLU run in its output transform: the max pool, and the
     /// first 2x2 stage of a UNet skip pool (kernel 2: all of it; kernel 4: an avgPool(2) of the
-    /// half-size means follows). A conv output read only by its pools is never stored.
+    /// half-size means follows); without a max pool, the bottleneck's average pool likewise. A
+    /// conv output read only by its pools is never stored.
     func testPoolsFuseIntoWinogradConvs() throws {
         let builtin = try SplineSegModel.load(specPath: Self.shippedSpecPath).plan   // I 128, O 64: skip pools of kernel 2
         let names = builtin.steps.map(\.name)
@@ -79,6 +80,22 @@ final class PlanTests: XCTestCase {
         XCTAssertEqual(unet.steps[rest].kind, .avgPool)
         XCTAssertEqual(unet.steps[rest].parameter, 2)
         XCTAssertEqual(unet.steps[rest].input, unet.steps[c].avgPooled)
+        // The bottleneck's average pool alone (no max pool) fuses the same way: kernel 2 (built-in
+        // model, 8 x 8 -> 4 x 4) all of it, kernel 4 (the fixture, 8 x 8 -> 2 x 2) its first stage.
+        XCTAssertFalse(names.contains("bottleneck_pool"))
+        let e4 = builtin.steps[try XCTUnwrap(names.firstIndex(of: "encoder.4.conv2"))]
+        XCTAssertNil(e4.maxPooled)
+        XCTAssertEqual(e4.avgPooled?.shape, ActShape(channels: 128, height: 4, width: 4))
+        XCTAssertFalse(e4.writesOutput)
+        XCTAssertEqual(e4.produces.map(\.name), ["bottleneck_pool"])
+        let ub = try XCTUnwrap(unames.firstIndex(of: "encoder.3.conv2"))
+        XCTAssertNil(unet.steps[ub].maxPooled)
+        XCTAssertFalse(unet.steps[ub].writesOutput)
+        XCTAssertEqual(unet.steps[ub].produces.map(\.name), [])
+        let pool = try XCTUnwrap(unames.firstIndex(of: "bottleneck_pool"))
+        XCTAssertEqual(pool, ub + 1)
+        XCTAssertEqual(unet.steps[pool].parameter, 2)
+        XCTAssertEqual(unet.steps[pool].input, unet.steps[ub].avgPooled)
         let vgg = try XCTUnwrap(FastEngineTests.fixtures.first { $0.name == "vgg1-i28-p2" }).model.plan
         let v = vgg.steps[try XCTUnwrap(vgg.steps.firstIndex { $0.name == "features.conv1_2" })]
         XCTAssertNotNil(v.maxPooled)

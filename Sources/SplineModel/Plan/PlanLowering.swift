@@ -25,7 +25,8 @@ struct LoweredNetwork {
 ///   the full-resolution skip dies at once and only the pooled part stays alive;
 /// - a Winograd conv + ReLU followed by a 2x2 max pool computes the pool (and the first 2x2 stage
 ///   of an even-kernel skip pool of the same output) in its output transform, and stores its
-///   full-resolution output only if something else reads it (`FusedPools`).
+///   full-resolution output only if something else reads it (`FusedPools`); so does one followed
+///   by an even-kernel average pool alone (the UNet bottleneck's pool: its first 2x2 stage).
 struct PlanLowering {
     /// Steps with fewer multiply-adds (or floats moved, for pools) run on one thread: splitting
     /// them costs more in dispatch (the worker spins between steps: ~1 us) than it gains. 64K
@@ -309,23 +310,29 @@ struct PlanLowering {
 
     /// Pools fused into a Winograd conv + ReLU (network step `conv`): the max pool that
     /// follows it, and a skip pool of even kernel reading the same output (its first 2x2 stage;
-    /// kernel 2k' > 2 leaves an avgPool(k') on the half-size result). Nil unless H, W are even
-    /// and the next step max-pools the conv's output.
+    /// kernel 2k' > 2 leaves an avgPool(k') on the half-size result); or, when the next step is
+    /// an even-kernel average pool of the conv's output (the UNet bottleneck's pool), that pool
+    /// alone, the same way. Nil unless H, W are even and the next step pools the conv's output.
     struct FusedPools {
-        var maxStep: Int
+        var maxStep: Int?
         var avgStep: Int?
         var avgKernel: Int
         /// The full-resolution output is read by something else too.
         var keepOutput: Bool
-        /// Network steps consumed in order (the conv and its max pool).
+        /// Network steps consumed in order (the conv and the pool right after it).
         var consumed: Int { 2 }
     }
 
     private func fusePools(conv i: Int, height h: Int, width w: Int) -> FusedPools? {
         let ns = network.steps
         let reg = ns[i].output
-        guard h % 2 == 0, w % 2 == 0, i + 1 < ns.count, case .maxPool2 = ns[i + 1].op,
-              ns[i + 1].inputs == [reg] else { return nil }
+        guard h % 2 == 0, w % 2 == 0, i + 1 < ns.count, ns[i + 1].inputs == [reg] else { return nil }
+        if case .avgPool(let k) = ns[i + 1].op, k % 2 == 0 {
+            // Built-in model (bottleneck 128 x 8 x 8 -> 4 x 4): one step less, and the conv's
+            // output is not stored (its only reader is the pool).
+            return FusedPools(maxStep: nil, avgStep: i + 1, avgKernel: k, keepOutput: uses[reg] > 1)
+        }
+        guard case .maxPool2 = ns[i + 1].op else { return nil }
         var avg: (step: Int, kernel: Int)?
         for j in consumers[reg] where j != i + 1 && !emitted.contains(j) {
             if case .avgPool(let k) = ns[j].op, k % 2 == 0, avg == nil, ns[j].inputs == [reg] { avg = (j, k) }
@@ -342,10 +349,13 @@ struct PlanLowering {
     ) {
         let ns = network.steps
         let reg = ns[i].output
-        let maxReg = ns[f.maxStep].output
-        let maxView = target[maxReg] ?? newBuffer(shapes[maxReg])
-        emitted.insert(f.maxStep)
-        view[maxReg] = maxView
+        var maxView: PlanView?
+        if let m = f.maxStep {
+            let maxReg = ns[m].output
+            maxView = target[maxReg] ?? newBuffer(shapes[maxReg])
+            emitted.insert(m)
+            view[maxReg] = maxView
+        }
         var produced: [PlanStep.Produced] = []
         var full: PlanView?
         if f.keepOutput {
@@ -353,7 +363,7 @@ struct PlanLowering {
             view[reg] = full
             produced.append(.init(name: ns[i].name, view: full!))
         }
-        produced.append(.init(name: ns[f.maxStep].name, view: maxView))
+        if let m = f.maxStep, let v = maxView { produced.append(.init(name: ns[m].name, view: v)) }
         var avgView: PlanView?
         if let a = f.avgStep {
             emitted.insert(a)
@@ -366,7 +376,7 @@ struct PlanLowering {
                 avgView = newBuffer(ActShape(channels: k, height: h / 2, width: w / 2))
             }
         }
-        add(ns[i].name, .conv3x3, alg, .relu, inView, full ?? maxView, c, k, h, w, 0, weightOffset, weightCount, biasOffset,
+        add(ns[i].name, .conv3x3, alg, .relu, inView, full ?? maxView ?? avgView!, c, k, h, w, 0, weightOffset, weightCount, biasOffset,
             macs: macs, maxPooled: maxView, avgPooled: avgView, writesOutput: full != nil, produced: produced,
             c1WeightOffset: c1WeightOffset)
         if let a = f.avgStep, f.avgKernel > 2, let half = avgView {
