@@ -12,6 +12,7 @@
 // partial sums in the output row, the last applies the activation. The summation
 // order depends only on the shape, and `rows` splits never split a reduction, so
 // results are bitwise identical for any split between threads.
+import CSpinHint
 import SplineKernelsAVX512
 
 @inlinable @inline(__always)
@@ -82,6 +83,20 @@ func convRows<G: ConvGeometry, E: Epilogue>(
             let accumulate = icCount == 1 ? false : c0 > 0
             let finish = icCount == 1 ? true : c0 &+ blocks == cb
             let inRow = input &+ (inOrigin &+ y &* inRowStride &+ c0 &* inBlockStride)
+            if k == 1 && y &+ 1 < rows.upperBound {
+                // 1x1: the next row of this chunk's input blocks, to L2, one row ahead. Each
+                // block's row is a 4 KB run (W = 128) that ends before the hardware prefetchers
+                // ramp up, so the VGG heads waited on DRAM. 256 -> 16 @128 (`kernel-bench 9
+                // conv1x1`, 3 alternating rounds, a noisy host): 1 thread 2.51 / 1.45 / 1.67 ->
+                // 1.34 / 2.20 / 1.16 ms, 2 threads 0.68 / 0.60 / 0.56 -> 0.47 / 0.55 / 0.48 ms;
+                // VGG-Implicit1's head in the model (2 threads) 1.15-1.24 -> 1.02-1.12 ms, 1 thread
+                // 2.44 -> 2.29 ms. prefetcht0 gained less.
+                let lines = (width &* 8) >> 4                   // 64-byte lines of W pixels
+                for bb in 0..<blocks {
+                    let p = UnsafeRawPointer(inRow &+ (inRowStride &+ bb &* inBlockStride))
+                    for l in 0..<lines { splineseg_prefetch_l2(p + l &* 64) }
+                }
+            }
             var b = 0
             if icCount == 1 && width >= 8 {
                 // One input channel: each 8-channel block in its own pass over the row

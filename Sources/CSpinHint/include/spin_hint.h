@@ -6,13 +6,18 @@
 //   sched_getcpu / sched_setaffinity are GNU extensions that the Swift Glibc module hides).
 // - a software prefetch (x86 `prefetcht0`) for the Winograd GEMMs that stream transformed
 //   weights from DRAM (WinogradF43.swift, `_wBatchedGemm`) and the next tile block's input
-//   patches (WinogradPrefetch.swift): Swift has no prefetch intrinsic;
+//   patches (WinogradPrefetch.swift): Swift has no prefetch intrinsic; and one to L2 only
+//   (`prefetcht1`) for the 1x1 convs' next input row (ConvDriver.swift);
 // - pinning the calling thread to a set of CPUs (kernel-bench's per-CPU rows);
 // - whether the CPU and OS run x86-64-v4 code (AVX-512), for the kernels' runtime dispatch.
 #pragma once
 
 static inline void splineseg_prefetch(const void *p) {
     __builtin_prefetch(p, 0, 3);
+}
+
+static inline void splineseg_prefetch_l2(const void *p) {
+    __builtin_prefetch(p, 0, 2);
 }
 
 static inline void splineseg_spin_hint(void) {
