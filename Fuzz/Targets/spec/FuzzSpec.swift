@@ -116,19 +116,22 @@ func check(_ plan: ExecutionPlan, spec: ModelSpec, policy: AlgorithmPolicy) {
         case .conv3x3c1, .conv3x3, .conv1x1:
             if s.maxPooled != nil || s.avgPooled != nil {
                 // Winograd computes them in its output transform; a direct conv with the first conv fused
-                // in (its pools read back the output, which it therefore stores).
+                // in (its pools read back the output, which it therefore stores). The mean pool alone
+                // (a UNet bottleneck's) fuses too.
                 precondition(s.kind == .conv3x3 && (s.algorithm != .direct || (fusedC1 && s.writesOutput)) && s.activation == .relu
-                    && h % 2 == 0 && w % 2 == 0 && s.maxPooled != nil, "step \(i) fused pools on a conv that cannot have them")
+                    && h % 2 == 0 && w % 2 == 0, "step \(i) fused pools on a conv that cannot have them")
                 let half = ActShape(channels: k, height: h / 2, width: w / 2)
-                precondition(s.maxPooled!.shape == half && (s.avgPooled?.shape ?? half) == half, "step \(i) pooled view shape")
-                if let a = s.avgPooled { precondition(a.buffer != s.maxPooled!.buffer, "step \(i) max and mean pools share a buffer") }
+                precondition((s.maxPooled?.shape ?? half) == half && (s.avgPooled?.shape ?? half) == half, "step \(i) pooled view shape")
+                if let a = s.avgPooled, let m = s.maxPooled {
+                    precondition(a.buffer != m.buffer, "step \(i) max and mean pools share a buffer")
+                }
             } else {
                 precondition(s.writesOutput, "step \(i) writes nothing")
             }
             if s.writesOutput {
                 precondition(out == ActShape(channels: k, height: h, width: w), "step \(i) conv output shape")
             } else {
-                precondition(s.output == s.maxPooled!, "step \(i): a conv without its full output names the max pool as output")
+                precondition(s.output == (s.maxPooled ?? s.avgPooled!), "step \(i): a conv without its full output names a pool as output")
             }
             precondition(s.kind != .conv3x3c1 || c == 1, "step \(i) conv3x3c1 with \(c) input channels")
             precondition(s.algorithm == .direct || (s.kind == .conv3x3 && policy.allowsWinograd(channels: c, outChannels: k)))
